@@ -1,0 +1,159 @@
+/**
+ * Cached, trust-aware reads of files that documents refer to (certificates,
+ * keys, compose files, .env). Every read goes through here so the limits
+ * (size, workspace folders, trust) are enforced in one place.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ReadResult, Settings } from './types';
+import { DEFAULT_SETTINGS } from './types';
+
+/** Referenced files bigger than this are not read: certificates are a few KB. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  result: ReadResult;
+  derived: Map<string, unknown>;
+}
+
+export class Workspace {
+  private cache = new Map<string, CacheEntry>();
+  /** Open documents: their text wins over the disk copy. Keyed by absolute path. */
+  private overlays = new Map<string, { text: string; version: number }>();
+
+  constructor(
+    public roots: string[] = [],
+    public settings: Settings = { ...DEFAULT_SETTINGS },
+  ) {}
+
+  setOverlay(file: string, text: string, version: number): void {
+    this.overlays.set(path.resolve(file), { text, version });
+  }
+
+  clearOverlay(file: string): void {
+    this.overlays.delete(path.resolve(file));
+  }
+
+  /** Forget cached reads of a file (a file watcher saw it change). */
+  invalidate(file: string): void {
+    this.cache.delete(path.resolve(file));
+  }
+
+  isInsideRoots(file: string): boolean {
+    if (this.roots.length === 0) return true;
+    const abs = path.resolve(file);
+    return this.roots.some((r) => {
+      const rel = path.relative(path.resolve(r), abs);
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    });
+  }
+
+  /** Text of an open document, if the client has it open. */
+  overlayText(file: string): string | undefined {
+    return this.overlays.get(path.resolve(file))?.text;
+  }
+
+  /**
+   * Reads a file, never throws. Symlinks are followed but the real target must
+   * also lie inside the workspace (unless allowed), so a link cannot smuggle
+   * reads of ~/.ssh into a hover.
+   */
+  read(file: string): ReadResult {
+    const abs = path.resolve(file);
+    const overlay = this.overlays.get(abs);
+    if (overlay) {
+      const bytes = Buffer.from(overlay.text, 'utf8');
+      return { ok: true, path: abs, bytes, mtimeMs: overlay.version, size: bytes.length, mode: 0o600 };
+    }
+    if (!this.settings.trusted) {
+      return { ok: false, path: abs, reason: 'untrusted', message: `not read: the workspace is not trusted (${abs})` };
+    }
+    if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) {
+      return {
+        ok: false,
+        path: abs,
+        reason: 'outside-workspace',
+        message: `not read: ${abs} is outside the workspace folders (setting milvusTls.allowReadsOutsideWorkspace allows it)`,
+      };
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, path: abs, reason: 'missing', message: `${abs} does not exist` };
+      if (code === 'ELOOP') return { ok: false, path: abs, reason: 'unreadable', message: `${abs} is a symbolic link loop` };
+      return { ok: false, path: abs, reason: 'unreadable', message: `${abs} cannot be read (${code ?? 'error'})` };
+    }
+    if (st.isDirectory()) return { ok: false, path: abs, reason: 'directory', message: `${abs} is a directory, not a file` };
+    if (!st.isFile()) return { ok: false, path: abs, reason: 'not-a-file', message: `${abs} is not a regular file` };
+    if (!this.settings.allowReadsOutsideWorkspace && this.roots.length > 0) {
+      let real = abs;
+      try {
+        real = fs.realpathSync(abs);
+      } catch {
+        /* stat succeeded, realpath failing is a race; keep abs */
+      }
+      if (real !== abs && !this.isInsideRoots(real)) {
+        return { ok: false, path: abs, reason: 'outside-workspace', message: `not read: ${abs} links to ${real}, outside the workspace folders` };
+      }
+    }
+    const cached = this.cache.get(abs);
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.result;
+    let result: ReadResult;
+    if (st.size > MAX_FILE_BYTES) {
+      result = { ok: false, path: abs, reason: 'too-large', message: `${abs} is ${(st.size / 1048576).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1048576} MB are not read` };
+    } else {
+      try {
+        const bytes = fs.readFileSync(abs);
+        result = { ok: true, path: abs, bytes, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        result = { ok: false, path: abs, reason: 'unreadable', message: `${abs} cannot be read (${code ?? 'error'})` };
+      }
+    }
+    this.cache.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result, derived: new Map() });
+    return result;
+  }
+
+  /**
+   * Memoises a computation over a file's bytes (e.g. decoded certificates) for
+   * as long as the file's mtime and size are unchanged.
+   */
+  derive<T>(file: string, key: string, compute: (r: ReadResult) => T): T {
+    const abs = path.resolve(file);
+    const r = this.read(abs);
+    const entry = this.overlays.has(abs) ? undefined : this.cache.get(abs);
+    if (!entry) return compute(r);
+    if (entry.derived.has(key)) return entry.derived.get(key) as T;
+    const v = compute(r);
+    entry.derived.set(key, v);
+    return v;
+  }
+
+  /** Lists a directory's entries (names only); [] when it cannot be read. */
+  list(dir: string): string[] {
+    const abs = path.resolve(dir);
+    if (!this.settings.trusted) return [];
+    if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) return [];
+    try {
+      return fs.readdirSync(abs);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Kind of a path without reading it: 'file' | 'directory' | 'missing' | 'other'. */
+  kind(file: string): 'file' | 'directory' | 'missing' | 'other' {
+    const abs = path.resolve(file);
+    if (this.overlays.has(abs)) return 'file';
+    try {
+      const st = fs.statSync(abs);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+    } catch {
+      return 'missing';
+    }
+  }
+}
