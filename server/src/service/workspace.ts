@@ -145,6 +145,15 @@ export class Workspace {
     }
   }
 
+  /** Permission bits of a file on disk (open or not), for the key-permissions lint. */
+  mode(file: string): number | undefined {
+    try {
+      return fs.statSync(path.resolve(file)).mode;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Kind of a path without reading it: 'file' | 'directory' | 'missing' | 'other'. */
   kind(file: string): 'file' | 'directory' | 'missing' | 'other' {
     const abs = path.resolve(file);

@@ -1,0 +1,63 @@
+/**
+ * The thin VS Code door: starts the language server, passes settings and
+ * workspace trust, and runs the UI of "Generate TLS certs". No TLS rule here.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { runGenerateFlow } from './generate';
+
+let client: LanguageClient | undefined;
+
+function settings() {
+  const c = vscode.workspace.getConfiguration('milvusTls');
+  return {
+    expiryWarningDays: c.get<number>('expiryWarningDays', 30),
+    pemGlobs: c.get<string[]>('pemGlobs', []),
+    milvusConfigGlobs: c.get<string[]>('milvusConfigGlobs', []),
+    allowReadsOutsideWorkspace: c.get<boolean>('allowReadsOutsideWorkspace', false),
+    trusted: vscode.workspace.isTrusted,
+  };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const s = settings();
+  const output = vscode.window.createOutputChannel('Milvus TLS', { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'pem' },
+      { scheme: 'untitled', language: 'pem' },
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'file', language: 'dockercompose' },
+      ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
+    ],
+    initializationOptions: { settings: s },
+    outputChannel: output,
+    synchronize: { configurationSection: 'milvusTls' },
+  };
+  client = new LanguageClient('milvusTls', 'Milvus TLS', serverOptions, clientOptions);
+  await client.start();
+  const push = () => client?.sendNotification('milvusTls/settings', settings());
+  context.subscriptions.push(
+    output,
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('milvusTls') && push()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
+    vscode.commands.registerCommand('milvusTls.generateCerts', (arg?: vscode.Uri | { folder?: string }) => client && runGenerateFlow(client, arg)),
+    vscode.commands.registerCommand('milvusTls.showOutput', () => output.show()),
+    vscode.commands.registerCommand('milvusTls.checkWorkspace', async () => {
+      // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
+      const files = await vscode.workspace.findFiles('**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}', '**/node_modules/**', 500);
+      for (const f of files) await vscode.workspace.openTextDocument(f);
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+    }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

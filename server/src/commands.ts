@@ -1,0 +1,99 @@
+/**
+ * Server-side commands (workspace/executeCommand), shared by every LSP client
+ * and the CLI: the VS Code client only gathers answers and shows progress.
+ */
+import * as path from 'node:path';
+import type { LanguageService } from './service';
+import type { Workspace } from './service/workspace';
+import { generateCertSet, writeCertSet, planWrite, validateOptions, DEFAULT_OPTIONS, clientSnippets, type GenerateOptions } from './service/certgen';
+import { planWiring, type WireRequest } from './service/certgen/wire';
+import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
+import { findMilvusService } from './service/compose';
+
+export const SERVER_COMMANDS = {
+  defaults: 'milvusTls.server.generateDefaults',
+  plan: 'milvusTls.server.planGenerate',
+  generate: 'milvusTls.server.generate',
+  wiring: 'milvusTls.server.planWiring',
+  snippets: 'milvusTls.server.snippets',
+} as const;
+
+export interface CommandContext {
+  ws: Workspace;
+  service: LanguageService;
+  openText: (file: string) => string | undefined;
+}
+
+export interface GenerateArgs {
+  out: string;
+  options: Partial<GenerateOptions>;
+  overwrite?: boolean;
+  /** Sign the new leaves with ca.pem / ca.key already in `out`. */
+  reuseCa?: boolean;
+}
+
+/** Compose file and Milvus service near a folder, for default names and wiring. */
+export function nearestCompose(folder: string, ws: Workspace): { composePath?: string; service?: string } {
+  const probe = path.join(folder, 'milvus.yaml');
+  for (const c of [...ws.list(folder).filter(isComposeFileName).map((n) => path.join(folder, n)), ...candidateComposeFiles(probe, ws)]) {
+    const m = loadCompose(c, ws, process.env);
+    const s = m && findMilvusService(m);
+    if (s) return { composePath: c, service: s.name };
+  }
+  return {};
+}
+
+export async function executeServerCommand(command: string, args: unknown[], ctx: CommandContext): Promise<unknown> {
+  const a = (args[0] ?? {}) as Record<string, unknown>;
+  switch (command) {
+    case SERVER_COMMANDS.defaults: {
+      const folder = String(a.folder ?? ctx.ws.roots[0] ?? process.cwd());
+      const near = nearestCompose(folder, ctx.ws);
+      const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
+      const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
+      const caExists = ctx.ws.kind(path.join(out, 'ca.pem')) === 'file' && ctx.ws.kind(path.join(out, 'ca.key')) === 'file';
+      return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
+    }
+    case SERVER_COMMANDS.plan: {
+      const g = a as unknown as GenerateArgs;
+      const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
+      const names = fileNames(options, !!g.reuseCa);
+      return { files: planWrite(g.out, names.map((n) => ({ name: n, contents: '', secret: n.endsWith('.key') }) as never)), errors: validateOptions(options) };
+    }
+    case SERVER_COMMANDS.generate:
+      return generate(a as unknown as GenerateArgs, ctx.ws);
+    case SERVER_COMMANDS.wiring:
+      return planWiring(a as unknown as WireRequest, ctx.ws);
+    case SERVER_COMMANDS.snippets:
+      return clientSnippets(a as never);
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+}
+
+function fileNames(o: GenerateOptions, reuseCa: boolean): string[] {
+  const names = reuseCa ? [] : ['ca.pem', 'ca.key'];
+  names.push('server.pem', 'server.key');
+  if (o.csr) names.push('server.csr');
+  if (o.mode === 'mutual') {
+    names.push('client.pem', 'client.key');
+    if (o.csr) names.push('client.csr');
+  }
+  return names;
+}
+
+export async function generate(g: GenerateArgs, ws: Workspace): Promise<{ written: string[]; out: string }> {
+  const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
+  if (g.reuseCa) {
+    const cert = ws.read(path.join(g.out, 'ca.pem'));
+    const key = ws.read(path.join(g.out, 'ca.key'));
+    if (!cert.ok || !key.ok) throw new Error(`cannot reuse the CA: ${!cert.ok ? cert.message : ''} ${!key.ok ? key.message : ''}`.trim());
+    options.reuseCa = { certPem: Buffer.from(cert.bytes).toString('utf8'), keyPem: Buffer.from(key.bytes).toString('utf8') };
+  }
+  const errors = validateOptions(options);
+  if (errors.length) throw new Error(errors.join('; '));
+  const files = await generateCertSet(options);
+  const res = await writeCertSet(g.out, files, { overwrite: !!g.overwrite });
+  for (const f of res.written) ws.invalidate(f);
+  return { written: res.written, out: g.out };
+}

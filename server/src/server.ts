@@ -1,0 +1,176 @@
+/**
+ * LSP wiring only: connection, documents, capabilities, settings. No TLS rule
+ * lives here. Runs over stdio (`--stdio`, any LSP client) or VS Code's IPC.
+ */
+import 'reflect-metadata';
+import * as path from 'node:path';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { LanguageService, Workspace, type Doc } from './service';
+import { DEFAULT_SETTINGS, type Settings } from './service/types';
+import { SERVER_COMMANDS, executeServerCommand } from './commands';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const ws = new Workspace([], { ...DEFAULT_SETTINGS });
+const service = new LanguageService(ws);
+/** Time between the last keystroke and validation; short, since the work itself takes a few ms. */
+const DEBOUNCE_MS = Number(process.env.MILVUS_TLS_DEBOUNCE_MS ?? 25);
+const pending = new Map<string, NodeJS.Timeout>();
+let watchRegistrationSupported = false;
+
+// Anything on stdout that is not a protocol message breaks stdio clients: route console output to the client's log.
+console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
+console.info = console.log;
+console.warn = (...a: unknown[]) => connection.console.warn(a.map(String).join(' '));
+console.error = (...a: unknown[]) => connection.console.error(a.map(String).join(' '));
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.message ?? e}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.message ?? e}`));
+
+function toDoc(td: TextDocument): Doc | undefined {
+  const u = URI.parse(td.uri);
+  if (u.scheme !== 'file' && u.scheme !== 'untitled') return undefined;
+  return { uri: td.uri, path: u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path), languageId: td.languageId, text: td.getText() };
+}
+
+function applySettings(s: Partial<Settings> | undefined): void {
+  if (!s) return;
+  const next: Settings = { ...ws.settings };
+  if (typeof s.expiryWarningDays === 'number' && s.expiryWarningDays >= 0) next.expiryWarningDays = s.expiryWarningDays;
+  if (typeof s.allowReadsOutsideWorkspace === 'boolean') next.allowReadsOutsideWorkspace = s.allowReadsOutsideWorkspace;
+  if (typeof s.trusted === 'boolean') next.trusted = s.trusted;
+  if (Array.isArray(s.pemGlobs)) next.pemGlobs = s.pemGlobs.filter((g) => typeof g === 'string');
+  if (Array.isArray(s.milvusConfigGlobs)) next.milvusConfigGlobs = s.milvusConfigGlobs.filter((g) => typeof g === 'string');
+  ws.settings = next;
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
+  ws.roots = roots;
+  applySettings(params.initializationOptions?.settings);
+  watchRegistrationSupported = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', '/'] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'milvus-tls', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (watchRegistrationSupported) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env}' }, { globPattern: '**/.env' }],
+    });
+  }
+});
+
+connection.onNotification('milvusTls/settings', (s: Partial<Settings>) => {
+  applySettings(s);
+  revalidateAll();
+});
+connection.onDidChangeConfiguration((p) => {
+  const s = (p.settings as { milvusTls?: Partial<Settings> } | undefined)?.milvusTls;
+  if (s) {
+    applySettings(s);
+    revalidateAll();
+  }
+});
+
+function validateNow(td: TextDocument): void {
+  const doc = toDoc(td);
+  if (!doc) return;
+  const version = td.version;
+  const diagnostics = service.validate(doc);
+  void connection.sendDiagnostics({ uri: td.uri, version, diagnostics });
+}
+
+function schedule(td: TextDocument, delay = DEBOUNCE_MS): void {
+  const prev = pending.get(td.uri);
+  if (prev) clearTimeout(prev);
+  pending.set(
+    td.uri,
+    setTimeout(() => {
+      pending.delete(td.uri);
+      const cur = documents.get(td.uri);
+      if (cur) validateNow(cur);
+    }, delay),
+  );
+}
+
+function revalidateAll(): void {
+  for (const td of documents.all()) schedule(td, 0);
+}
+
+documents.onDidOpen((e) => {
+  const doc = toDoc(e.document);
+  if (doc) ws.setOverlay(doc.path, doc.text, e.document.version);
+  schedule(e.document, 0);
+});
+documents.onDidChangeContent((e) => {
+  const doc = toDoc(e.document);
+  if (doc) ws.setOverlay(doc.path, doc.text, e.document.version);
+  // Other open documents may read this one (a compose file, a cert): re-check them too.
+  for (const td of documents.all()) schedule(td, td.uri === e.document.uri ? DEBOUNCE_MS : DEBOUNCE_MS * 2);
+});
+documents.onDidClose((e) => {
+  const doc = toDoc(e.document);
+  if (doc) {
+    ws.clearOverlay(doc.path);
+    ws.invalidate(doc.path);
+  }
+  const t = pending.get(e.document.uri);
+  if (t) clearTimeout(t);
+  pending.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  revalidateAll();
+});
+
+connection.onDidChangeWatchedFiles((p) => {
+  for (const c of p.changes) {
+    const u = URI.parse(c.uri);
+    if (u.scheme === 'file') ws.invalidate(u.fsPath);
+  }
+  // Dependent files are the open milvus.yaml / compose documents; re-check only those, no workspace rescan.
+  revalidateAll();
+});
+
+function withDoc<T>(uri: string, fallback: T, f: (d: Doc) => T): T {
+  const td = documents.get(uri);
+  const doc = td && toDoc(td);
+  if (!doc) return fallback;
+  try {
+    return f(doc);
+  } catch (e) {
+    connection.console.error(`request failed: ${(e as Error).message}`);
+    return fallback;
+  }
+}
+
+connection.onHover((p) => withDoc(p.textDocument.uri, null, (d) => service.hover(d, p.position)));
+connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (d) => service.completion(d, p.position)));
+connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (d) => service.symbols(d)));
+connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (d) => service.folding(d)));
+connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (d) => service.links(d)));
+connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => service.codeActions(d, p.context.diagnostics)));
+connection.onExecuteCommand(async (p) => {
+  try {
+    return await executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file) });
+  } catch (e) {
+    // Errors go back to the client as a message it can show; never a stack with file contents.
+    return { error: (e as Error).message };
+  }
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,59 @@
+/** Quick fixes for the milvus.yaml findings whose remedy is clear; each reads the `data.fix` its diagnostic carries. */
+import { URI } from 'vscode-uri';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { LineIndex } from '../text';
+import type { Workspace } from '../workspace';
+import type { FixData } from './validate';
+
+export const GENERATE_COMMAND = 'milvusTls.generateCerts';
+
+function endOfLine(text: string, line: number): { line: number; character: number } {
+  const idx = new LineIndex(text);
+  const l = Math.min(line, idx.lineCount - 1);
+  return { line: l, character: idx.lineText(l).length };
+}
+
+/** Indentation of the `- ` of an existing volume entry, so the new one lines up. */
+function dashIndent(text: string, line: number): string {
+  const l = new LineIndex(text).lineText(line);
+  return /^\s*/.exec(l)![0];
+}
+
+export function milvusCodeActions(uri: string, text: string, diagnostics: Diagnostic[], ws: Workspace): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const dg of diagnostics) {
+    const fix = (dg.data as { fix?: FixData } | undefined)?.fix;
+    if (!fix) continue;
+    const edit = (edits: TextEdit[], target = uri) => ({ changes: { [target]: edits } });
+    switch (fix.kind) {
+      case 'rename-key':
+        out.push({ title: `Rename to ${fix.to}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: dg.range, newText: fix.to }]) });
+        break;
+      case 'set-value':
+        for (const v of fix.values) out.push({ title: `Set to ${v}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: fix.values.length === 1, edit: edit([{ range: dg.range, newText: v }]) });
+        break;
+      case 'use-container-path':
+        out.push({ title: `Use the container path ${fix.containerPath}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: dg.range, newText: fix.containerPath }]) });
+        break;
+      case 'add-key': {
+        const at = endOfLine(text, fix.afterLine);
+        out.push({ title: `Add ${fix.section}.${fix.key}: ${fix.value}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: { start: at, end: at }, newText: `\n${' '.repeat(fix.indent)}${fix.key}: ${fix.value}` }]) });
+        break;
+      }
+      case 'add-volume': {
+        if (fix.afterLine === undefined) break;
+        const r = ws.read(fix.composePath);
+        if (!r.ok) break;
+        const composeText = Buffer.from(r.bytes).toString('utf8');
+        const at = endOfLine(composeText, fix.afterLine);
+        const target = URI.file(fix.composePath).toString();
+        out.push({ title: `Add volume "${fix.entry}" to service ${fix.service}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], edit: edit([{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }], target) });
+        break;
+      }
+      case 'generate-certs':
+        out.push({ title: 'Generate TLS certs…', kind: CodeActionKind.QuickFix, diagnostics: [dg], command: { title: 'Generate TLS certs', command: GENERATE_COMMAND, arguments: [{ folder: fix.folder }] } });
+        break;
+    }
+  }
+  return out;
+}

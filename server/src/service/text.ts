@@ -1,0 +1,46 @@
+/** Offset ↔ position helpers over plain text (LSP positions are UTF-16 based, like JS strings). */
+import type { Position, Range } from 'vscode-languageserver-types';
+
+export class LineIndex {
+  readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+  offsetAt(p: Position): number {
+    if (p.line >= this.starts.length) return this.text.length;
+    if (p.line < 0) return 0;
+    return Math.min(this.starts[p.line] + p.character, this.lineEnd(p.line));
+  }
+  /** Offset of the end of a line, before its \r\n or \n. */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    return next > this.starts[line] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+  }
+  lineText(line: number): string {
+    return this.text.slice(this.starts[line], this.lineEnd(line));
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
+export function contains(r: Range, p: Position): boolean {
+  if (p.line < r.start.line || p.line > r.end.line) return false;
+  if (p.line === r.start.line && p.character < r.start.character) return false;
+  if (p.line === r.end.line && p.character > r.end.character) return false;
+  return true;
+}

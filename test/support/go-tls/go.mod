@@ -1,0 +1,3 @@
+module milvustls/gotls
+
+go 1.19

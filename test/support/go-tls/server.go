@@ -1,0 +1,119 @@
+// A TLS endpoint configured the way Milvus configures its gRPC / REST port,
+// used by the tests to ask Go's crypto/tls whether it accepts a certificate
+// set. Standard library only.
+//
+// Server (default):
+//
+//	gotls -cert server.pem -key server.key [-ca ca.pem] -mode 1|2
+//
+// prints "LISTENING <port>", then one line per connection:
+// "HANDSHAKEOK <client subject or ->" or "HANDSHAKEERROR <go error>".
+// A certificate, key or CA that cannot be loaded prints "LOADERROR <go error>"
+// and exits 2. The server exits when its stdin closes.
+//
+// Client: see client.go (-client).
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+var out sync.Mutex
+
+// say writes one whole line; the parent parses stdout line by line.
+func say(kind string, text string) {
+	out.Lock()
+	defer out.Unlock()
+	text = strings.ReplaceAll(text, "\n", " ")
+	fmt.Fprintf(os.Stdout, "%s %s\n", kind, text)
+}
+
+func main() {
+	certFile := flag.String("cert", "", "certificate PEM (server; client with -client)")
+	keyFile := flag.String("key", "", "private key PEM")
+	caFile := flag.String("ca", "", "CA PEM: client CAs (server mode 2) or root CAs (-client)")
+	mode := flag.Int("mode", 1, "1 = one-way TLS, 2 = mutual TLS (RequireAndVerifyClientCert)")
+	client := flag.Bool("client", false, "dial instead of listen")
+	addr := flag.String("addr", "", "address to dial (-client)")
+	serverName := flag.String("servername", "", "server name to verify (-client)")
+	flag.Parse()
+
+	if *client {
+		os.Exit(runClient(*addr, *serverName, *caFile, *certFile, *keyFile))
+	}
+	os.Exit(runServer(*certFile, *keyFile, *caFile, *mode))
+}
+
+func runServer(certFile, keyFile, caFile string, mode int) int {
+	// Exactly what Milvus does: tls.LoadX509KeyPair on serverPemPath / serverKeyPath.
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		say("LOADERROR", err.Error())
+		return 2
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	if mode == 2 {
+		pemBytes, err := os.ReadFile(caFile)
+		if err != nil {
+			say("LOADERROR", err.Error())
+			return 2
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pemBytes) {
+			say("LOADERROR", "failed to append ca certs: no certificate found in "+caFile)
+			return 2
+		}
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+		cfg.ClientCAs = pool
+	} else if mode != 1 {
+		say("LOADERROR", fmt.Sprintf("unsupported mode %d", mode))
+		return 2
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		say("LOADERROR", err.Error())
+		return 2
+	}
+	go func() {
+		// The parent holds our stdin; when it goes away, so do we.
+		io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	}()
+	say("LISTENING", fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			say("ACCEPTERROR", err.Error())
+			return 1
+		}
+		go serve(tls.Server(conn, cfg))
+	}
+}
+
+func serve(c *tls.Conn) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if err := c.Handshake(); err != nil {
+		say("HANDSHAKEERROR", err.Error())
+		return
+	}
+	peer := "-"
+	if st := c.ConnectionState(); len(st.PeerCertificates) > 0 {
+		peer = st.PeerCertificates[0].Subject.String()
+	}
+	say("HANDSHAKEOK", peer)
+	w := bufio.NewWriter(c)
+	w.WriteString("ok\n")
+	w.Flush()
+}
