@@ -130,15 +130,14 @@ async function generate(o: GenerateOptions): Promise<CertSetResult> {
   const mutual = o.mode === 'mutual';
 
   // Every key at once: RSA generation dominates and runs on the thread pool.
-  const [caKeys, serverKeys, clientKeys] = await Promise.all([
+  // A reused CA is checked alongside, so a bad one fails without the wait.
+  const [caKeys, serverKeys, clientKeys, reused] = await Promise.all([
     o.reuseCa ? undefined : newKeyPair(spec),
     newKeyPair(spec),
     mutual ? newKeyPair(spec) : undefined,
+    o.reuseCa ? loadIssuer(o.reuseCa.certPem, o.reuseCa.keyPem, now, o.leafDays) : undefined,
   ]);
-
-  const ca = o.reuseCa
-    ? await loadIssuer(o.reuseCa.certPem, o.reuseCa.keyPem, now, o.leafDays)
-    : await newCa(caKeys!, spec, o.caDays, now);
+  const ca = reused ?? (await newCa(caKeys!, spec, o.caDays, now));
 
   const files: GeneratedFile[] = [];
   if (!o.reuseCa) {

@@ -87,11 +87,12 @@ const LOOKS_LIKE_IPV4 = /^[0-9.]+$/;
 export function checkName(name: string): string | undefined {
   const n = stripBrackets(name.trim());
   if (!n) return 'an empty name';
+  // Checked before isIP, which accepts "fe80::1%eth0".
+  if (n.includes('%')) return `"${name}": IPv6 zone identifiers (%eth0) cannot appear in a certificate`;
   if (isIP(n)) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(n)) {
     return `"${name}" is a URL; give only the host name (for example "${hostOfUrl(n)}")`;
   }
-  if (n.includes('%')) return `"${name}": IPv6 zone identifiers (%eth0) cannot appear in a certificate`;
   if (n.split(':').length > 2) return `"${name}" is not a valid IPv6 address`;
   if (n.includes(':')) {
     const host = n.split(':')[0];

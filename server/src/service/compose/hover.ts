@@ -7,7 +7,7 @@ import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import type { Workspace } from '../workspace';
 import { composeEnv } from './env';
 import type { Env } from './interpolate';
-import { parseComposeVolumes } from './volumes';
+import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
 import type { VolumeMount } from './volumes';
 
 /** Folder listings in a hover stop after this many entries. */
@@ -55,6 +55,10 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
     }
     if (ws.settings?.trusted === false) {
       lines.push('', 'Not checked: the workspace is not trusted, so host files are not read.');
+      return lines.join('\n');
+    }
+    if (isWindowsAbsolute(mount.hostPath) && process.platform !== 'win32') {
+      lines.push('', 'A Windows host path: not checked on this machine.');
       return lines.join('\n');
     }
     const kind = ws.kind(mount.hostPath);

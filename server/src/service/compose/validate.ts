@@ -16,71 +16,76 @@ import {
   MILVUS_CONFIG_TARGET,
   MILVUS_USER_CONFIG_TARGET,
 } from './mapping';
-import { parseComposeVolumes } from './volumes';
+import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
 import type { ComposeModel, VolumeMount } from './volumes';
+
+export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
 
 export interface ComposeDiagnosticCode {
   code: string;
-  severity: 1 | 2 | 3 | 4;
+  /** As in the other rooms' tables (and the CLI): 'error' | 'warning' | 'info' | 'hint'. */
+  severity: SeverityName;
   summary: string;
 }
 
+const SEVERITY_NUMBER: Record<SeverityName, 1 | 2 | 3 | 4> = { error: 1, warning: 2, info: 3, hint: 4 };
+
 export const COMPOSE_DIAGNOSTIC_CODES: ComposeDiagnosticCode[] = [
-  { code: 'compose-yaml-syntax', severity: Severity.Error, summary: 'The compose file is not valid YAML; docker compose cannot read it.' },
+  { code: 'compose-yaml-syntax', severity: 'error', summary: 'The compose file is not valid YAML; docker compose cannot read it.' },
   {
     code: 'compose-bind-source-missing',
-    severity: Severity.Error,
+    severity: 'error',
     summary:
       'A bind mount\'s host path does not exist: with the short syntax Docker creates an empty directory in its place (a cert file then shows up as "is a directory"); with the long syntax the container fails to start ("bind source path does not exist").',
   },
   {
     code: 'compose-bind-source-is-directory',
-    severity: Severity.Warning,
+    severity: 'warning',
     summary: 'A bind source named like a file (server.pem, milvus.yaml) is a directory: usually Docker created it when the file was missing.',
   },
   {
     code: 'compose-milvus-config-target',
-    severity: Severity.Warning,
+    severity: 'warning',
     summary: 'milvus.yaml is mounted somewhere Milvus does not read it; mount it at /milvus/configs/milvus.yaml (or user.yaml at /milvus/configs/user.yaml).',
   },
   {
     code: 'compose-cert-mount-writable',
-    severity: Severity.Information,
+    severity: 'info',
     summary: 'Certificates and keys are mounted read-write; add :ro (or read_only: true).',
   },
   {
     code: 'compose-undefined-variable',
-    severity: Severity.Warning,
+    severity: 'warning',
     summary: 'A ${VAR} without a default is not set in the environment or .env; docker compose substitutes an empty string.',
   },
   {
     code: 'compose-required-variable',
-    severity: Severity.Error,
+    severity: 'error',
     summary: 'A ${VAR:?message} / ${VAR?message} variable is missing; docker compose refuses to start.',
   },
   {
     code: 'compose-interpolation-invalid',
-    severity: Severity.Error,
+    severity: 'error',
     summary: 'A "$" that is not a valid ${…} / $VAR expression; docker compose refuses the file (write $$ for a literal $).',
   },
   {
     code: 'compose-volume-invalid',
-    severity: Severity.Error,
+    severity: 'error',
     summary: 'A volume entry docker compose cannot parse (empty section, too many colons, no target, not a string or mapping).',
   },
   {
     code: 'compose-volume-undeclared',
-    severity: Severity.Error,
+    severity: 'error',
     summary: 'A short-syntax source that is not a path is a named volume, and it is not declared under the top-level volumes:.',
   },
   {
     code: 'compose-duplicate-target',
-    severity: Severity.Error,
+    severity: 'error',
     summary: 'Two volumes of one service mount the same container path; Docker refuses ("Duplicate mount point").',
   },
 ];
 
-const SEVERITY_OF = new Map(COMPOSE_DIAGNOSTIC_CODES.map((c) => [c.code, c.severity]));
+const SEVERITY_OF = new Map(COMPOSE_DIAGNOSTIC_CODES.map((c) => [c.code, SEVERITY_NUMBER[c.severity]]));
 
 function sev(code: string): 1 | 2 | 3 | 4 {
   return SEVERITY_OF.get(code) ?? Severity.Error;
@@ -143,7 +148,9 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
         } else targets.set(m.target, m);
       }
       if (m.type !== 'bind' || !m.hostPath) continue;
-      const kind = trusted ? ws.kind(m.hostPath) : 'unknown';
+      // a Windows host path (C:\certs, \\server\share) cannot be checked from Linux / macOS
+      const foreign = process.platform !== 'win32' && isWindowsAbsolute(m.hostPath);
+      const kind = trusted && !foreign ? ws.kind(m.hostPath) : 'unknown';
       if (kind === 'missing') out.push(missingSource(m));
       if (kind === 'directory' && FILE_LIKE.test(m.hostPath) && FILE_LIKE.test(m.target)) {
         out.push(

@@ -404,12 +404,20 @@ function parseShort(
     problems,
   };
   if (parts.error) {
-    problems.push({
-      range,
-      code: 'compose-volume-invalid',
-      kind: 'volume-invalid',
-      message: `invalid volume "${spec}": ${parts.error}; write HOST:CONTAINER[:MODE], e.g. ./tls:/milvus/tls:ro`,
-    });
+    // compose stops at the first bad section: the entry mounts nothing
+    mount.type = 'other';
+    const fatal = problems.some((p) => p.kind === 'required' || p.kind === 'invalid');
+    if (!fatal) {
+      const unset = problems.filter((p) => p.kind === 'unset').map((p) => p.variable);
+      const why = unset.length ? ` (after interpolation: ${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set)` : '';
+      problems.push({
+        range,
+        code: 'compose-volume-invalid',
+        kind: 'volume-invalid',
+        message: `invalid volume "${spec}"${why}: ${parts.error}; docker compose refuses the file. Write HOST:CONTAINER[:MODE], e.g. ./tls:/milvus/tls:ro`,
+      });
+    }
+    return mount;
   }
   if (parts.target) {
     mount.target = normaliseTarget(spec.slice(parts.target[0], parts.target[1]));

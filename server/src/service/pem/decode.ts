@@ -148,8 +148,22 @@ function decodeCertificate(der: Uint8Array): CertInfo {
     const id = children(certDer, expect(aki.value, 0x30)).find((t) => t.tag === 0x80);
     if (id) info.authorityKeyId = hex(bytesOf(certDer, id), ':').toUpperCase();
   }
-  info.selfSigned = isSelfSigned(info);
+  // A signature check costs ~0.4 ms; only pay it when someone asks.
+  lazy(info, 'selfSigned', () => isSelfSigned(info));
   return info;
+}
+
+/** Defines a memoised, enumerable getter: plain-data to readers, computed on first read. */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
 }
 
 /** Node prints one RDN per line; we show the familiar one-line form. */
@@ -309,10 +323,10 @@ function rawSpkiInfo(der: Uint8Array, spkiT: Tlv): PublicKeyInfo {
 export function publicKeyInfo(key: KeyObject): PublicKeyInfo {
   const type = key.asymmetricKeyType ?? 'unknown';
   const details = key.asymmetricKeyDetails ?? {};
-  const info: PublicKeyInfo = {
-    algorithm: KEY_TYPES[type] ?? type,
-    spkiSha256: sha256Hex(key.export({ type: 'spki', format: 'der' })),
-  };
+  const info: PublicKeyInfo = { algorithm: KEY_TYPES[type] ?? type, spkiSha256: '' };
+  // Re-encoding through OpenSSL (~0.2 ms) gives the same bytes for a key and its certificate,
+  // whatever encoding quirks the certificate had; computed when first compared.
+  lazy(info, 'spkiSha256', () => sha256Hex(key.export({ type: 'spki', format: 'der' })));
   if (details.modulusLength) info.size = details.modulusLength;
   if (details.namedCurve) info.curve = CURVES[details.namedCurve] ?? details.namedCurve;
   return info;

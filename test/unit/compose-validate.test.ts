@@ -1,0 +1,361 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { validateCompose, COMPOSE_DIAGNOSTIC_CODES } from '../../server/src/service/compose';
+import { Workspace } from '../../server/src/service/workspace';
+import { DEFAULT_SETTINGS, SOURCE } from '../../server/src/service/types';
+
+const OFFICIAL = `version: '3.5'
+
+services:
+  etcd:
+    container_name: milvus-etcd
+    image: quay.io/coreos/etcd:v3.5.5
+    environment:
+      - ETCD_AUTO_COMPACTION_MODE=revision
+      - ETCD_AUTO_COMPACTION_RETENTION=1000
+      - ETCD_QUOTA_BACKEND_BYTES=4294967296
+      - ETCD_SNAPSHOT_COUNT=50000
+    volumes:
+      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/etcd:/etcd
+    command: etcd -advertise-client-urls=http://127.0.0.1:2379 -listen-client-urls http://0.0.0.0:2379 --data-dir /etcd
+    healthcheck:
+      test: ["CMD", "etcdctl", "endpoint", "health"]
+      interval: 30s
+      timeout: 20s
+      retries: 3
+
+  minio:
+    container_name: milvus-minio
+    image: minio/minio:RELEASE.2023-03-20T20-16-18Z
+    environment:
+      MINIO_ACCESS_KEY: minioadmin
+      MINIO_SECRET_KEY: minioadmin
+    ports:
+      - "9001:9001"
+      - "9000:9000"
+    volumes:
+      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/minio:/minio_data
+    command: minio server /minio_data --console-address ":9001"
+
+  standalone:
+    container_name: milvus-standalone
+    image: milvusdb/milvus:v2.4.0
+    command: ["milvus", "run", "standalone"]
+    security_opt:
+    - seccomp:unconfined
+    environment:
+      ETCD_ENDPOINTS: etcd:2379
+      MINIO_ADDRESS: minio:9000
+    volumes:
+      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/milvus:/var/lib/milvus
+      - \${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls
+      - \${DOCKER_VOLUME_DIRECTORY:-.}/milvus.yaml:/milvus/configs/milvus.yaml
+    ports:
+      - "19530:19530"
+      - "9091:9091"
+    depends_on:
+      - "etcd"
+      - "minio"
+
+networks:
+  default:
+    name: milvus
+`;
+
+interface Fixture {
+  dir: string;
+  compose: string;
+  ws: Workspace;
+  write(rel: string, text?: string): void;
+  mkdir(rel: string): void;
+  check(text: string, env?: Record<string, string | undefined>): Diagnostic[];
+}
+
+function withFixture(fn: (f: Fixture) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-validate-'));
+  try {
+    const compose = path.join(dir, 'docker-compose.yml');
+    const ws = new Workspace([dir]);
+    const f: Fixture = {
+      dir,
+      compose,
+      ws,
+      write(rel, text = '') {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      },
+      mkdir(rel) {
+        fs.mkdirSync(path.join(dir, rel), { recursive: true });
+      },
+      check(text, env = {}) {
+        fs.writeFileSync(compose, text);
+        return validateCompose(text, compose, ws, env);
+      },
+    };
+    fn(f);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const msg = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 1);
+
+function officialFiles(f: Fixture): void {
+  f.mkdir('volumes/etcd');
+  f.mkdir('volumes/minio');
+  f.mkdir('volumes/milvus');
+  f.write('tls/server.pem', '-----BEGIN CERTIFICATE-----\n');
+  f.write('tls/server.key', '-----BEGIN PRIVATE KEY-----\n');
+  f.write('tls/ca.pem', '-----BEGIN CERTIFICATE-----\n');
+  f.write('milvus.yaml', 'tls:\n  serverPemPath: /milvus/tls/server.pem\n');
+}
+
+test('the official compose file with its files present has no error-level findings', () => {
+  withFixture((f) => {
+    officialFiles(f);
+    const ds = f.check(OFFICIAL);
+    assert.deepEqual(errors(ds), []);
+    // the writable TLS mount is only an information
+    assert.deepEqual(codes(ds), ['compose-cert-mount-writable']);
+    assert.equal(ds[0].severity, 3);
+    assert.match(msg(ds[0]), /:ro/);
+    assert.ok(ds.every((d) => d.source === SOURCE));
+    // read-only: nothing at all
+    assert.deepEqual(f.check(OFFICIAL.replace('/tls:/milvus/tls', '/tls:/milvus/tls:ro')), []);
+    // with DOCKER_VOLUME_DIRECTORY set via .env to this folder: still clean
+    f.write('.env', `DOCKER_VOLUME_DIRECTORY=${f.dir}\n`);
+    f.ws.invalidate(path.join(f.dir, '.env'));
+    assert.deepEqual(errors(f.check(OFFICIAL)), []);
+  });
+});
+
+test('missing short-syntax bind source: error on the exact source characters, explains the empty directory', () => {
+  withFixture((f) => {
+    f.mkdir('volumes/etcd');
+    f.mkdir('volumes/minio');
+    f.mkdir('volumes/milvus');
+    f.write('milvus.yaml', '');
+    // tls/ is missing
+    const ds = f.check(OFFICIAL);
+    const missing = ds.filter((d) => d.code === 'compose-bind-source-missing');
+    assert.equal(missing.length, 1);
+    const d = missing[0];
+    assert.equal(d.severity, 1);
+    // "      - ${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls" is line 44 (0-based)
+    const line = OFFICIAL.split('\n').findIndex((l) => l.includes('/tls:/milvus/tls'));
+    assert.equal(line, 44);
+    assert.deepEqual(d.range, { start: { line, character: 8 }, end: { line, character: 41 } });
+    assert.match(msg(d), /EMPTY DIRECTORY/);
+    assert.match(msg(d), /is a directory/);
+    assert.match(msg(d), new RegExp(path.join(f.dir, 'tls').replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')));
+    assert.match(msg(d), /\/milvus\/tls/);
+    assert.match(msg(d), /Create it/);
+  });
+});
+
+test('missing file-like bind source names the file', () => {
+  withFixture((f) => {
+    const ds = f.check('services:\n  standalone:\n    image: milvusdb/milvus:v2.4.0\n    volumes:\n      - ./tls/server.pem:/milvus/tls/server.pem:ro\n');
+    assert.deepEqual(codes(ds), ['compose-bind-source-missing']);
+    assert.deepEqual(ds[0].range, { start: { line: 4, character: 8 }, end: { line: 4, character: 24 } });
+    assert.match(msg(ds[0]), /EMPTY DIRECTORY named server\.pem/);
+    assert.match(msg(ds[0]), /"is a directory"/);
+  });
+});
+
+test('missing long-syntax bind source: docker fails with "bind source path does not exist"', () => {
+  withFixture((f) => {
+    const text = `services:
+  standalone:
+    image: milvusdb/milvus:v2.4.0
+    volumes:
+      - type: bind
+        source: ./tls
+        target: /milvus/tls
+        read_only: true
+`;
+    const ds = f.check(text);
+    assert.deepEqual(codes(ds), ['compose-bind-source-missing']);
+    assert.equal(ds[0].severity, 1);
+    assert.deepEqual(ds[0].range, { start: { line: 5, character: 16 }, end: { line: 5, character: 21 } });
+    assert.match(msg(ds[0]), /bind source path does not exist/);
+    // with create_host_path Docker creates an empty directory instead
+    const ds2 = f.check(text + '        bind:\n          create_host_path: true\n');
+    assert.match(msg(ds2[0]), /EMPTY DIRECTORY/);
+  });
+});
+
+test('a directory where a file is expected (created by Docker earlier)', () => {
+  withFixture((f) => {
+    f.mkdir('tls/server.pem');
+    const ds = f.check('services:\n  standalone:\n    volumes:\n      - ./tls/server.pem:/milvus/tls/server.pem:ro\n');
+    assert.deepEqual(codes(ds), ['compose-bind-source-is-directory']);
+    assert.equal(ds[0].severity, 2);
+  });
+});
+
+test('milvus.yaml mounted at the wrong target', () => {
+  withFixture((f) => {
+    f.write('milvus.yaml', '');
+    f.write('user.yaml', '');
+    const ds = f.check(`services:
+  standalone:
+    image: milvusdb/milvus:v2.4.0
+    volumes:
+      - ./milvus.yaml:/milvus/milvus.yaml
+      - ./user.yaml:/milvus/configs/user.yaml
+      - ./milvus.yaml:/milvus/configs/milvus.yaml
+  tool:
+    image: busybox
+    volumes:
+      - ./milvus.yaml:/data/milvus.yaml
+`);
+    assert.deepEqual(codes(ds), ['compose-milvus-config-target']);
+    assert.deepEqual(ds[0].range, { start: { line: 4, character: 22 }, end: { line: 4, character: 41 } });
+    assert.match(msg(ds[0]), /\/milvus\/configs\/milvus\.yaml/);
+    assert.match(msg(ds[0]), /ignored/);
+  });
+});
+
+test('certificates mounted writable: info with a fix hint', () => {
+  withFixture((f) => {
+    f.write('pki/ca.crt', 'x');
+    f.write('data/readme.txt', 'x');
+    const ds = f.check(`services:
+  standalone:
+    volumes:
+      - ./pki:/opt/pki-files
+      - ./data:/opt/data
+      - ./pki:/opt/other:z
+      - ./pki:/opt/rw:rw
+      - ./pki:/opt/ro:ro,z
+      - type: bind
+        source: ./pki
+        target: /opt/long
+`);
+    const w = ds.filter((d) => d.code === 'compose-cert-mount-writable');
+    assert.equal(w.length, 4);
+    assert.ok(w.every((d) => d.severity === 3));
+    assert.match(msg(w[0]), /append :ro \(\.\/pki:\/opt\/pki-files:ro\)/);
+    assert.deepEqual((w[0].data as { edit: unknown }).edit, { range: { start: { line: 3, character: 28 }, end: { line: 3, character: 28 } }, newText: ':ro' });
+    assert.match(msg(w[1]), /:ro,z/);
+    assert.match(msg(w[2]), /:ro \(/);
+    assert.match(msg(w[3]), /read_only: true/);
+    assert.deepEqual(codes(ds).filter((c) => c !== 'compose-cert-mount-writable'), []);
+  });
+});
+
+test('undefined variable: warning on the exact ${VAR} characters, anywhere in the file', () => {
+  withFixture((f) => {
+    f.mkdir('x');
+    const text = `services:
+  standalone:
+    image: milvusdb/milvus:\${MILVUS_VERSION}
+    volumes:
+      - ./x:/milvus/x\${SUFFIX}:ro
+`;
+    const ds = f.check(text);
+    const u = ds.filter((d) => d.code === 'compose-undefined-variable');
+    assert.equal(u.length, 2);
+    assert.ok(u.every((d) => d.severity === 2));
+    assert.deepEqual(u[0].range, { start: { line: 2, character: 27 }, end: { line: 2, character: 44 } });
+    assert.deepEqual(u[1].range, { start: { line: 4, character: 21 }, end: { line: 4, character: 30 } });
+    assert.match(msg(u[0]), /variable MILVUS_VERSION is not set; docker compose substitutes an empty string/);
+    assert.match(msg(u[0]), /\$\{MILVUS_VERSION:-value\}/);
+    assert.deepEqual(u[0].data, { variable: 'MILVUS_VERSION' });
+    // set in .env: gone
+    f.write('.env', 'MILVUS_VERSION=v2.4.0\nSUFFIX=\n');
+    assert.deepEqual(f.check(text).filter((d) => d.code === 'compose-undefined-variable'), []);
+  });
+});
+
+test('required variable, invalid interpolation, undeclared volume, duplicate target, invalid entry', () => {
+  withFixture((f) => {
+    f.mkdir('a');
+    const ds = f.check(`services:
+  standalone:
+    environment:
+      PASSWORD: pa$1word
+    volumes:
+      - \${CERTS:?set CERTS to the cert folder}:/milvus/tls
+      - tls:/milvus/tls2
+      - ./a:/x
+      - ./a:/x/
+      - ./a::/y
+      - 42
+`);
+    const by = (c: string) => ds.filter((d) => d.code === c);
+    assert.equal(by('compose-required-variable').length, 1);
+    assert.match(msg(by('compose-required-variable')[0]), /required variable CERTS is missing a value: set CERTS to the cert folder/);
+    assert.deepEqual(by('compose-required-variable')[0].range, { start: { line: 5, character: 8 }, end: { line: 5, character: 46 } });
+    assert.equal(by('compose-interpolation-invalid').length, 1);
+    assert.deepEqual(by('compose-interpolation-invalid')[0].range, { start: { line: 3, character: 18 }, end: { line: 3, character: 19 } });
+    assert.equal(by('compose-volume-undeclared').length, 1);
+    assert.equal(by('compose-duplicate-target').length, 1);
+    assert.equal(by('compose-volume-invalid').length, 2);
+    assert.ok(ds.every((d) => d.severity === 1 || d.code === 'compose-cert-mount-writable'));
+  });
+});
+
+test('YAML syntax errors are reported with a range', () => {
+  withFixture((f) => {
+    const ds = f.check('services:\n  standalone:\n    volumes:\n      - ./a:/b\n    image: [unclosed\n');
+    const y = ds.filter((d) => d.code === 'compose-yaml-syntax');
+    assert.ok(y.length >= 1);
+    assert.ok(y.every((d) => d.severity === 1 && d.range.start.line >= 3));
+    const dup = f.check('services:\n  a: {}\n  a: {}\n');
+    assert.deepEqual(codes(dup), ['compose-yaml-syntax']);
+    assert.equal(dup[0].range.start.line, 2);
+  });
+});
+
+test('a Windows host path is not checked for existence on other systems', () => {
+  withFixture((f) => {
+    const ds = f.check('services:\n  standalone:\n    volumes:\n      - "C:\\\\certs:/milvus/tls:ro"\n');
+    if (process.platform !== 'win32') assert.deepEqual(ds, []);
+  });
+});
+
+test('untrusted workspace: no host file checks', () => {
+  withFixture((f) => {
+    const ws = new Workspace([f.dir], { ...DEFAULT_SETTINGS, trusted: false });
+    const ds = validateCompose('services:\n  s:\n    volumes:\n      - ./missing:/milvus/x\n', f.compose, ws, {});
+    assert.deepEqual(ds, []);
+  });
+});
+
+test('bad input never throws and every emitted code is documented', () => {
+  withFixture((f) => {
+    const known = new Set(COMPOSE_DIAGNOSTIC_CODES.map((c) => c.code));
+    const inputs = [
+      '',
+      '- a\n- b\n',
+      'services: null\n',
+      'services:\n  s:\n    volumes:\n      - 1\n      - 2\n',
+      'services: [',
+      ': : :\n\t- x',
+      'services:\n  s:\n    volumes:\n      - type: bind\n        source: ./nope\n',
+      'a: &a [*a, *a]\n',
+      'services:\n  s:\n    volumes:\n' + '      - ./v:/v\n'.repeat(3000),
+      undefined,
+    ];
+    for (const t of inputs) {
+      let ds: Diagnostic[] = [];
+      assert.doesNotThrow(() => {
+        ds = validateCompose(t as string, f.compose, f.ws, {});
+      });
+      for (const d of ds) {
+        assert.ok(known.has(String(d.code)), String(d.code));
+        assert.equal(d.source, SOURCE);
+        assert.equal(d.severity, { error: 1, warning: 2, info: 3, hint: 4 }[COMPOSE_DIAGNOSTIC_CODES.find((c) => c.code === d.code)!.severity]);
+      }
+    }
+    assert.ok(COMPOSE_DIAGNOSTIC_CODES.every((c) => c.code.startsWith('compose-') && c.summary.length > 10));
+  });
+});
