@@ -154,7 +154,7 @@ export async function startGoServer(o: { cert: string; key: string; ca?: string;
   if (o.ca) args.push('-ca', o.ca);
   const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
   live.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   exited.then(() => live.delete(child));
 
   const outcomes: HandshakeOutcome[] = [];
@@ -192,7 +192,8 @@ export async function startGoServer(o: { cert: string; key: string; ca?: string;
       clearTimeout(timer);
       reject(e);
     });
-    child.once('exit', (code) => {
+    // 'close', not 'exit': stdout (with a LOADERROR line) may still be unread at 'exit'.
+    child.once('close', (code) => {
       clearTimeout(timer);
       reject(new Error(`Go TLS server exited with ${code}${stderr ? `: ${stderr}` : ''}`));
     });

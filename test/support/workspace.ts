@@ -31,7 +31,7 @@ export function docOf(root: string, rel: string) {
 export function composeYaml(extraVolumes: string[] = [], opts: { tls?: boolean; config?: boolean } = {}): string {
   const vols = [
     '${DOCKER_VOLUME_DIRECTORY:-.}/volumes/milvus:/var/lib/milvus',
-    ...(opts.tls === false ? [] : ['${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls']),
+    ...(opts.tls === false ? [] : ['${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro']),
     ...(opts.config === false ? [] : ['${DOCKER_VOLUME_DIRECTORY:-.}/milvus.yaml:/milvus/configs/milvus.yaml']),
     ...extraVolumes,
   ];

@@ -159,6 +159,15 @@ test('missing short-syntax bind source: error on the exact source characters, ex
   });
 });
 
+test('missing data folders (a fresh checkout) produce no finding: Docker creates them', () => {
+  withFixture((f) => {
+    f.write('tls/server.pem', 'x');
+    f.write('milvus.yaml', '');
+    const ds = f.check(OFFICIAL.replace('/tls:/milvus/tls', '/tls:/milvus/tls:ro'));
+    assert.deepEqual(ds, []);
+  });
+});
+
 test('missing file-like bind source names the file', () => {
   withFixture((f) => {
     const ds = f.check('services:\n  standalone:\n    image: milvusdb/milvus:v2.4.0\n    volumes:\n      - ./tls/server.pem:/milvus/tls/server.pem:ro\n');

@@ -144,7 +144,9 @@ async function generate(o: GenerateOptions): Promise<CertSetResult> {
     files.push({ name: 'ca.pem', contents: ca.cert.toString('pem') + '\n', secret: false });
     files.push({ name: 'ca.key', contents: await privateKeyPem(caKeys!.privateKey), secret: true });
   }
-  const serverCn = o.commonName?.trim() || names.find((n) => classifyName(n) === 'dns') || names[0];
+  // The CN is cosmetic (clients check SANs) but capped at 64 characters by X.509.
+  const fits = names.filter((n) => n.length <= 64);
+  const serverCn = o.commonName?.trim() || fits.find((n) => classifyName(n) === 'dns') || fits[0] || 'milvus-server';
   const leaves: Array<{ role: 'server' | 'client'; keys: CryptoKeyPair; cn: string }> = [
     { role: 'server', keys: serverKeys, cn: serverCn },
   ];

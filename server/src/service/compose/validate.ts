@@ -151,7 +151,10 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
       // a Windows host path (C:\certs, \\server\share) cannot be checked from Linux / macOS
       const foreign = process.platform !== 'win32' && isWindowsAbsolute(m.hostPath);
       const kind = trusted && !foreign ? ws.kind(m.hostPath) : 'unknown';
-      if (kind === 'missing') out.push(missingSource(m));
+      if (kind === 'missing') {
+        const d = missingSource(m);
+        if (d) out.push(d);
+      }
       if (kind === 'directory' && FILE_LIKE.test(m.hostPath) && FILE_LIKE.test(m.target)) {
         out.push(
           diag(
@@ -182,11 +185,20 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
   return out;
 }
 
-function missingSource(m: VolumeMount): ReturnType<typeof diag> {
+/** Whether a mount carries files the container needs (certificates, keys, config), not just data it writes. */
+function expectsContent(m: VolumeMount): boolean {
+  const hostName = path.basename((m.hostPath ?? '').replace(/\\/g, '/'));
+  const re = /tls|cert|ssl|pki|secret|conf|key|\.pem$/i;
+  return re.test(m.target) || re.test(hostName) || re.test(m.source ?? '') || FILE_LIKE.test(hostName) || FILE_LIKE.test(m.target);
+}
+
+/** Undefined for a plain data folder: Docker creates it on first start, and a fresh checkout of the official compose file must be clean. */
+function missingSource(m: VolumeMount): ReturnType<typeof diag> | undefined {
   const range = m.sourceRange ?? m.range;
   const asWritten = m.source && m.source !== m.hostPath ? `${m.source} (${m.hostPath})` : `${m.hostPath}`;
   const fileLike = FILE_LIKE.test(m.hostPath ?? '');
   const data = { hostPath: m.hostPath, fileLike, syntax: m.syntax };
+  if ((m.syntax === 'short' || m.createHostPath) && !expectsContent(m)) return undefined;
   if (m.syntax === 'long' && !m.createHostPath) {
     return diag(
       range,

@@ -600,7 +600,7 @@ function fill(doc: Document, text: string, composePath: string, env: Env, pos: P
   for (const pair of services.items) {
     if (!isPair(pair)) continue;
     const name = scalarString(pair.key);
-    if (name === undefined) continue;
+    if (name === undefined || name === '<<') continue;
     const svc: ComposeService = { name, nameRange: nodeRange(pos, pair.key), volumes: [] };
     model.services.push(svc);
     const body = resolveNode(doc, pair.value);

@@ -5,11 +5,10 @@
  */
 import * as path from 'node:path';
 import type { Workspace } from '../workspace';
-import { parseComposeVolumes, composeEnv, containerToHost, findMilvusService, findMilvusConfigMount } from '../compose';
+import { composeEnv, containerToHost, findMilvusService, findMilvusConfigMount, loadComposeModel, MILVUS_WORKDIR } from '../compose';
 import type { ComposeModel, ComposeService, VolumeMount } from '../compose';
 
-/** Working directory of the official Milvus image; relative config paths start here. */
-export const MILVUS_WORKDIR = '/milvus';
+export { MILVUS_WORKDIR };
 
 export interface DeployContext {
   kind: 'compose' | 'host';
@@ -31,15 +30,11 @@ export function isComposeFileName(file: string): boolean {
   return COMPOSE_NAME.test(path.basename(file));
 }
 
-/** Compose model of a file, cached by the workspace on the file's and its .env's mtimes. */
+/** Compose model of a file, cached by the workspace on the file's and its .env's mtimes (edits re-check in a few ms). */
 export function loadCompose(composePath: string, ws: Workspace, processEnv: Record<string, string | undefined>): ComposeModel | undefined {
-  const r = ws.read(composePath);
-  if (!r.ok) return undefined;
-  const { env, dotEnvPath } = composeEnv(composePath, ws, processEnv);
+  const { dotEnvPath } = composeEnv(composePath, ws, processEnv);
   const envKey = dotEnvPath ? String((ws.read(dotEnvPath) as { mtimeMs?: number }).mtimeMs ?? '') : '';
-  return ws.derive(composePath, 'compose-model:' + envKey, (rr) =>
-    rr.ok ? parseComposeVolumes(Buffer.from(rr.bytes).toString('utf8'), composePath, env) : undefined,
-  );
+  return ws.derive(composePath, 'compose-model:' + envKey, () => loadComposeModel(composePath, ws, processEnv)?.model);
 }
 
 /** Compose files in the milvus.yaml's folder and up to two folders above it (a `configs/` layout). */

@@ -1,0 +1,122 @@
+// Builds the scratch workspace the end-to-end tests open: several small Milvus
+// projects side by side (one folder each) plus loose PEM files. Certificates come
+// from the extension's own CLI (dist/cli.js), openssl (CN-only cert) and
+// @peculiar/x509 (expired cert), so nothing binary is checked in.
+// Standalone use: node test/e2e/support/fixtures.mjs <dir>
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const require = createRequire(path.join(ROOT, 'package.json'));
+
+/** milvus.yaml of a correct mutual-TLS (tlsMode 2) setup; line numbers are asserted by the tests. */
+export const MILVUS_YAML = [
+  '# Milvus configuration (TLS part)', //            1
+  'tls:', //                                           2
+  '  serverPemPath: /milvus/tls/server.pem', //        3
+  '  serverKeyPath: /milvus/tls/server.key', //        4
+  '  caPemPath: /milvus/tls/ca.pem', //                5
+  'common:', //                                        6
+  '  security:', //                                    7
+  '    tlsMode: 2', //                                 8
+  '',
+].join('\n');
+
+/** Where each file's interesting token is (1-based line numbers as the Problems panel prints them). */
+export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9 };
+
+export function composeYaml(extraVolumes = [], { tls = true } = {}) {
+  return [
+    'services:', //                                                 1
+    '  standalone:', //                                             2
+    '    image: milvusdb/milvus:v2.6.0', //                         3
+    '    command: ["milvus", "run", "standalone"]', //              4
+    '    volumes:', //                                              5
+    '      - ./volumes/milvus:/var/lib/milvus', //                  6
+    ...(tls ? ['      - ./tls:/milvus/tls'] : []), //               7
+    '      - ./milvus.yaml:/milvus/configs/milvus.yaml', //         8
+    ...extraVolumes.map((v) => `      - ${v}`), //                  9
+    '    ports:',
+    '      - "19530:19530"',
+    '',
+  ].join('\n');
+}
+
+function cliGenerate(dir) {
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'generate', '--out', dir, '--name', 'localhost', '--name', '127.0.0.1', '--mode', 'mutual'], { stdio: 'pipe' });
+}
+
+/** A correct project: compose + milvus.yaml + tls/ from the CLI. */
+function project(dir, { milvus = MILVUS_YAML, compose = composeYaml(), certs = true } = {}) {
+  fs.mkdirSync(path.join(dir, 'volumes/milvus'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'docker-compose.yml'), compose);
+  fs.writeFileSync(path.join(dir, 'milvus.yaml'), milvus);
+  if (certs) cliGenerate(path.join(dir, 'tls'));
+}
+
+async function expiredCertPem() {
+  require('reflect-metadata');
+  const x509 = require('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const day = 86400_000;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '0badc0de',
+    name: 'CN=expired.example',
+    notBefore: new Date(Date.now() - 400 * day),
+    notAfter: new Date(Date.now() - 35 * day),
+    keys,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(false),
+      new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1']),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'expired.example' }]),
+    ],
+  });
+  return cert.toString('pem') + '\n';
+}
+
+/**
+ * Layout (all under `ws`):
+ *   good/            correct mode-2 project (no diagnostics anywhere)
+ *   bad-mode/        tlsMode: 5                      -> milvus-tls-mode-invalid (line 8)
+ *   typo/            serverPemPth:                   -> milvus-key-unknown (line 3), quick fix "Rename to serverPemPath"
+ *   bad-compose/     - ./missing:/milvus/x           -> compose-bind-source-missing (line 9)
+ *   pem/expired.pem  expired certificate             -> pem-cert-expired
+ *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> pem-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
+ *   pem/bundle.pem   server.pem + ca.pem             -> 2 entries in the Outline
+ *   gen/             compose + milvus.yaml without TLS, no certs: target of "TLS: Generate TLS certs"
+ */
+export async function buildWorkspace(ws) {
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.mkdirSync(ws, { recursive: true });
+  project(path.join(ws, 'good'));
+  project(path.join(ws, 'bad-mode'), { milvus: MILVUS_YAML.replace('tlsMode: 2', 'tlsMode: 5') });
+  project(path.join(ws, 'typo'), { milvus: MILVUS_YAML.replace('serverPemPath:', 'serverPemPth:') });
+  project(path.join(ws, 'bad-compose'), { compose: composeYaml(['./missing:/milvus/x']) });
+
+  const pem = path.join(ws, 'pem');
+  fs.mkdirSync(pem, { recursive: true });
+  fs.writeFileSync(path.join(pem, 'expired.pem'), await expiredCertPem());
+  const tmp = fs.mkdtempSync(path.join(ws, '.tmp-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=legacy', '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '365', '-keyout', path.join(tmp, 'k'), '-out', path.join(pem, 'legacy.pem')], { stdio: 'pipe' });
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const good = path.join(ws, 'good/tls');
+  fs.writeFileSync(path.join(pem, 'bundle.pem'), fs.readFileSync(path.join(good, 'server.pem'), 'utf8') + fs.readFileSync(path.join(good, 'ca.pem'), 'utf8'));
+
+  project(path.join(ws, 'gen'), {
+    milvus: ['# Milvus configuration', 'common:', '  security:', '    tlsMode: 0', ''].join('\n'),
+    compose: composeYaml([], { tls: false }),
+    certs: false,
+  });
+  return ws;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildWorkspace(path.resolve(process.argv[2] ?? path.join(ROOT, '.e2e/ws')));
+}
