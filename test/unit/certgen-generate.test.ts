@@ -229,26 +229,6 @@ describe('generateCertSet options', { concurrency: true }, () => {
 
 });
 
-// Alone (no concurrent tests in this file), so the number means something.
-// The best of ten is asserted: other test files may load the machine.
-describe('generation speed', () => {
-  it('generates a P-256 mutual set well under 100 ms after warm-up', async () => {
-    await generateCertSet(opts());
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const t = performance.now();
-      await generateCertSet(opts());
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    console.log(
-      `# generation: P-256 best ${times[0].toFixed(1)} ms, median ${times[5].toFixed(1)} ms; cold (all key types in parallel): ` +
-        KEY_TYPES.map((k) => `${k} ${sets.get(k)!.ms.toFixed(0)} ms`).join(', '),
-    );
-    assert.ok(times[0] < 100, `best of 10: ${times[0]} ms`);
-  });
-});
-
 describe('reusing an existing CA', { concurrency: true }, () => {
   it('signs leaves with a CA generated earlier and returns neither ca.pem nor ca.key', async () => {
     const base = sets.get('P-384')!.files;

@@ -8,17 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { clientSnippets, DEFAULT_OPTIONS, generateCertSet, type GeneratedFile } from '../../server/src/service/certgen';
 
-function has(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasPython = has('python3', ['-c', 'pass']);
-const hasCurl = process.platform !== 'win32' && has('curl', ['--version']);
-
 /** MilvusClient(...) keyword arguments, read by Python's own parser. */
 function pythonKwargs(src: string): Record<string, unknown> {
   const prog = [
@@ -37,7 +26,7 @@ describe('clientSnippets: pymilvus', () => {
     assert.match(s.pymilvus, /uri="https:\/\/localhost:19530"/);
     assert.match(s.pymilvus, /server_pem_path="\/srv\/milvus\/tls\/ca\.pem"/);
     assert.doesNotMatch(s.pymilvus, /client_pem_path|client_key_path|ca_pem_path/);
-    if (hasPython) {
+    {
       assert.deepEqual(pythonKwargs(s.pymilvus), {
         uri: 'https://localhost:19530',
         secure: true,
@@ -58,7 +47,7 @@ describe('clientSnippets: pymilvus', () => {
       ca_pem_path: '/certs/ca.pem',
       server_name: 'milvus.internal',
     };
-    if (hasPython) assert.deepEqual(pythonKwargs(s.pymilvus), expected);
+    assert.deepEqual(pythonKwargs(s.pymilvus), expected);
     for (const [k, v] of Object.entries(expected)) if (typeof v === 'string') assert.ok(s.pymilvus.includes(`${k}=${JSON.stringify(v)}`), k);
   });
 
@@ -66,14 +55,14 @@ describe('clientSnippets: pymilvus', () => {
     const s = clientSnippets({ mode: 'mutual', serverName: 'localhost', host: '::1', dir: 'C:\\Users\\me\\tls' });
     assert.match(s.pymilvus, /uri="https:\/\/\[::1\]:19530"/);
     assert.ok(s.pymilvus.includes('ca_pem_path="C:\\\\Users\\\\me\\\\tls\\\\ca.pem"'));
-    if (hasPython) assert.equal(pythonKwargs(s.pymilvus).client_key_path, 'C:\\Users\\me\\tls\\client.key');
+    assert.equal(pythonKwargs(s.pymilvus).client_key_path, 'C:\\Users\\me\\tls\\client.key');
     const d = clientSnippets({ mode: 'one-way', serverName: 'db.local', dir: '/x' });
     assert.match(d.pymilvus, /uri="https:\/\/db\.local:19530"/);
     assert.match(d.curl, /https:\/\/db\.local:19530\/v2\/vectordb\/collections\/list\n$/);
     assert.doesNotMatch(d.curl, /--connect-to/);
   });
 
-  it('escapes quotes in paths so the Python stays valid', { skip: !hasPython }, () => {
+  it('escapes quotes in paths so the Python stays valid', () => {
     const s = clientSnippets({ mode: 'mutual', serverName: 'localhost', host: 'localhost', dir: '/tmp/a "b" \\c' });
     assert.equal(pythonKwargs(s.pymilvus).ca_pem_path, '/tmp/a "b" \\c/ca.pem');
   });
@@ -96,7 +85,7 @@ describe('clientSnippets: curl', () => {
     assert.match(s.curl, /https:\/\/milvus\.internal:19530\//);
   });
 
-  describe('runs for real against a mutual-TLS HTTPS server', { skip: !hasCurl }, () => {
+  describe('runs for real against a mutual-TLS HTTPS server', () => {
     let files: GeneratedFile[];
     let dir: string;
     let server: https.Server;

@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { CertWriteError, DEFAULT_OPTIONS, generateCertSet, planWrite, writeCertSet, type GeneratedFile } from '../../server/src/service/certgen';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const posix = process.platform !== 'win32';
 
 let set: GeneratedFile[];
 const roots: string[] = [];
@@ -53,7 +53,7 @@ describe('planWrite', () => {
 });
 
 describe('writeCertSet', () => {
-  it('creates the folder, writes every file, keys 0600 and the rest 0644 whatever the umask', { skip: !posix }, async () => {
+  it('creates the folder, writes every file, keys 0600 and the rest 0644 whatever the umask', async () => {
     const d = path.join(freshDir(), 'deep', 'tls');
     const old = process.umask(0o077);
     let written: string[];
@@ -94,7 +94,7 @@ describe('writeCertSet', () => {
     writeFileSync(path.join(d, 'unrelated.txt'), 'keep');
     await writeCertSet(d, set, { overwrite: true });
     assert.equal(readFileSync(path.join(d, 'server.key'), 'utf8'), set.find((f) => f.name === 'server.key')!.contents);
-    if (posix) assert.equal(mode(path.join(d, 'server.key')), 0o600, 'a replaced key becomes 0600');
+    assert.equal(mode(path.join(d, 'server.key')), 0o600, 'a replaced key becomes 0600');
     assert.equal(readFileSync(path.join(d, 'unrelated.txt'), 'utf8'), 'keep');
     assert.deepEqual(hidden(d), []);
   });
@@ -114,15 +114,18 @@ describe('writeCertSet', () => {
     assert.equal(readFileSync(f, 'utf8'), 'i am a file');
   });
 
-  it('leaves nothing behind in a read-only folder', { skip: !posix || isRoot ? 'root ignores folder permissions (covered by the mid-run failures below)' : false }, async () => {
+  it('leaves nothing behind in a read-only folder', async () => {
     const d = freshDir();
     chmodSync(d, 0o555);
-    await assert.rejects(writeCertSet(d, set, { overwrite: false }), (e: unknown) => {
-      assert.ok(e instanceof CertWriteError);
-      assert.match(e.message, /failed to write a temporary file for ca\.pem: .*EACCES/);
-      assert.match(e.message, /No file of the new set was left behind/);
-      return true;
-    });
+    // Root ignores folder permissions, so as root the write runs as the unprivileged user nobody.
+    const cmd = [process.execPath, '--import', 'tsx', path.join(__dirname, '../support/write-into.ts'), d];
+    const argv = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...cmd] : cmd;
+    const out = execFileSync(argv[0], argv.slice(1), { cwd: path.join(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: undefined } });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!);
+    assert.equal(r.ok, false);
+    assert.equal(r.name, 'CertWriteError');
+    assert.match(r.message, /failed to write a temporary file for ca\.pem: .*EACCES/);
+    assert.match(r.message, /No file of the new set was left behind/);
     chmodSync(d, 0o755);
     assert.deepEqual(readdirSync(d), []);
   });

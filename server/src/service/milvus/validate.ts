@@ -276,8 +276,8 @@ function crossCheck(section: 'tls' | 'internaltls', mode: 1 | 2, slots: Map<stri
       out.push(d(caSlot.e.valueRange, Severity.Warning, 'milvus-ca-not-ca', `${caSlot.hostPath} holds no CA certificate (${cas[0].subject} lacks basicConstraints CA:TRUE); Go refuses to verify chains through it. Use the CA that issued the certificates.`));
     }
     if (leaf && certSlot && !cas.some((ca) => issuedBy(leaf, ca))) {
-      const what = section === 'tls' ? 'clients given this CA file reject the server, and it is not the CA that verifies client certificates either' : 'Milvus components verify each other with this CA and fail the internal handshake';
-      out.push(d(certSlot.e.valueRange, section === 'internaltls' ? Severity.Error : Severity.Warning, 'milvus-cert-not-from-ca', `The server certificate ${leaf.subject} (issuer ${leaf.issuer}) is not signed by any certificate in caPemPath ${caSlot.hostPath}: ${what}. Issue the server certificate from that CA, or fix caPemPath.`));
+      const what = section === 'tls' ? 'clients given this ca.pem (pymilvus ca_pem_path, curl --cacert) reject the server with "certificate signed by unknown authority"' : 'Milvus components verify each other with this CA and fail the internal handshake';
+      out.push(d(certSlot.e.valueRange, Severity.Error, 'milvus-cert-not-from-ca', `The server certificate ${leaf.subject} (issuer ${leaf.issuer}) is not signed by any certificate in caPemPath ${caSlot.hostPath}: ${what}. Issue the server certificate from that CA, or fix caPemPath.`));
     }
   }
   if (section === 'internaltls' && leaf && certSlot) {
@@ -351,7 +351,7 @@ export const MILVUS_DIAGNOSTIC_CODES: { code: string; severity: string; summary:
   { code: 'milvus-key-encrypted', severity: 'error', summary: 'Encrypted private key: Go cannot load it' },
   { code: 'milvus-key-mismatch', severity: 'error', summary: 'Private key does not match the certificate' },
   { code: 'milvus-ca-not-ca', severity: 'warning', summary: 'caPemPath holds no CA certificate' },
-  { code: 'milvus-cert-not-from-ca', severity: 'warning / error (internal)', summary: 'Server certificate does not chain to caPemPath' },
+  { code: 'milvus-cert-not-from-ca', severity: 'error', summary: 'Server certificate does not chain to caPemPath' },
   { code: 'milvus-cert-no-san', severity: 'error', summary: 'Server certificate without SAN (CN-only)' },
   { code: 'milvus-cert-eku', severity: 'error', summary: 'Server certificate EKU lacks serverAuth' },
   { code: 'milvus-cert-is-ca', severity: 'warning', summary: 'serverPemPath holds a CA certificate' },

@@ -14,9 +14,10 @@ export function relativeTime(from: Date, to: Date): string {
   let n: number;
   let unit: string;
   if (abs < 60_000) return ms >= 0 ? 'in less than a minute' : 'less than a minute ago';
-  if (abs < 3_600_000) [n, unit] = [Math.floor(abs / 60_000), 'minute'];
-  else if (abs < 2 * DAY) [n, unit] = [Math.floor(abs / 3_600_000), 'hour'];
-  else if (abs < 60 * DAY) [n, unit] = [Math.floor(abs / DAY), 'day'];
+  // Each unit starts at 2 of it, so a rounded count never reads "1 hour" for 1h59.
+  if (abs < 7_200_000) [n, unit] = [Math.round(abs / 60_000), 'minute'];
+  else if (abs < 2 * DAY) [n, unit] = [Math.round(abs / 3_600_000), 'hour'];
+  else if (abs < 60 * DAY) [n, unit] = [Math.round(abs / DAY), 'day'];
   else if (abs < 730 * DAY) [n, unit] = [Math.round(abs / (30.44 * DAY)), 'month'];
   else [n, unit] = [Math.round(abs / (365.25 * DAY)), 'year'];
   const piece = `${n} ${unit}${n === 1 ? '' : 's'}`;

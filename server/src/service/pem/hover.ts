@@ -83,7 +83,7 @@ function blockAt(text: string, line: number): PemBlock | undefined {
 
 /** Escapes text for markdown, including table cells. */
 function md(s: string): string {
-  return s.replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+  return s.replace(/([\\`*_[\]<>|~])/g, '\\$1');
 }
 
 /** Inline code that survives backticks and table pipes. */

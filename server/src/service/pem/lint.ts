@@ -187,11 +187,11 @@ function lintCertificate(
   if (!isCA && !actsAsCA) {
     const serverCapable = !c.extKeyUsage || c.extKeyUsage.includes('serverAuth') || c.extKeyUsage.includes('anyExtendedKeyUsage');
     if (!c.hasSanExtension && serverCapable) {
-      out.push(diag(at, Severity.Error, 'pem-no-san', `${title} has no subjectAltName; the host name is only in the Common Name. Go-based servers and clients such as Milvus reject CN-only certificates: "${GO_CN_ERROR}". Reissue it with \`subjectAltName = DNS:${c.subjectCN && !/\s/.test(c.subjectCN) ? c.subjectCN : 'your.host'}\` (add IP:… entries for addresses clients dial).`));
+      out.push(diag(at, Severity.Error, 'pem-no-san', `${title} has no subjectAltName; the host name is only in the Common Name. Go-based servers such as Milvus reject CN-only certificates (and so do Go clients): "${GO_CN_ERROR}". Reissue it with \`subjectAltName = DNS:${c.subjectCN && !/\s/.test(c.subjectCN) ? c.subjectCN : 'your.host'}\` (add IP:… entries for addresses clients dial).`));
     }
     const days = (c.notAfter.getTime() - c.notBefore.getTime()) / DAY;
     if (!c.selfSigned && days > 398) {
-      out.push(diag(at, Severity.Hint, 'pem-public-ca-lifetime', `${title} is valid for ${Math.round(days)} days. Browsers and public CAs cap server certificates at 398 days; for a private CA used only by Milvus this is fine.`));
+      out.push(diag(at, Severity.Hint, 'pem-public-ca-lifetime', `${title} is valid for ${Math.round(days)} days. Browsers cap publicly trusted server certificates at 398 days: if it must be trusted publicly, reissue it for at most 398 days; for a private CA used only by Milvus this is fine.`));
     }
   }
 

@@ -233,6 +233,8 @@ export function parsePem(text: string): PemFraming {
     });
   }
   flushOutside();
+  // Reported in document order, whatever order the scan found them in.
+  problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { blocks, problems, binary: false };
 }
 

@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Hover, MarkupContent } from 'vscode-languageserver-types';
+import { certificateMarkdown, keyMarkdown, pemHover } from '../../server/src/service/pem/hover';
+import { parsePem } from '../../server/src/service/pem/parse';
+import { decodeBlock } from '../../server/src/service/pem/decode';
+import { keyBodyLines, pemFixtures, toCrlf } from '../support/pem-fixtures';
+
+const now = new Date();
+const value = (h: Hover | null) => {
+  assert.ok(h, 'hover expected');
+  return (h.contents as MarkupContent).value;
+};
+
+test('certificate hover: every field, range = whole block', async () => {
+  const fx = await pemFixtures();
+  const text = fx.leaf.certPem;
+  const h = pemHover(text, { line: 3, character: 5 }, { now });
+  const v = value(h);
+  const block = parsePem(text).blocks[0];
+  assert.deepEqual(h!.range, block.range);
+  assert.equal((h!.contents as MarkupContent).kind, 'markdown');
+  const d = decodeBlock(block);
+  assert.equal(d.kind, 'certificate');
+  if (d.kind !== 'certificate') return;
+  const c = d.cert;
+  for (const expected of [
+    '**Certificate** CN=localhost',
+    '`CN=localhost`',
+    '`CN=Test Root CA`',
+    c.serialHex,
+    c.notBefore.toISOString().slice(0, 10),
+    c.notAfter.toISOString().slice(0, 10),
+    'expires in 12 months',
+    '`DNS:localhost, IP:127.0.0.1`',
+    'EC P-256',
+    '`sha256WithRSAEncryption`',
+    '| Basic constraints | *not present* |',
+    'digitalSignature, keyEncipherment',
+    'serverAuth',
+    c.subjectKeyId!,
+    c.authorityKeyId!,
+    c.sha256,
+    c.sha1,
+    '| Self-signed | no |',
+  ]) assert.ok(v.includes(expected), `missing ${expected}\n${v}`);
+});
+
+test('hover anywhere inside the block, including BEGIN and END lines; nothing outside', async () => {
+  const fx = await pemFixtures();
+  const text = `comment\n${fx.leaf.certPem}\n${fx.ca.certPem}`;
+  const blocks = parsePem(text).blocks;
+  for (const b of blocks) {
+    for (const line of [b.range.start.line, b.range.start.line + 1, b.range.end.line]) {
+      assert.deepEqual(pemHover(text, { line, character: 0 }, { now })!.range, b.range);
+    }
+  }
+  assert.equal(pemHover(text, { line: 0, character: 2 }, { now }), null);
+  assert.equal(pemHover(text, { line: blocks[0].range.end.line + 1, character: 0 }, { now }), null);
+  assert.equal(pemHover(text, { line: 999, character: 0 }, { now }), null);
+  assert.match(value(pemHover(text, { line: blocks[1].range.start.line + 2, character: 0 }, { now })), /\*\*CA certificate\*\* CN=Test Root CA/);
+});
+
+test('CA hover: basic constraints and self-signed', async () => {
+  const fx = await pemFixtures();
+  const v = value(pemHover(fx.ca.certPem, { line: 1, character: 0 }, { now }));
+  assert.ok(v.includes('| Basic constraints | CA:TRUE (critical) |'));
+  assert.ok(v.includes('| Self-signed | yes |'));
+  assert.ok(v.includes('keyCertSign, cRLSign'));
+  assert.ok(v.includes('RSA 2048'));
+});
+
+test('CRLF text: same hover', async () => {
+  const fx = await pemFixtures();
+  assert.equal(value(pemHover(toCrlf(fx.leaf.certPem), { line: 2, character: 0 }, { now })), value(pemHover(fx.leaf.certPem, { line: 2, character: 0 }, { now })));
+});
+
+test('expired and CN-only certificates say so', async () => {
+  const fx = await pemFixtures();
+  assert.match(value(pemHover(fx.expired.certPem, { line: 1, character: 0 }, { now })), /\*\*expired\*\* 30 days ago/);
+  assert.match(value(pemHover(fx.cnOnly.certPem, { line: 1, character: 0 }, { now })), /\*none\*: Go \(Milvus\) rejects CN-only/);
+});
+
+test('private key hover: type, size, format, encryption, matching certificate; never key bytes', async () => {
+  const fx = await pemFixtures();
+  const pem = fx.keys.rsaPkcs1;
+  let asked: string | undefined;
+  const v = value(
+    pemHover(pem, { line: 2, character: 0 }, {
+      now,
+      findMatchingCertificate: (spki) => {
+        asked = spki;
+        return 'server.pem: Certificate CN=rsa.localhost';
+      },
+    }),
+  );
+  assert.ok(v.includes('**RSA private key 2048**'));
+  assert.ok(v.includes('| Size | 2048 bits |'));
+  assert.ok(v.includes('| Format | PKCS#1 |'));
+  assert.ok(v.includes('| Encrypted | no |'));
+  assert.ok(v.includes('Belongs to server.pem: Certificate CN=rsa.localhost'));
+  assert.match(asked!, /^[0-9a-f]{64}$/);
+  for (const line of keyBodyLines(pem)) assert.ok(!v.includes(line), 'key material in hover');
+
+  const none = value(pemHover(pem, { line: 2, character: 0 }, { now, findMatchingCertificate: () => undefined }));
+  assert.match(none, /No certificate in this folder has this public key/);
+});
+
+test('key and certificate in one file: the hover names the certificate in the file', async () => {
+  const fx = await pemFixtures();
+  const text = fx.leaf.certPem + fx.keys.ecSec1;
+  const keyLine = parsePem(text).blocks[1].range.start.line + 1;
+  const v = value(pemHover(text, { line: keyLine, character: 0 }, { now }));
+  assert.ok(v.includes('EC private key P-256'));
+  assert.match(v, /Belongs to Certificate CN=localhost in this file \(line 1\)/);
+  for (const line of keyBodyLines(fx.keys.ecSec1)) assert.ok(!v.includes(line));
+});
+
+test('encrypted keys: no matching attempted, no DEK-Info IV, no body', async () => {
+  const fx = await pemFixtures();
+  for (const pem of [fx.keys.encryptedPkcs8, fx.keys.legacyEncrypted]) {
+    const v = value(pemHover(pem, { line: 4, character: 0 }, { now, findMatchingCertificate: () => assert.fail('must not be asked') }));
+    assert.match(v, /\| Encrypted \| \*\*yes\*\*/);
+    assert.match(v, /tls: failed to parse private key/);
+    for (const line of keyBodyLines(pem)) assert.ok(!v.includes(line));
+    const iv = /DEK-Info: [^,]+,(\w+)/.exec(pem)?.[1];
+    if (iv) assert.ok(!v.includes(iv));
+  }
+});
+
+test('CSR hover: subject, requested SANs, key', async () => {
+  const fx = await pemFixtures();
+  const v = value(pemHover(fx.csrPem, { line: 1, character: 0 }, { now }));
+  assert.ok(v.includes('**Certificate signing request** CN=csr.localhost'));
+  assert.ok(v.includes('`DNS:csr.localhost, IP:10.0.0.1`'));
+  assert.ok(v.includes('EC P-256'));
+});
+
+test('unterminated or broken blocks', () => {
+  assert.equal(pemHover('-----BEGIN CERTIFICATE-----\nMAA=\n', { line: 1, character: 0 }, { now }), null);
+  const v = value(pemHover('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n', { line: 1, character: 0 }, { now }));
+  assert.match(v, /not a valid X\.509 certificate/);
+});
+
+test('exported markdown builders for other rooms', async () => {
+  const fx = await pemFixtures();
+  const d = decodeBlock(parsePem(fx.rsaLeaf.certPem + fx.keys.rsaPkcs8).blocks[0]);
+  const k = decodeBlock(parsePem(fx.keys.rsaPkcs8).blocks[0]);
+  assert.ok(d.kind === 'certificate' && k.kind === 'privateKey');
+  if (d.kind !== 'certificate' || k.kind !== 'privateKey') return;
+  assert.match(certificateMarkdown(d.cert, now), /CN=rsa\.localhost/);
+  const km = keyMarkdown(k.key);
+  assert.match(km, /RSA private key 2048/);
+  assert.ok(km.includes(k.key.publicKey!.spkiSha256));
+  for (const line of keyBodyLines(fx.keys.rsaPkcs8)) assert.ok(!km.includes(line));
+});
+
+test('markdown-special characters in names are escaped', async () => {
+  const { makeCert } = await import('../support/pem-fixtures');
+  const odd = await makeCert({ subject: 'CN=a|b`c*d, O=x_y', sans: [{ type: 'dns', value: 'a.test' }] });
+  const v = value(pemHover(odd.certPem, { line: 1, character: 0 }, { now }));
+  const subjectRow = v.split('\n').find((l) => l.startsWith('| Subject |'))!;
+  assert.equal(subjectRow.split(/(?<!\\)\|/).length, 4, subjectRow);
+  assert.ok(v.startsWith('**Certificate** CN=a\\|b\\`c\\*d'));
+});
+
+test('hover is fast: well under 2 ms on a big bundle', async () => {
+  const fx = await pemFixtures();
+  const parts: string[] = [];
+  for (let i = 0; i < 100; i++) parts.push(i % 2 ? fx.ca.certPem : fx.rsaLeaf.certPem);
+  const text = parts.join('');
+  const line = parsePem(text).blocks[51].range.start.line + 3;
+  for (let i = 0; i < 20; i++) pemHover(text, { line, character: 0 }, { now });
+  const t = performance.now();
+  for (let i = 0; i < 50; i++) pemHover(text, { line, character: 0 }, { now });
+  const per = (performance.now() - t) / 50;
+  assert.ok(per < 2, `hover took ${per.toFixed(3)} ms`);
+});
