@@ -45,10 +45,11 @@ export function fmtMs(x: number | undefined): string {
   return x.toFixed(0);
 }
 
+/** Decimal units (1 MB = 10^6 bytes), the units the targets are stated in. */
 export function fmtBytes(b: number): string {
-  if (b < 1024) return `${b} B`;
-  if (b < 1024 * 1024) return `${(b / 1024).toFixed(1)} KiB`;
-  return `${(b / 1048576).toFixed(2)} MiB`;
+  if (b < 1000) return `${b} B`;
+  if (b < 1e6) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${(b / 1e6).toFixed(2)} MB`;
 }
 
 /** Left-aligned text table with a header rule; cells are already strings. */

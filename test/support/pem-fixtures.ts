@@ -49,6 +49,8 @@ interface CertOpts {
   eku?: string[];
   sans?: { type: 'dns' | 'ip' | 'email' | 'url'; value: string }[];
   keys?: CryptoKeyPair;
+  /** Leave out SKI/AKI, as bare `openssl x509 -req` does. */
+  noKeyIds?: boolean;
 }
 
 export async function makeCert(o: CertOpts): Promise<Made> {
@@ -60,8 +62,8 @@ export async function makeCert(o: CertOpts): Promise<Made> {
   if (o.keyUsage !== undefined) extensions.push(new x509.KeyUsagesExtension(o.keyUsage, true));
   if (o.eku) extensions.push(new x509.ExtendedKeyUsageExtension(o.eku, false));
   if (o.sans) extensions.push(new x509.SubjectAlternativeNameExtension(o.sans, false));
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never));
-  if (o.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(o.issuer.keys.publicKey as never));
+  if (!o.noKeyIds) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never));
+  if (o.issuer && !o.noKeyIds) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(o.issuer.keys.publicKey as never));
   const name = o.subject ?? `CN=${o.cn ?? 'test'}`;
   const common = {
     serialNumber: (serial++).toString(16).padStart(2, '0'),

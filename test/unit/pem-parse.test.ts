@@ -179,3 +179,19 @@ test('never throws on arbitrary input', () => {
     assert.doesNotThrow(() => parsePem(s));
   }
 });
+
+test('property: any text parses without throwing, and every range lies inside the text', async () => {
+  const fc = await import('fast-check');
+  const piece = fc.constantFrom('-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', '-----BEGIN X-----', 'TUlJQg==', 'Proc-Type: 4,ENCRYPTED', ' ', '\t', '\n', '\r\n', 'junk', '*', '\ufeff', '\u0000');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+      const text = parts.join('');
+      const f = parsePem(text);
+      const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+      const inside = (p: { line: number; character: number }) => p.line < lines.length && p.character <= lines[p.line].length;
+      for (const b of f.blocks) assert.ok(inside(b.range.start) && inside(b.range.end) && inside(b.beginRange.end));
+      for (const p of f.problems) assert.ok(inside(p.range.start) && inside(p.range.end), JSON.stringify(p));
+    }),
+    { numRuns: 500 },
+  );
+});

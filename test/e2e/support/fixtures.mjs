@@ -26,6 +26,13 @@ export const MILVUS_YAML = [
   '',
 ].join('\n');
 
+/**
+ * A bind mount whose host folder does not exist. Since commit e105db0 a missing *plain data* folder
+ * (e.g. ./missing:/milvus/x) is deliberately not a finding (Docker creates it); a folder that is
+ * expected to hold certificates/config is, so the fixture uses one.
+ */
+export const MISSING_MOUNT = './missing-certs:/milvus/certs';
+
 /** Where each file's interesting token is (1-based line numbers as the Problems panel prints them). */
 export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9 };
 
@@ -86,7 +93,7 @@ async function expiredCertPem() {
  *   good/            correct mode-2 project (no diagnostics anywhere)
  *   bad-mode/        tlsMode: 5                      -> milvus-tls-mode-invalid (line 8)
  *   typo/            serverPemPth:                   -> milvus-key-unknown (line 3), quick fix "Rename to serverPemPath"
- *   bad-compose/     - ./missing:/milvus/x           -> compose-bind-source-missing (line 9)
+ *   bad-compose/     - ./missing-certs:/milvus/certs -> compose-bind-source-missing (line 9)
  *   pem/expired.pem  expired certificate             -> pem-cert-expired
  *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> pem-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
  *   pem/bundle.pem   server.pem + ca.pem             -> 2 entries in the Outline
@@ -98,7 +105,7 @@ export async function buildWorkspace(ws) {
   project(path.join(ws, 'good'));
   project(path.join(ws, 'bad-mode'), { milvus: MILVUS_YAML.replace('tlsMode: 2', 'tlsMode: 5') });
   project(path.join(ws, 'typo'), { milvus: MILVUS_YAML.replace('serverPemPath:', 'serverPemPth:') });
-  project(path.join(ws, 'bad-compose'), { compose: composeYaml(['./missing:/milvus/x']) });
+  project(path.join(ws, 'bad-compose'), { compose: composeYaml([MISSING_MOUNT]) });
 
   const pem = path.join(ws, 'pem');
   fs.mkdirSync(pem, { recursive: true });

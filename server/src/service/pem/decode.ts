@@ -100,7 +100,7 @@ function decodeCertificate(der: Uint8Array): CertInfo {
   const [tbsT, sigAlgT] = children(certDer, expect(readTlv(certDer, 0), 0x30));
   const tbs = children(certDer, expect(tbsT, 0x30));
   let i = tbs[0]?.tag === 0xa0 ? 1 : 0;
-  i++; // serial: Node formats it the way openssl does
+  const serialT = expect(tbs[i++], 0x02);
   i++; // inner signature algorithm (same as outer)
   i++; // issuer
   const validity = children(certDer, expect(tbs[i++], 0x30));
@@ -112,7 +112,7 @@ function decodeCertificate(der: Uint8Array): CertInfo {
   const info: CertInfo = {
     subject: nodeName(x509.subject),
     issuer: nodeName(x509.issuer),
-    serialHex: x509.serialNumber.toUpperCase(),
+    serialHex: serialHex(bytesOf(certDer, serialT)),
     notBefore: time(certDer, validity[0]),
     notAfter: time(certDer, validity[1]),
     sans: [],
@@ -148,7 +148,7 @@ function decodeCertificate(der: Uint8Array): CertInfo {
     const id = children(certDer, expect(aki.value, 0x30)).find((t) => t.tag === 0x80);
     if (id) info.authorityKeyId = hex(bytesOf(certDer, id), ':').toUpperCase();
   }
-  // A signature check costs ~0.4 ms; only pay it when someone asks.
+  // May need a signature check; only pay for it when someone asks.
   lazy(info, 'selfSigned', () => isSelfSigned(info));
   return info;
 }
@@ -166,14 +166,44 @@ function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () =
   });
 }
 
+/**
+ * The serial as openssl prints it (i2a_ASN1_INTEGER): two hex digits per byte,
+ * without the DER sign byte, "-" for the (invalid but existing) negative ones.
+ * Node's serialNumber differs for 0 ("0" vs "00").
+ */
+function serialHex(b: Uint8Array): string {
+  if (b.length && b[0] & 0x80) {
+    const mag = new Uint8Array(b.length);
+    let carry = 1;
+    for (let i = b.length - 1; i >= 0; i--) {
+      const v = (~b[i] & 0xff) + carry;
+      mag[i] = v & 0xff;
+      carry = v >> 8;
+    }
+    let start = 0;
+    while (start < mag.length - 1 && mag[start] === 0) start++;
+    return `-${hex(mag.subarray(start)).toUpperCase()}`;
+  }
+  const start = b.length > 1 && b[0] === 0 ? 1 : 0;
+  return hex(b.subarray(start)).toUpperCase();
+}
+
 /** Node prints one RDN per line; we show the familiar one-line form. */
 function nodeName(s: string | undefined): string {
   return (s ?? '').split('\n').filter(Boolean).join(', ');
 }
 
+/**
+ * Self-signed = issued by its own key. Key identifiers decide when both are
+ * present, and a CA whose issuer is its own name is a root in practice; only
+ * the ambiguous rest (typically a leaf made with the same DN as its CA, as
+ * copies of Milvus's gen.sh do) pays for a signature check, which costs up to
+ * ~1 ms for P-384 and would blow the hover budget on root bundles.
+ */
 function isSelfSigned(c: CertInfo): boolean {
   if (c.subject !== c.issuer) return false;
-  if (c.authorityKeyId && c.subjectKeyId && c.authorityKeyId !== c.subjectKeyId) return false;
+  if (c.authorityKeyId && c.subjectKeyId) return c.authorityKeyId === c.subjectKeyId;
+  if (c.basicConstraints?.ca) return true;
   try {
     return c.x509.verify(c.x509.publicKey);
   } catch {

@@ -7,7 +7,6 @@
  */
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { MarkupKind } from 'vscode-languageserver-types';
-import { LineIndex } from '../text';
 import type { CertInfo, CsrInfo, Decoded, KeyInfo, PemBlock, PublicKeyInfo } from './model';
 import { parsePem } from './parse';
 import { decodeBlock } from './decode';
@@ -48,30 +47,46 @@ export function pemHover(text: string, position: Position, ctx: PemHoverContext)
 }
 
 /**
- * Finds the block around `line` by scanning outward to its BEGIN and END lines,
- * then parses just those lines: cost independent of the file's size.
+ * Finds the block around `line` by walking outward, line by line, to its
+ * BEGIN and END lines, then parses just those lines: the cost depends on the
+ * block, not on the size of the file (no index of every line is built).
  */
 function blockAt(text: string, line: number): PemBlock | undefined {
-  const idx = new LineIndex(text);
-  if (line < 0 || line >= idx.lineCount) return undefined;
-  const kind = (l: number) => {
-    const t = idx.lineText(l).replace(/^\ufeff/, '').trim();
+  if (line < 0) return undefined;
+  let start = 0;
+  for (let i = 0; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  const lineEnd = (s: number) => {
+    const nl = text.indexOf('\n', s);
+    return nl < 0 ? text.length : nl;
+  };
+  const kind = (s: number) => {
+    const t = text.slice(s, lineEnd(s)).replace(/^\ufeff/, '').trim();
     return t.startsWith('-----BEGIN ') ? 'begin' : t.startsWith('-----END ') ? 'end' : undefined;
   };
   let begin = line;
-  while (begin >= 0 && kind(begin) !== 'begin') {
-    if (begin !== line && kind(begin) === 'end') return undefined;
+  let beginStart = start;
+  for (;;) {
+    const k = kind(beginStart);
+    if (k === 'begin') break;
+    if (k === 'end' && begin !== line) return undefined;
+    if (beginStart === 0) return undefined;
+    beginStart = beginStart >= 2 ? text.lastIndexOf('\n', beginStart - 2) + 1 : 0;
     begin--;
   }
-  if (begin < 0) return undefined;
-  let end = line;
-  while (end < idx.lineCount && kind(end) !== 'end') {
-    if (end !== begin && kind(end) === 'begin') return undefined;
-    end++;
+  let endStart = start;
+  for (;;) {
+    const k = kind(endStart);
+    if (k === 'end') break;
+    if (k === 'begin' && endStart !== beginStart) return undefined;
+    const nl = text.indexOf('\n', endStart);
+    if (nl < 0) return undefined;
+    endStart = nl + 1;
   }
-  if (end >= idx.lineCount) return undefined;
-  const slice = text.slice(idx.starts[begin], idx.lineEnd(end));
-  const found = parsePem(slice).blocks[0];
+  const found = parsePem(text.slice(beginStart, lineEnd(endStart))).blocks[0];
   if (!found) return undefined;
   const shift = (p: Position): Position => ({ line: p.line + begin, character: p.character });
   return {

@@ -50,7 +50,7 @@ export const PEM_DIAGNOSTIC_CODES: { code: string; severity: 'error' | 'warning'
   { code: 'pem-key-encrypted', severity: 'error', summary: 'Encrypted private key; Go fails with "tls: failed to parse private key".' },
   { code: 'pem-key-openssh', severity: 'warning', summary: 'OpenSSH-format private key; Go crypto/tls cannot load it.' },
   { code: 'pem-key-permissions', severity: 'warning', summary: 'Private key file readable by group or others.' },
-  { code: 'pem-public-ca-lifetime', severity: 'hint', summary: 'Leaf valid for more than 398 days (only matters for publicly trusted CAs).' },
+  { code: 'pem-public-ca-lifetime', severity: 'hint', summary: 'Leaf valid for more than 398 days whose issuer is not at hand (only matters for publicly trusted CAs).' },
 ];
 
 const DAY = 86_400_000;
@@ -190,7 +190,9 @@ function lintCertificate(
       out.push(diag(at, Severity.Error, 'pem-no-san', `${title} has no subjectAltName; the host name is only in the Common Name. Go-based servers such as Milvus reject CN-only certificates (and so do Go clients): "${GO_CN_ERROR}". Reissue it with \`subjectAltName = DNS:${c.subjectCN && !/\s/.test(c.subjectCN) ? c.subjectCN : 'your.host'}\` (add IP:… entries for addresses clients dial).`));
     }
     const days = (c.notAfter.getTime() - c.notBefore.getTime()) / DAY;
-    if (!c.selfSigned && days > 398) {
+    // A CA at hand (in this file or beside it) means a private PKI, where the public-CA cap is noise.
+    const issuerAtHand = certs.some((o) => rel.issues(o.cert, c)) || siblingCerts().some((o) => rel.issues(o, c));
+    if (!c.selfSigned && days > 398 && !issuerAtHand) {
       out.push(diag(at, Severity.Hint, 'pem-public-ca-lifetime', `${title} is valid for ${Math.round(days)} days. Browsers cap publicly trusted server certificates at 398 days: if it must be trusted publicly, reissue it for at most 398 days; for a private CA used only by Milvus this is fine.`));
     }
   }

@@ -1,0 +1,676 @@
+/**
+ * Performance benchmark of the Milvus TLS language server, CLI and certificate
+ * generator, against the tools a user would otherwise reach for
+ * (yaml-language-server with a JSON schema, openssl, the docs' gen.sh).
+ *
+ *   npm run bench        (builds dist/, then runs this file with tsx)
+ *
+ * Prints a table and writes bench/results.json. Every section fails soft: a
+ * failure becomes an "error: …" row and the run goes on. Targets are shown as
+ * PASS/FAIL; the bench exits 0 whatever they say (it is not a CI gate).
+ * Everything happens in temp folders, removed at the end; every server it
+ * spawned is shut down (or killed by pid).
+ */
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { BenchLspClient, killAllServers } from './lsp';
+import { makeCertFolder, makeMilvusWorkspace, removeTemps, tempDir, type MilvusWorkspace } from './fixture';
+import { fmtBytes, fmtMs, msSince, summarize, table, timeAsync } from './stats';
+
+const execFileP = promisify(execFile);
+
+const REPO = path.resolve(__dirname, '..');
+const DIST = path.join(REPO, 'dist');
+const SERVER_JS = path.join(DIST, 'server.js');
+const CLI_JS = path.join(DIST, 'cli.js');
+const TOOLS = path.join(__dirname, '.tools');
+/** The latest 1.x release of the comparison server; installed into bench/.tools when absent. */
+const YLS_VERSION = '1.25.0';
+const YLS_BIN = path.join(TOOLS, 'node_modules/yaml-language-server/bin/yaml-language-server');
+
+const REPS = {
+  latency: Number(process.env.BENCH_LATENCY_REPS ?? 30),
+  latencyWarmup: 5,
+  spawn: Number(process.env.BENCH_SPAWN_REPS ?? 5),
+  cliRuns: 3,
+  certCount: 1000,
+  gen: 10,
+  genSh: 5,
+};
+
+// ---------------------------------------------------------------- results
+
+interface Row {
+  section: string;
+  metric: string;
+  tool: string;
+  unit: 'ms' | 'bytes';
+  n?: number;
+  median?: number;
+  p95?: number;
+  /** Free text shown instead of numbers (n/a with a reason). */
+  text?: string;
+  target?: string;
+  pass?: boolean;
+  error?: string;
+  samples?: number[];
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function addSamples(section: string, metric: string, tool: string, samples: number[], target?: { label: string; ok: (s: ReturnType<typeof summarize>) => boolean }): void {
+  const s = summarize(samples);
+  rows.push({ section, metric, tool, unit: 'ms', n: s.n, median: s.median, p95: s.p95, target: target?.label, pass: target ? target.ok(s) : undefined, samples: samples.map((x) => Math.round(x * 1000) / 1000) });
+}
+
+function addValue(section: string, metric: string, tool: string, unit: Row['unit'], value: number, target?: { label: string; ok: (v: number) => boolean }): void {
+  rows.push({ section, metric, tool, unit, n: 1, median: value, target: target?.label, pass: target ? target.ok(value) : undefined });
+}
+
+function addError(section: string, metric: string, tool: string, e: unknown, target?: string): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  rows.push({ section, metric, tool, unit: 'ms', error: msg.split('\n')[0].slice(0, 160), target });
+}
+
+function addText(section: string, metric: string, tool: string, text: string, target?: string, pass?: boolean): void {
+  rows.push({ section, metric, tool, unit: 'ms', text, target, pass });
+}
+
+/** Runs a section; an exception becomes an error row (for `metric`) instead of ending the bench. */
+async function soft(section: string, metric: string, tool: string, f: () => Promise<void>, target?: string): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    addError(section, metric, tool, e, target);
+  }
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- servers
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function oursEnv(debounce: string | undefined): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.MILVUS_TLS_DEBOUNCE_MS;
+  if (debounce !== undefined) env.MILVUS_TLS_DEBOUNCE_MS = debounce;
+  return env;
+}
+
+function spawnOurs(debounce?: string): BenchLspClient {
+  return new BenchLspClient([process.execPath, SERVER_JS, '--stdio'], { env: oursEnv(debounce), cwd: os.tmpdir() });
+}
+
+function ylsSettings(ws: MilvusWorkspace): Json {
+  return {
+    yaml: {
+      schemas: { [ws.schemaUri]: 'milvus.yaml' },
+      validate: true,
+      hover: true,
+      completion: true,
+      format: { enable: false },
+      // The bench may not reach the network: no schemastore.org catalogue.
+      schemaStore: { enable: false },
+    },
+    http: { proxy: '', proxyStrictSSL: false },
+    '[yaml]': {},
+    editor: {},
+  };
+}
+
+function spawnYls(ws: MilvusWorkspace): BenchLspClient {
+  return new BenchLspClient([process.execPath, YLS_BIN, '--stdio'], { settings: ylsSettings(ws), cwd: os.tmpdir() });
+}
+
+async function ensureYamlLanguageServer(): Promise<string> {
+  const pkg = path.join(TOOLS, 'node_modules/yaml-language-server/package.json');
+  const installed = () => {
+    try {
+      return JSON.parse(fs.readFileSync(pkg, 'utf8')).version as string;
+    } catch {
+      return undefined;
+    }
+  };
+  if (installed() !== YLS_VERSION) {
+    log(`installing yaml-language-server@${YLS_VERSION} into bench/.tools …`);
+    fs.mkdirSync(TOOLS, { recursive: true });
+    await execFileP('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', TOOLS, `yaml-language-server@${YLS_VERSION}`], {
+      cwd: TOOLS,
+      timeout: 300_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  }
+  const v = installed();
+  if (!v) throw new Error('yaml-language-server is not installed in bench/.tools');
+  return v;
+}
+
+/** Spawn → initialize result, fresh process each time; one unmeasured warm-up. */
+async function initTimes(make: () => BenchLspClient, root: string, reps: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < reps + 1; i++) {
+    const c = make();
+    try {
+      await c.initialize(root);
+      const ms = msSince(c.spawnedAt);
+      if (i > 0) out.push(ms);
+    } finally {
+      await c.shutdown();
+    }
+  }
+  return out;
+}
+
+/**
+ * didChange (full text) → the matching publishDiagnostics, alternating a
+ * harmless comment edit. Returns the measured samples and the version reached.
+ */
+async function editLatency(c: BenchLspClient, uri: string, text: string, startVersion: number, reps: number, warmup: number): Promise<{ samples: number[]; version: number; diagnostics: number }> {
+  const samples: number[] = [];
+  let version = startVersion;
+  let diagnostics = 0;
+  for (let i = 0; i < warmup + reps; i++) {
+    version++;
+    const next = version % 2 ? `${text}\n# bench edit ${version}\n` : text;
+    const t0 = process.hrtime.bigint();
+    c.change(uri, version, next);
+    const p = await c.diagnosticsAfter(uri, t0, version);
+    if (i >= warmup) samples.push(msSince(t0, p.at));
+    diagnostics = p.diagnostics.length;
+    await sleep(5);
+  }
+  return { samples, version, diagnostics };
+}
+
+async function hoverLatency(c: BenchLspClient, uri: string, position: { line: number; character: number }, reps: number, warmup: number): Promise<{ samples: number[]; sample: Json }> {
+  const samples: number[] = [];
+  let sample: Json = null;
+  for (let i = 0; i < warmup + reps; i++) {
+    const t0 = process.hrtime.bigint();
+    const h = await c.request('textDocument/hover', { textDocument: { uri }, position });
+    if (i >= warmup) samples.push(msSince(t0));
+    sample = h;
+  }
+  return { samples, sample };
+}
+
+function hoverText(h: Json): string {
+  if (!h) return '';
+  const c = h.contents;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n');
+  return c?.value ?? '';
+}
+
+/** A deliberate error (tlsMode: 5): proves the server really validates the file, schema applied. */
+async function sanityCheck(c: BenchLspClient, ws: MilvusWorkspace, version: number, name: string): Promise<number> {
+  version++;
+  const t0 = process.hrtime.bigint();
+  c.change(ws.milvusUri, version, ws.milvusText.replace(/^(\s+tlsMode:\s*)2\b/m, (_m, lead: string) => `${lead}5`));
+  const p = await c.diagnosticsAfter(ws.milvusUri, t0, version);
+  notes.push(`${name}: tlsMode: 5 → ${p.diagnostics.length} diagnostic(s)${p.diagnostics[0] ? ` (“${String(p.diagnostics[0].message).split('\n')[0].slice(0, 80)}”)` : ' — NOT VALIDATING'}`);
+  version++;
+  const t1 = process.hrtime.bigint();
+  c.change(ws.milvusUri, version, ws.milvusText);
+  await c.diagnosticsAfter(ws.milvusUri, t1, version);
+  return version;
+}
+
+// ---------------------------------------------------------------- sections
+
+async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
+  const S = '1-2 milvus-tls server';
+  const tool = 'milvus-tls';
+  const src = fs.readFileSync(path.join(REPO, 'server/src/server.ts'), 'utf8');
+  const configured = /MILVUS_TLS_DEBOUNCE_MS\s*\?\?\s*(\d+)/.exec(src);
+  const debounce = configured ? Number(configured[1]) : NaN;
+
+  // Default debounce: what an editor gets.
+  let a: BenchLspClient | undefined;
+  let editDefault: number[] = [];
+  await soft(S, 'edit→diagnostics (default debounce)', tool, async () => {
+    a = spawnOurs(undefined);
+    await a.initialize(ws.root);
+    const t0 = process.hrtime.bigint();
+    a.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
+    const first = await a.diagnosticsAfter(ws.milvusUri, t0, 1);
+    notes.push(`milvus-tls: the mode-2 stock milvus.yaml (${ws.milvusText.replace(/\n$/, '').split('\n').length} lines) opens with ${first.diagnostics.length} diagnostic(s)${first.diagnostics.length ? ': ' + first.diagnostics.map((d: Json) => d.code).join(', ') : ''}`);
+    const r = await editLatency(a, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
+    editDefault = r.samples;
+    addSamples(S, 'edit→diagnostics (default debounce)', tool, r.samples);
+    await sanityCheck(a, ws, r.version, 'milvus-tls sanity');
+  });
+
+  // Debounce 0: the work alone.
+  await soft(
+    S,
+    'edit→diagnostics work (debounce 0)',
+    tool,
+    async () => {
+      const b = spawnOurs('0');
+      try {
+        await b.initialize(ws.root);
+        const t0 = process.hrtime.bigint();
+        b.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
+        await b.diagnosticsAfter(ws.milvusUri, t0, 1);
+        const r = await editLatency(b, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
+        addSamples(S, 'edit→diagnostics work (debounce 0)', tool, r.samples, { label: '<10 med, <25 p95', ok: (s) => s.median < 10 && s.p95 < 25 });
+        if (editDefault.length) {
+          const overhead = summarize(editDefault).median - summarize(r.samples).median;
+          notes.push(`milvus-tls: default − debounce-0 medians = ${fmtMs(overhead)} ms (≈ the debounce)`);
+        }
+        const rss = b.peakRssKb();
+        if (rss) notes.push(`milvus-tls (debounce-0 server, edits only): peak RSS ${(rss * 1024 / 1e6).toFixed(1)} MB`);
+      } finally {
+        await b.shutdown();
+      }
+    },
+    '<10 med, <25 p95',
+  );
+
+  if (Number.isFinite(debounce)) {
+    rows.push({ section: S, metric: 'debounce (configured default)', tool, unit: 'ms', n: 1, median: debounce, target: '≤50', pass: debounce <= 50 });
+  } else addText(S, 'debounce (configured default)', tool, 'n/a: not found in server.ts', '≤50');
+
+  // Hovers, on the default server (all work lands on one process, then its peak RSS is read).
+  await soft(
+    S,
+    'hover: serverPemPath value (milvus.yaml)',
+    tool,
+    async () => {
+      if (!a) throw new Error('server not running');
+      const r = await hoverLatency(a, ws.milvusUri, ws.serverPemValuePos, REPS.latency, REPS.latencyWarmup);
+      const txt = hoverText(r.sample);
+      if (!txt) throw new Error('hover returned nothing');
+      notes.push(`milvus-tls hover on tls.serverPemPath: ${txt.length} chars, names the host file: ${txt.includes(ws.serverPemPath) ? 'yes' : 'no'}`);
+      addSamples(S, 'hover: serverPemPath value (milvus.yaml)', tool, r.samples, { label: '<2 med', ok: (s) => s.median < 2 });
+    },
+    '<2 med',
+  );
+  await soft(
+    S,
+    'hover: inside a certificate (server.pem)',
+    tool,
+    async () => {
+      if (!a) throw new Error('server not running');
+      const t0 = process.hrtime.bigint();
+      a.open(ws.serverPemPath, ws.serverPemText, 'pem', 1);
+      await a.diagnosticsAfter(ws.serverPemUri, t0, 1);
+      const r = await hoverLatency(a, ws.serverPemUri, ws.insideCertPos, REPS.latency, REPS.latencyWarmup);
+      const txt = hoverText(r.sample);
+      if (!txt) throw new Error('hover returned nothing');
+      notes.push(`milvus-tls hover inside server.pem: ${txt.length} chars`);
+      addSamples(S, 'hover: inside a certificate (server.pem)', tool, r.samples, { label: '<2 med', ok: (s) => s.median < 2 });
+    },
+    '<2 med',
+  );
+
+  await soft(
+    S,
+    'spawn→initialize result',
+    tool,
+    async () => {
+      const t = await initTimes(() => spawnOurs(undefined), ws.root, REPS.spawn);
+      addSamples(S, 'spawn→initialize result', tool, t, { label: '<150 med', ok: (s) => s.median < 150 });
+    },
+    '<150 med',
+  );
+
+  await soft(
+    S,
+    'peak RSS (VmHWM, after all work)',
+    tool,
+    async () => {
+      if (!a) throw new Error('server not running');
+      const kb = a.peakRssKb();
+      if (!kb) throw new Error('VmHWM unavailable (/proc not readable)');
+      addValue(S, 'peak RSS (VmHWM, after all work)', tool, 'bytes', kb * 1024, { label: '<70 MB', ok: (v) => v < 70e6 });
+    },
+    '<70 MB',
+  );
+  if (a) await a.shutdown();
+}
+
+async function sectionInProcess(ws: MilvusWorkspace): Promise<void> {
+  const S = '1 pure service';
+  const tool = 'milvus-tls (in-process)';
+  await soft(S, 'LanguageService.validate(milvus.yaml)', tool, async () => {
+    const svc = await import('../server/src/service');
+    const service = new svc.LanguageService(new svc.Workspace([ws.root]));
+    const docFor = (text: string) => ({ path: ws.milvusPath, uri: ws.milvusUri, languageId: 'yaml', text });
+    const alt = `${ws.milvusText}\n# bench edit\n`;
+    const samples: number[] = [];
+    let count = 0;
+    for (let i = 0; i < REPS.latencyWarmup * 2 + REPS.latency; i++) {
+      const doc = docFor(i % 2 ? alt : ws.milvusText);
+      const t0 = process.hrtime.bigint();
+      count = service.validate(doc).length;
+      const ms = msSince(t0);
+      if (i >= REPS.latencyWarmup * 2) samples.push(ms);
+    }
+    notes.push(`in-process validate: ${count} diagnostic(s) on the mode-2 stock config`);
+    addSamples(S, 'LanguageService.validate(milvus.yaml)', tool, samples);
+  });
+}
+
+async function sectionYamlLs(ws: MilvusWorkspace): Promise<void> {
+  const S = '3 yaml-language-server';
+  let version = '';
+  try {
+    version = await ensureYamlLanguageServer();
+  } catch (e) {
+    for (const m of ['edit→diagnostics (built-in delay)', 'hover: serverPemPath value (milvus.yaml)', 'spawn→initialize result', 'peak RSS (VmHWM, after all work)']) addError(S, m, 'yaml-language-server', e);
+    return;
+  }
+  const tool = `yaml-language-server ${version}`;
+  notes.push(`yaml-language-server ${version}: schema ${path.basename(ws.schemaPath)} → "milvus.yaml", schemaStore off, validationDelayMs built in (200 ms)`);
+  let c: BenchLspClient | undefined;
+  await soft(S, 'edit→diagnostics (built-in delay)', tool, async () => {
+    c = spawnYls(ws);
+    await c.initialize(ws.root);
+    c.notify('workspace/didChangeConfiguration', { settings: ylsSettings(ws) });
+    await sleep(200);
+    const t0 = process.hrtime.bigint();
+    c.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
+    const first = await c.diagnosticsAfter(ws.milvusUri, t0, 1);
+    notes.push(`yaml-language-server: the mode-2 stock milvus.yaml opens with ${first.diagnostics.length} diagnostic(s)`);
+    await sleep(400); // let any configuration-triggered re-validation land before measuring
+    const r = await editLatency(c, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
+    addSamples(S, 'edit→diagnostics (built-in delay)', tool, r.samples);
+    await sanityCheck(c, ws, r.version, 'yaml-language-server sanity');
+  });
+  await soft(S, 'hover: serverPemPath value (milvus.yaml)', tool, async () => {
+    if (!c) throw new Error('server not running');
+    const r = await hoverLatency(c, ws.milvusUri, ws.serverPemValuePos, REPS.latency, REPS.latencyWarmup);
+    notes.push(`yaml-language-server hover on tls.serverPemPath: ${hoverText(r.sample).length} chars (schema description)`);
+    addSamples(S, 'hover: serverPemPath value (milvus.yaml)', tool, r.samples);
+  });
+  addText(S, 'hover: inside a certificate (server.pem)', tool, 'n/a: not a YAML file');
+  await soft(S, 'spawn→initialize result', tool, async () => {
+    const t = await initTimes(() => spawnYls(ws), ws.root, REPS.spawn);
+    addSamples(S, 'spawn→initialize result', tool, t);
+  });
+  await soft(S, 'peak RSS (VmHWM, after all work)', tool, async () => {
+    if (!c) throw new Error('server not running');
+    const kb = c.peakRssKb();
+    if (!kb) throw new Error('VmHWM unavailable');
+    addValue(S, 'peak RSS (VmHWM, after all work)', tool, 'bytes', kb * 1024);
+  });
+  if (c) await c.shutdown();
+}
+
+function dirSize(d: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) total += dirSize(p);
+    else if (e.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
+/** Runs a command in its own process group, killed (by group id) on timeout; resolves with code and output. */
+function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<{ code: number | null; out: string; ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const t = setTimeout(() => {
+      try {
+        if (p.pid) process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, opts.timeoutMs);
+    p.on('error', (e) => {
+      clearTimeout(t);
+      resolve({ code: -1, out: out + String(e), ms: msSince(t0) });
+    });
+    p.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, ms: msSince(t0) });
+    });
+  });
+}
+
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+async function sectionSizes(): Promise<void> {
+  const S = '2 size';
+  await soft(S, 'dist/ (sum of files)', 'milvus-tls', async () => {
+    addValue(S, 'dist/ (sum of files)', 'milvus-tls', 'bytes', dirSize(DIST));
+  });
+  await soft(
+    S,
+    '.vsix',
+    'milvus-tls',
+    async () => {
+      const vsix = path.join(REPO, 'milvus-tls.vsix');
+      const fresh = () => fs.existsSync(vsix) && fs.statSync(vsix).mtimeMs >= fs.statSync(SERVER_JS).mtimeMs;
+      if (!fresh()) {
+        log('packaging the .vsix (npm run package) …');
+        const r = await run('npm', ['run', 'package'], { cwd: REPO, timeoutMs: 240_000 });
+        if (r.code !== 0 || !fs.existsSync(vsix)) {
+          const why = stripAnsi(r.out).split('\n').find((l) => /ERROR|error/i.test(l) && !/npm (ERR|error)/.test(l)) ?? `exit code ${r.code}`;
+          addText(S, '.vsix', 'milvus-tls', `n/a: vsce failed: ${why.trim().slice(0, 140)}`, '<1 MB', false);
+          notes.push(`vsce output (tail): ${stripAnsi(r.out).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
+          return;
+        }
+      } else notes.push('.vsix: reused milvus-tls.vsix (newer than dist/server.js)');
+      addValue(S, '.vsix', 'milvus-tls', 'bytes', fs.statSync(vsix).size, { label: '<1 MB', ok: (v) => v < 1e6 });
+    },
+    '<1 MB',
+  );
+  await soft(S, 'node startup baseline (spawn → exit of node -e 0)', 'node', async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < REPS.spawn + 1; i++) {
+      const r = await run(process.execPath, ['-e', '0'], { timeoutMs: 30_000 });
+      if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
+      if (i > 0) samples.push(r.ms);
+    }
+    addSamples(S, 'node startup baseline (spawn → exit of node -e 0)', 'node', samples);
+  });
+  // What would go into the package: flags folders that make the .vsix large (no .vscodeignore).
+  await soft(S, 'vsce ls', 'milvus-tls', async () => {
+    const r = await run(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: REPO, timeoutMs: 60_000 });
+    if (r.code !== 0) return;
+    const files = stripAnsi(r.out).split('\n').filter((l) => l.trim() && !/^\s*(WARNING|INFO)/.test(l));
+    const heavy = ['bench/.tools/', '.e2e/', 'node_modules/', 'test/', 'server/src/'].map((p) => [p, files.filter((f) => f.startsWith(p)).length] as const).filter(([, n]) => n > 0);
+    notes.push(`vsce ls: ${files.length} file(s) would be packaged${heavy.length ? '; including ' + heavy.map(([p, n]) => `${p} (${n})`).join(', ') + ' — consider a .vscodeignore' : ''}`);
+  });
+}
+
+async function sectionCli(): Promise<void> {
+  const S = '4 CLI, 1,000 certs';
+  let dir = '';
+  await soft(S, `generate ${REPS.certCount} certs (setup)`, 'bench', async () => {
+    const r = await timeAsync(() => makeCertFolder(REPS.certCount));
+    dir = r.value;
+    notes.push(`${REPS.certCount} distinct leaf certificates (one CA, one P-256 leaf key) signed in-process in ${fmtMs(r.ms)} ms`);
+  });
+  if (!dir) return;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.pem')).map((f) => path.join(dir, f));
+  await soft(S, `check DIR --format json (${files.length} files)`, 'milvus-tls CLI', async () => {
+    const samples: number[] = [];
+    let findings = -1;
+    for (let i = 0; i < REPS.cliRuns + 1; i++) {
+      const r = await run(process.execPath, [CLI_JS, 'check', dir, '--format', 'json'], { timeoutMs: 300_000 });
+      if (r.code !== 0 && r.code !== 1) throw new Error(`cli exited ${r.code}: ${r.out.slice(0, 200)}`);
+      if (i > 0) samples.push(r.ms);
+      try {
+        const json = JSON.parse(r.out);
+        findings = Array.isArray(json) ? json.length : -1;
+      } catch {
+        throw new Error(`cli output is not JSON: ${r.out.slice(0, 120)}`);
+      }
+    }
+    notes.push(`CLI check of ${files.length} certs: ${findings} finding(s); median ${fmtMs(summarize(samples).median / files.length)} ms per file (one process)`);
+    addSamples(S, `check DIR --format json (${files.length} files)`, 'milvus-tls CLI', samples);
+  });
+  await soft(S, `openssl x509 -noout -text, once per file (${files.length})`, 'openssl', async () => {
+    const t0 = process.hrtime.bigint();
+    for (const f of files) await execFileP('openssl', ['x509', '-noout', '-text', '-in', f], { maxBuffer: 4 * 1024 * 1024 });
+    const ms = msSince(t0);
+    notes.push(`openssl loop: ${fmtMs(ms / files.length)} ms per file`);
+    addValue(S, `openssl x509 -noout -text, once per file (${files.length})`, 'openssl', 'ms', ms);
+  });
+}
+
+async function sectionGeneration(): Promise<void> {
+  const S = '5 generation';
+  for (const keyType of ['P-256', 'RSA-2048'] as const) {
+    const target = keyType === 'P-256' ? { label: '<100 med', ok: (s: ReturnType<typeof summarize>) => s.median < 100 } : undefined;
+    await soft(
+      S,
+      `generateCertSet mutual ${keyType}`,
+      'milvus-tls (in-process)',
+      async () => {
+        const cg = await import('../server/src/service/certgen');
+        const opts = { ...cg.DEFAULT_OPTIONS, mode: 'mutual' as const, keyType };
+        const samples: number[] = [];
+        let names = '';
+        for (let i = 0; i < REPS.gen + 1; i++) {
+          const r = await timeAsync(() => cg.generateCertSet(opts));
+          if (i > 0) samples.push(r.ms);
+          names = r.value.map((f) => f.name).join(' ');
+        }
+        if (keyType === 'P-256') notes.push(`generateCertSet (mutual) writes: ${names}`);
+        addSamples(S, `generateCertSet mutual ${keyType}`, 'milvus-tls (in-process)', samples, target);
+      },
+      target?.label,
+    );
+  }
+  await soft(S, "docs' gen.sh (RSA-2048, 8 openssl runs)", 'openssl', async () => {
+    const script = path.join(__dirname, 'gen.sh');
+    const samples: number[] = [];
+    for (let i = 0; i < REPS.genSh + 1; i++) {
+      const d = tempDir('gensh');
+      const r = await run('sh', [script], { cwd: d, timeoutMs: 120_000 });
+      if (r.code !== 0) throw new Error(`gen.sh exited ${r.code}: ${r.out.trim().split('\n').slice(-1)[0]}`);
+      for (const f of ['ca.pem', 'server.pem', 'client.pem']) if (!fs.existsSync(path.join(d, f))) throw new Error(`gen.sh did not write ${f}`);
+      if (i > 0) samples.push(r.ms);
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+    addSamples(S, "docs' gen.sh (RSA-2048, 8 openssl runs)", 'openssl', samples);
+  });
+}
+
+// ---------------------------------------------------------------- output
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+
+function printTable(): string {
+  const fmt = (r: Row, x: number | undefined) => (x === undefined ? '' : r.unit === 'bytes' ? fmtBytes(x) : `${fmtMs(x)} ms`);
+  const body = rows.map((r) => [
+    r.section,
+    r.metric,
+    r.tool,
+    r.n === undefined ? '' : String(r.n),
+    clip(r.error ? `error: ${r.error}` : r.text ?? fmt(r, r.median), 70),
+    r.error || r.text ? '' : fmt(r, r.p95),
+    r.target ?? '',
+    r.pass === undefined ? (r.target ? (r.error ? 'FAIL (error)' : 'n/a') : '') : r.pass ? 'PASS' : 'FAIL',
+  ]);
+  return table(['Section', 'Metric', 'Tool', 'n', 'Median / value', 'p95', 'Target', 'Result'], body);
+}
+
+async function versionOf(cmd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileP(cmd, args);
+    return stdout.trim().split('\n')[0];
+  } catch {
+    return 'unavailable';
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const startedAt = new Date();
+  const loadStart = os.loadavg()[0];
+  log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, reps: latency ${REPS.latency}, spawn ${REPS.spawn}`);
+
+  let ws: MilvusWorkspace | undefined;
+  let wsError: unknown;
+  try {
+    if (!fs.existsSync(SERVER_JS)) throw new Error('dist/server.js missing: run npm run build');
+    const cg = await import('../server/src/service/certgen');
+    const { composeYaml } = await import('../test/support/workspace');
+    const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, mode: 'mutual' });
+    ws = makeMilvusWorkspace(set, composeYaml());
+  } catch (e) {
+    wsError = e;
+  }
+
+  if (ws) {
+    log('section 1-2: milvus-tls server …');
+    await sectionOurServer(ws);
+    log('section 1: pure service in-process …');
+    await sectionInProcess(ws);
+    log('section 3: yaml-language-server …');
+    await sectionYamlLs(ws);
+  } else {
+    addError('1-3 servers', 'workspace setup (mode-2 milvus.yaml + certgen set)', 'bench', wsError);
+  }
+  log('section 2: sizes …');
+  await sectionSizes();
+  log('section 4: CLI vs openssl …');
+  await sectionCli();
+  log('section 5: generation …');
+  await sectionGeneration();
+
+  const totalMs = msSince(t0);
+  const loadEnd = os.loadavg()[0];
+  const printed = printTable();
+  process.stdout.write(
+    `\nMilvus TLS benchmark — ${startedAt.toISOString()} — node ${process.version} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} — load average ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end\n\n`,
+  );
+  process.stdout.write(printed + '\n\n');
+  for (const n of notes) process.stdout.write(`  · ${n}\n`);
+  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/results.json\n`);
+
+  const results = {
+    startedAt: startedAt.toISOString(),
+    totalWallMs: Math.round(totalMs),
+    machine: { loadAverage1m: { start: loadStart, end: loadEnd }, node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem() },
+    versions: { openssl: await versionOf('openssl', ['version']), yamlLanguageServer: YLS_VERSION },
+    reps: REPS,
+    rows,
+    notes,
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+}
+
+function cleanup(): void {
+  killAllServers();
+  try {
+    removeTemps();
+  } catch {
+    /* best effort */
+  }
+}
+
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+main()
+  .catch((e) => process.stderr.write(`[bench] unexpected failure: ${(e as Error)?.stack ?? e}\n`))
+  .finally(() => {
+    cleanup();
+    process.exitCode = 0;
+  });

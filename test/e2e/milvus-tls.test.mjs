@@ -1,0 +1,233 @@
+// End-to-end tests: the packaged extension (milvus-tls.vsix) in a real VS Code workbench
+// (code-server), driven through the UI by playwright-core in headless chromium.
+// Run through scripts/e2e/run.sh, which builds, installs, starts code-server, creates the
+// workspace (support/fixtures.mjs) and passes CS_URL / E2E_WS / E2E_SHOTS / PLAYWRIGHT_CORE.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Workbench, WS, TIMEOUTS } from './support/workbench.mjs';
+import { LINES } from './support/fixtures.mjs';
+
+/** @type {Workbench} */
+let wb;
+const timings = {};
+
+before(async () => {
+  const t = Date.now();
+  wb = await Workbench.open(WS);
+  timings.workbenchReady = Date.now() - t;
+});
+
+after(async () => {
+  await wb?.close();
+  console.log('E2E_TIMINGS_MS ' + JSON.stringify(timings));
+});
+
+beforeEach(async (t) => {
+  t.start = Date.now();
+  await wb.closeAllEditors();
+});
+
+afterEach(async (t) => {
+  timings[t.name] = Date.now() - t.start;
+  // keep a picture of the failure
+  if (t.passed === false || t.error) await wb.shot('failed-' + t.name.replace(/\W+/g, '-').slice(0, 60)).catch(() => {});
+});
+
+const abs = (rel) => path.join(WS, rel);
+const forFile = (rows, rel) => rows.filter((r) => r.file === abs(rel));
+const loud = (rows) => rows.filter((r) => r.severity === 'error' || r.severity === 'warning');
+const fmt = (rows) => rows.map((r) => `${r.severity} ${r.code} Ln ${r.line}`).join('; ') || '(none)';
+
+/** Polls a condition on disk (files are written by the extension host asynchronously). */
+async function until(what, fn, timeout = TIMEOUTS.diag) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Opens `goodRel` first and `badRel` second, waits for the bad file's diagnostic
+ * (the server answers in order, so the good file has been checked by then) and
+ * returns the Problems rows of both.
+ */
+async function openPair(goodRel, badRel, firstLine, code, line) {
+  await wb.openFile(goodRel, firstLine);
+  await wb.openFile(badRel, firstLine);
+  await wb.showProblems();
+  const rows = await wb.waitProblem(code, { line });
+  return { good: forFile(rows, goodRel), bad: forFile(rows, badRel) };
+}
+
+test('(1) milvus.yaml: a broken file has squiggles and Problems rows with the expected codes and lines, a correct one none', async () => {
+  const { good, bad } = await openPair('good/milvus.yaml', 'bad-mode/milvus.yaml', 'tlsMode', 'milvus-tls-mode-invalid', LINES.tlsMode);
+  assert.deepEqual(await wb.squiggleLines('error'), [LINES.tlsMode], 'error squiggle on the tlsMode line');
+  const row = bad.find((r) => r.code === 'milvus-tls-mode-invalid');
+  assert.ok(row, `bad-mode/milvus.yaml rows: ${fmt(bad)}`);
+  assert.equal(row.severity, 'error');
+  assert.equal(row.source, 'milvus-tls');
+  assert.equal(row.line, LINES.tlsMode);
+  assert.match(row.message, /tlsMode is 5/);
+  await wb.shot('problems');
+
+  // the unknown key: a warning on line 3
+  await wb.openFile('typo/milvus.yaml', 'tlsMode');
+  const rows = await wb.waitProblem('milvus-key-unknown', { line: LINES.serverPemPath });
+  const typo = forFile(rows, 'typo/milvus.yaml').find((r) => r.code === 'milvus-key-unknown');
+  assert.equal(typo?.severity, 'warning');
+  assert.match(typo.message, /serverPemPth.*serverPemPath/);
+  await wb.editor.locator('.squiggly-warning').first().waitFor();
+  assert.ok((await wb.squiggleLines('warning')).includes(LINES.serverPemPath), 'warning squiggle on line 3');
+
+  // the correct file: no Problems rows, no squiggles
+  assert.deepEqual(good, [], `good/milvus.yaml rows: ${fmt(good)}`);
+  await wb.openFile('good/milvus.yaml', 'tlsMode');
+  await wb.editor.locator('.detected-link', { hasText: '/milvus/tls/server.pem' }).waitFor(); // the server has answered for this file
+  assert.deepEqual(await wb.squiggleLines('error'), []);
+  assert.deepEqual(await wb.squiggleLines('warning'), []);
+});
+
+test('(2a) docker-compose.yml: a missing bind source is flagged on its line, a correct file has no errors or warnings', async () => {
+  const { good, bad } = await openPair('good/docker-compose.yml', 'bad-compose/docker-compose.yml', 'services', 'compose-bind-source-missing', LINES.missingVolume);
+  const row = bad.find((r) => r.code === 'compose-bind-source-missing');
+  assert.ok(row, `bad-compose rows: ${fmt(bad)}`);
+  assert.equal(row.severity, 'error');
+  assert.equal(row.line, LINES.missingVolume);
+  assert.match(row.message, /\.\/missing-certs/);
+  assert.deepEqual(await wb.squiggleLines('error'), [LINES.missingVolume]);
+  assert.deepEqual(loud(good), [], `good/docker-compose.yml rows: ${fmt(good)}`);
+});
+
+test('(2b) PEM: expired and CN-only certificates are flagged, a correct certificate is not', async () => {
+  await wb.openFile('good/tls/server.pem', 'BEGIN CERTIFICATE');
+  await wb.openFile('pem/legacy.pem', 'BEGIN CERTIFICATE');
+  await wb.openFile('pem/expired.pem', 'BEGIN CERTIFICATE');
+  await wb.showProblems();
+  await wb.waitProblem('pem-no-san');
+  const rows = await wb.waitProblem('pem-cert-expired');
+  const expired = forFile(rows, 'pem/expired.pem').find((r) => r.code === 'pem-cert-expired');
+  assert.equal(expired?.severity, 'error', `expired.pem rows: ${fmt(forFile(rows, 'pem/expired.pem'))}`);
+  assert.equal(expired.line, 1);
+  assert.match(expired.message, /expired/);
+  const legacy = forFile(rows, 'pem/legacy.pem').find((r) => r.code === 'pem-no-san');
+  assert.equal(legacy?.severity, 'error', `legacy.pem rows: ${fmt(forFile(rows, 'pem/legacy.pem'))}`);
+  assert.ok((await wb.squiggleLines('error')).length > 0, 'expired.pem has an error squiggle');
+  const good = forFile(rows, 'good/tls/server.pem');
+  assert.deepEqual(loud(good), [], `good/tls/server.pem rows: ${fmt(good)}`);
+});
+
+test('(3) hover on the serverPemPath value in milvus.yaml shows the decoded certificate', async () => {
+  await wb.openFile('good/milvus.yaml', 'tlsMode');
+  const text = await wb.hoverText('serverPemPath', '/milvus/tls/server.pem', 'CN=localhost');
+  assert.match(text, /Subject/);
+  assert.match(text, /CN=localhost/);
+  assert.ok(text.includes(abs('good/tls/server.pem')) || text.includes('good/tls/server.pem'), `hover names the host file:\n${text}`);
+  await wb.shot('hover');
+  await wb.page.mouse.move(5, 5);
+});
+
+test('(4) the quick fix from the light bulb (Ctrl+.) renames serverPemPth to serverPemPath', async () => {
+  const file = abs('typo/milvus.yaml');
+  await wb.openFile('typo/milvus.yaml', 'tlsMode');
+  await wb.editor.locator('.squiggly-warning').first().waitFor({ timeout: TIMEOUTS.diag });
+  await wb.clickText('serverPemPth', 'serverPemPth');
+  await wb.page.keyboard.press('Control+.');
+  const item = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Rename to serverPemPath' }).first();
+  await item.waitFor();
+  await wb.shot('quickfix');
+  await item.click();
+  await wb.line('serverPemPath: /milvus/tls/server.pem').waitFor();
+  await wb.page.keyboard.press('Control+S');
+  await until('the fix on disk', () => fs.readFileSync(file, 'utf8').includes('  serverPemPath: /milvus/tls/server.pem\n'));
+  assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /serverPemPth/);
+  // the warning goes away
+  await wb.showProblems();
+  await wb.problemRow('milvus-key-unknown').waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
+  await wb.editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
+});
+
+test('(6) the Outline of a PEM bundle lists its blocks', async () => {
+  await wb.openFile('pem/bundle.pem', 'BEGIN CERTIFICATE');
+  await wb.runCommand('Explorer: Focus on Outline View');
+  const rows = wb.page.locator('.pane-body.outline-pane .monaco-list-row');
+  await rows.nth(1).waitFor();
+  const labels = await rows.evaluateAll((rs) => rs.map((r) => r.querySelector('.label-name')?.textContent?.trim()));
+  assert.equal(labels.length, 2, `outline: ${labels.join(' | ')}`);
+  assert.match(labels[0], /CN=localhost/);
+  assert.match(labels[1], /CA/);
+  await wb.shot('outline');
+});
+
+test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.yaml and docker-compose.yml', async () => {
+  const gen = abs('gen');
+  const out = path.join(gen, 'tls');
+  await wb.openFile('gen/milvus.yaml', 'tlsMode');
+  await wb.runCommand('TLS: Generate TLS certs', { shot: 'generate-palette' });
+
+  await wb.waitQuickInput('(1/6)');
+  await wb.pick('Mutual TLS');
+  const names = await wb.waitQuickInput('(2/6)');
+  assert.match(names, /^localhost, 127\.0\.0\.1/);
+  await wb.quickInputBox.press('Enter');
+  await wb.waitQuickInput('(3/6)');
+  await wb.pick('P-256');
+  await wb.waitQuickInput('(4/6)');
+  await wb.quickInputBox.press('Enter');
+  const outValue = await wb.waitQuickInput('(5/6)');
+  assert.equal(outValue, out, 'default output folder is <folder>/tls');
+  await wb.quickInputBox.press('Enter');
+  await wb.waitQuickInput('(6/6)');
+  await wb.quickInputBox.press('Enter');
+
+  const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Wrote' });
+  await dialog.waitFor({ timeout: TIMEOUTS.diag });
+  assert.match(await dialog.innerText(), /Wrote 6 files/);
+  await wb.shot('generate');
+
+  // on disk before "Apply": the six files, keys private to the user
+  for (const f of ['ca.pem', 'ca.key', 'server.pem', 'server.key', 'client.pem', 'client.key']) {
+    const st = fs.statSync(path.join(out, f));
+    assert.ok(st.size > 0, f);
+    if (f.endsWith('.key')) assert.equal(st.mode & 0o777, 0o600, `${f} mode ${(st.mode & 0o777).toString(8)}`);
+  }
+  assert.match(fs.readFileSync(path.join(out, 'server.pem'), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+
+  await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  // wiring written and saved
+  const milvus = await until('tlsMode 2 in gen/milvus.yaml', () => {
+    const s = fs.readFileSync(path.join(gen, 'milvus.yaml'), 'utf8');
+    return /tlsMode:\s*2\b/.test(s) && s;
+  });
+  assert.match(milvus, /serverPemPath:/);
+  assert.match(milvus, /caPemPath:/);
+  const compose = await until('a tls mount in gen/docker-compose.yml', () => {
+    const s = fs.readFileSync(path.join(gen, 'docker-compose.yml'), 'utf8');
+    return /\.\/tls:/.test(s) && s;
+  });
+  assert.match(compose, /- \.\/tls:\/milvus\/tls/);
+
+  // the connection snippet opens beside
+  await wb.page.locator('.editor-group-container.active .view-line', { hasText: 'Connect to Milvus' }).waitFor();
+  await wb.shot('generate-done');
+
+  // Problems: nothing from milvus-tls about the generated setup
+  await wb.runCommand('View: Revert and Close Editor'); // the untitled snippet, so closing editors asks nothing
+  await wb.openFile('gen/milvus.yaml', 'tlsMode');
+  await wb.line('tlsMode: 2').waitFor();
+  await wb.editor.locator('.detected-link', { hasText: 'server.pem' }).first().waitFor({ timeout: TIMEOUTS.diag });
+  await wb.openFile('gen/docker-compose.yml', 'services');
+  await wb.line('./tls:').waitFor();
+  await wb.openFile('good/milvus.yaml', 'tlsMode'); // a later document: when its links show, the gen files are checked
+  await wb.editor.locator('.detected-link', { hasText: 'server.pem' }).first().waitFor({ timeout: TIMEOUTS.diag });
+  await wb.showProblems();
+  const rows = (await wb.problemRows()).filter((r) => r.file?.startsWith(gen + path.sep));
+  assert.deepEqual(loud(rows), [], `gen rows: ${fmt(rows)}`);
+  await wb.shot('generate-problems');
+});
