@@ -3,7 +3,6 @@
  *   milvus-tls check <folder|files…> [--format text|json|sarif]
  *   milvus-tls generate --out DIR [--name N …] [--mode one-way|mutual] [--key-type P-256] …
  */
-import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';

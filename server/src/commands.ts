@@ -5,18 +5,16 @@
 import * as path from 'node:path';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
-import { generateCertSet, writeCertSet, planWrite, validateOptions, DEFAULT_OPTIONS, clientSnippets, type GenerateOptions } from './service/certgen';
+import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
+import { clientSnippets } from './service/certgen/snippets';
+import { planWrite } from './service/certgen/write';
 import { planWiring, type WireRequest } from './service/certgen/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
 import { findMilvusService } from './service/compose';
 
-export const SERVER_COMMANDS = {
-  defaults: 'milvusTls.server.generateDefaults',
-  plan: 'milvusTls.server.planGenerate',
-  generate: 'milvusTls.server.generate',
-  wiring: 'milvusTls.server.planWiring',
-  snippets: 'milvusTls.server.snippets',
-} as const;
+import { SERVER_COMMANDS } from './command-ids';
+
+export { SERVER_COMMANDS };
 
 export interface CommandContext {
   ws: Workspace;
@@ -92,6 +90,9 @@ export async function generate(g: GenerateArgs, ws: Workspace): Promise<{ writte
   }
   const errors = validateOptions(options);
   if (errors.length) throw new Error(errors.join('; '));
+  // Loaded on first use: @peculiar/x509 and its ASN.1 schemas would otherwise add ~60 ms to server start-up.
+  const { generateCertSet } = await import('./service/certgen/generate');
+  const { writeCertSet } = await import('./service/certgen/write');
   const files = await generateCertSet(options);
   const res = await writeCertSet(g.out, files, { overwrite: !!g.overwrite });
   for (const f of res.written) ws.invalidate(f);

@@ -2,19 +2,32 @@
  * LSP wiring only: connection, documents, capabilities, settings. No TLS rule
  * lives here. Runs over stdio (`--stdio`, any LSP client) or VS Code's IPC.
  */
-import 'reflect-metadata';
 import * as path from 'node:path';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, Workspace, type Doc } from './service';
-import { DEFAULT_SETTINGS, type Settings } from './service/types';
-import { SERVER_COMMANDS, executeServerCommand } from './commands';
+import type { Doc, LanguageService, Workspace } from './service';
+import type { Settings } from './service/types';
+import { SERVER_COMMANDS } from './command-ids';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const ws = new Workspace([], { ...DEFAULT_SETTINGS });
-const service = new LanguageService(ws);
+type Core = typeof import('./core');
+let core: Core | undefined;
+let roots: string[] = [];
+let initialSettings: Partial<Settings> | undefined;
+let state: { ws: Workspace; service: LanguageService } | undefined;
+
+/** Loads the service on first need (right after initialize, or by the first request). */
+function get(): { ws: Workspace; service: LanguageService } {
+  if (!state) {
+    core ??= require('./core') as Core;
+    const ws = new core.Workspace(roots, { ...core.DEFAULT_SETTINGS });
+    state = { ws, service: new core.LanguageService(ws) };
+    applySettings(initialSettings);
+  }
+  return state;
+}
 /** Time between the last keystroke and validation; short, since the work itself takes a few ms. */
 const DEBOUNCE_MS = Number(process.env.MILVUS_TLS_DEBOUNCE_MS ?? 25);
 const pending = new Map<string, NodeJS.Timeout>();
@@ -36,6 +49,11 @@ function toDoc(td: TextDocument): Doc | undefined {
 
 function applySettings(s: Partial<Settings> | undefined): void {
   if (!s) return;
+  if (!state) {
+    initialSettings = { ...initialSettings, ...s };
+    return;
+  }
+  const { ws } = state;
   const next: Settings = { ...ws.settings };
   if (typeof s.expiryWarningDays === 'number' && s.expiryWarningDays >= 0) next.expiryWarningDays = s.expiryWarningDays;
   if (typeof s.allowReadsOutsideWorkspace === 'boolean') next.allowReadsOutsideWorkspace = s.allowReadsOutsideWorkspace;
@@ -46,9 +64,8 @@ function applySettings(s: Partial<Settings> | undefined): void {
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
-  ws.roots = roots;
   applySettings(params.initializationOptions?.settings);
   watchRegistrationSupported = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   return {
@@ -68,6 +85,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  setImmediate(get);
   if (watchRegistrationSupported) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env}' }, { globPattern: '**/.env' }],
@@ -91,7 +109,7 @@ function validateNow(td: TextDocument): void {
   const doc = toDoc(td);
   if (!doc) return;
   const version = td.version;
-  const diagnostics = service.validate(doc);
+  const diagnostics = get().service.validate(doc);
   void connection.sendDiagnostics({ uri: td.uri, version, diagnostics });
 }
 
@@ -114,20 +132,20 @@ function revalidateAll(): void {
 
 documents.onDidOpen((e) => {
   const doc = toDoc(e.document);
-  if (doc) ws.setOverlay(doc.path, doc.text, e.document.version);
+  if (doc) get().ws.setOverlay(doc.path, doc.text, e.document.version);
   schedule(e.document, 0);
 });
 documents.onDidChangeContent((e) => {
   const doc = toDoc(e.document);
-  if (doc) ws.setOverlay(doc.path, doc.text, e.document.version);
+  if (doc) get().ws.setOverlay(doc.path, doc.text, e.document.version);
   // Other open documents may read this one (a compose file, a cert): re-check them too.
   for (const td of documents.all()) schedule(td, td.uri === e.document.uri ? DEBOUNCE_MS : DEBOUNCE_MS * 2);
 });
 documents.onDidClose((e) => {
   const doc = toDoc(e.document);
   if (doc) {
-    ws.clearOverlay(doc.path);
-    ws.invalidate(doc.path);
+    get().ws.clearOverlay(doc.path);
+    get().ws.invalidate(doc.path);
   }
   const t = pending.get(e.document.uri);
   if (t) clearTimeout(t);
@@ -139,7 +157,7 @@ documents.onDidClose((e) => {
 connection.onDidChangeWatchedFiles((p) => {
   for (const c of p.changes) {
     const u = URI.parse(c.uri);
-    if (u.scheme === 'file') ws.invalidate(u.fsPath);
+    if (u.scheme === 'file') get().ws.invalidate(u.fsPath);
   }
   // Dependent files are the open milvus.yaml / compose documents; re-check only those, no workspace rescan.
   revalidateAll();
@@ -157,15 +175,16 @@ function withDoc<T>(uri: string, fallback: T, f: (d: Doc) => T): T {
   }
 }
 
-connection.onHover((p) => withDoc(p.textDocument.uri, null, (d) => service.hover(d, p.position)));
-connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (d) => service.completion(d, p.position)));
-connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (d) => service.symbols(d)));
-connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (d) => service.folding(d)));
-connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (d) => service.links(d)));
-connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => service.codeActions(d, p.context.diagnostics)));
+connection.onHover((p) => withDoc(p.textDocument.uri, null, (d) => get().service.hover(d, p.position)));
+connection.onCompletion((p) => withDoc(p.textDocument.uri, [], (d) => get().service.completion(d, p.position)));
+connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (d) => get().service.symbols(d)));
+connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (d) => get().service.folding(d)));
+connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (d) => get().service.links(d)));
+connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => get().service.codeActions(d, p.context.diagnostics)));
 connection.onExecuteCommand(async (p) => {
   try {
-    return await executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file) });
+    const { ws, service } = get();
+    return await core!.executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file) });
   } catch (e) {
     // Errors go back to the client as a message it can show; never a stack with file contents.
     return { error: (e as Error).message };

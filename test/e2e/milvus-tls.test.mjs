@@ -123,6 +123,7 @@ test('(2b) PEM: expired and CN-only certificates are flagged, a correct certific
 
 test('(3) hover on the serverPemPath value in milvus.yaml shows the decoded certificate', async () => {
   await wb.openFile('good/milvus.yaml', 'tlsMode');
+  await wb.editor.locator('.detected-link', { hasText: '/milvus/tls/server.pem' }).waitFor({ timeout: TIMEOUTS.diag }); // server has the document
   const text = await wb.hoverText('serverPemPath', '/milvus/tls/server.pem', 'CN=localhost');
   assert.match(text, /Subject/);
   assert.match(text, /CN=localhost/);

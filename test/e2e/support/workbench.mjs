@@ -224,12 +224,23 @@ export class Workbench {
   }
 
   // ---- hover ----
-  /** Moves the mouse onto `text` in the line containing `lineText`; returns the hover once it contains `mustContain`. */
-  async hoverText(lineText, text, mustContain) {
-    const p = await this.pointAt(lineText, text);
-    await this.page.mouse.move(p.x, p.y);
+  /**
+   * Moves the mouse onto `text` in the line containing `lineText`; returns the hover text once it
+   * contains `mustContain`. A hover request that reaches the server before it has the document
+   * answers nothing and VS Code does not ask again while the mouse stays put, so re-hover a few times.
+   */
+  async hoverText(lineText, text, mustContain, { attempts = 5 } = {}) {
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: mustContain }).first();
-    await hover.waitFor({ timeout: T.diag });
-    return hover.innerText();
+    for (let i = 1; ; i++) {
+      const p = await this.pointAt(lineText, text);
+      await this.page.mouse.move(p.x, p.y + 200); // off the word first, so the next move is a new hover
+      await this.page.mouse.move(p.x, p.y, { steps: 3 });
+      try {
+        await hover.waitFor({ timeout: i < attempts ? 6000 : T.diag });
+        return hover.innerText();
+      } catch (e) {
+        if (i >= attempts) throw e;
+      }
+    }
   }
 }
