@@ -4,7 +4,8 @@ import type { Position, Range } from 'vscode-languageserver-types';
 export class LineIndex {
   readonly starts: number[] = [0];
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    // indexOf runs natively; a charCodeAt loop over a 50 KB config costs ~1 ms per keystroke.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));

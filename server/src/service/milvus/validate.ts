@@ -290,12 +290,22 @@ function crossCheck(section: 'tls' | 'internaltls', mode: 1 | 2, slots: Map<stri
   void mode;
 }
 
+/** Signature checks cost ~0.3 ms; the answer for a pair of fingerprints never changes. */
+const issuedMemo = new Map<string, boolean>();
+
 function issuedBy(leaf: CertInfo, ca: CertInfo): boolean {
-  try {
-    return leaf.x509.checkIssued(ca.x509) && leaf.x509.verify(ca.x509.publicKey);
-  } catch {
-    return false;
+  const key = leaf.sha256 + ca.sha256;
+  let v = issuedMemo.get(key);
+  if (v === undefined) {
+    try {
+      v = leaf.x509.checkIssued(ca.x509) && leaf.x509.verify(ca.x509.publicKey);
+    } catch {
+      v = false;
+    }
+    if (issuedMemo.size > 10000) issuedMemo.clear();
+    issuedMemo.set(key, v);
   }
+  return v;
 }
 
 function coversName(cert: CertInfo, name: string): boolean {
