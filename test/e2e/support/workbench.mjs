@@ -240,6 +240,7 @@ export class Workbench {
         return hover.innerText();
       } catch (e) {
         if (i >= attempts) throw e;
+        console.log(`[e2e] no hover with "${mustContain}" after attempt ${i}; hovering again`);
       }
     }
   }
