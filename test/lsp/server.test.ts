@@ -99,6 +99,26 @@ test('generation through workspace/executeCommand writes 0600 keys and refuses t
   assert.equal(fs.readFileSync(path.join(out, 'ca.pem'), 'utf8'), before);
 });
 
+test('a certificate changed on disk re-checks the open milvus.yaml (no workspace rescan)', async () => {
+  const dir = path.join(root, 'watch');
+  const set = await generateCertSet(DEFAULT_OPTIONS);
+  const other = await generateCertSet(DEFAULT_OPTIONS);
+  const files: Record<string, string> = {};
+  for (const f of set) files['watch/tls/' + f.name] = f.contents;
+  writeFiles(root, { ...files, 'watch/docker-compose.yml': composeYaml(), 'watch/milvus.yaml': milvusYaml() });
+  fs.mkdirSync(path.join(dir, 'volumes/milvus'), { recursive: true });
+  const file = path.join(dir, 'milvus.yaml');
+  const uri = `file://${file}`;
+  let p = c.nextDiagnostics(uri);
+  c.open(file, fs.readFileSync(file, 'utf8'), 'yaml');
+  assert.deepEqual((await p).diagnostics, []);
+  const keyPath = path.join(dir, 'tls/server.key');
+  fs.writeFileSync(keyPath, other.find((f) => f.name === 'server.key')!.contents, { mode: 0o600 });
+  p = c.nextDiagnostics(uri);
+  c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${keyPath}`, type: 2 }] });
+  assert.deepEqual((await p).diagnostics.map((d) => d.code), ['milvus-key-mismatch']);
+});
+
 test('the server survives unknown documents and malformed requests', async () => {
   const h = await c.request('textDocument/hover', { textDocument: { uri: 'file:///nope/x.pem' }, position: { line: 0, character: 0 } });
   assert.equal(h, null);

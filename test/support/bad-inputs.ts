@@ -681,7 +681,7 @@ export function runAll(w: FuzzWorkspace, total: number, params: { seed: number; 
   for (const c of FUZZ_CASES) {
     const numRuns = Math.max(1, Math.round((total * c.weight) / weights));
     const before = counts.get(c.name) ?? 0;
-    fc.assert(c.property(w) as fc.IProperty<[unknown]>, { seed: params.seed, numRuns, endOnFailure: false, verbose: params.verbose ? 1 : 0 });
+    fc.assert(c.property(w) as fc.IProperty<[unknown]>, { seed: params.seed, numRuns, includeErrorInReport: true, verbose: params.verbose ? 1 : 0 });
     ran += (counts.get(c.name) ?? 0) - before;
   }
   return ran;

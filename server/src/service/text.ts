@@ -16,7 +16,8 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    // Never inside a line's \r\n: an offset there is the end of the line.
+    return { line: lo, character: Math.min(o, this.lineEnd(lo)) - this.starts[lo] };
   }
   offsetAt(p: Position): number {
     if (p.line >= this.starts.length) return this.text.length;

@@ -98,16 +98,22 @@ function parseBlock(model: MilvusTlsModel, first: number, last: number, section:
   const endOffset = last + 1 < lines.lineCount ? lines.starts[last + 1] : lines.text.length;
   // Dedent so a nested block parses as a document of its own; every line of the
   // slice is indented at least this much, so columns shift uniformly back.
+  // How many leading characters each line lost: `indent`, or fewer on a short or less indented line.
+  const removed: number[] = [];
   const body = lines.text
     .slice(startOffset, endOffset)
     .split('\n')
-    .map((l) => (l.slice(0, indent).trim() === '' ? l.slice(indent) : l.trimStart()))
+    .map((l) => {
+      const kept = l.slice(0, indent).trim() === '' ? l.slice(indent) : l.trimStart();
+      removed.push(l.length - kept.length);
+      return kept;
+    })
     .join('\n');
   const local = new LineIndex(body);
   const toRange = (a: number, b: number): Range => {
     const s = local.positionAt(a);
     const e = local.positionAt(b);
-    return { start: { line: s.line + first, character: s.character + indent }, end: { line: e.line + first, character: e.character + indent } };
+    return { start: { line: s.line + first, character: s.character + (removed[s.line] ?? 0) }, end: { line: e.line + first, character: e.character + (removed[e.line] ?? 0) } };
   };
   const doc = parseDocument(body, { uniqueKeys: false, prettyErrors: false });
   for (const err of doc.errors) {

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { serviceFor, docOf, milvusYaml } from '../support/workspace';
+import { mtlsWorkspace } from '../support/milvus-workspace';
+import { applyWorkspaceEdit } from '../support/apply-edit';
+
+async function fixAndRecheck(milvus: string, code: string, title: RegExp, mutate?: (root: string) => void) {
+  const root = await mtlsWorkspace(milvus);
+  mutate?.(root);
+  const svc = serviceFor(root);
+  const doc = docOf(root, 'milvus.yaml');
+  // One finding is enough: the fix for it may settle its siblings too (one volume covers three paths).
+  const diags = svc.validate(doc).filter((d) => d.code === code).slice(0, 1);
+  assert.equal(diags.length, 1, `expected ${code}`);
+  const actions = svc.codeActions(doc, diags);
+  const a = actions.find((x) => title.test(x.title));
+  assert.ok(a, `no action ${title} in ${actions.map((x) => x.title)}`);
+  applyWorkspaceEdit(a!.edit!);
+  return { root, after: serviceFor(root).validate(docOf(root, 'milvus.yaml')) };
+}
+
+test('rename a misspelt key', async () => {
+  const { after, root } = await fixAndRecheck(milvusYaml({ mode: 0 }).replace('caPemPath: /milvus/tls/ca.pem\n\ninternal', 'caPemPat: /milvus/tls/ca.pem\n\ninternal'), 'milvus-key-unknown', /^Rename to caPemPath$/);
+  assert.deepEqual(after, []);
+  assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^  caPemPath: \/milvus\/tls\/ca\.pem$/m);
+});
+
+test('set an invalid tlsMode to one of 0, 1, 2', async () => {
+  const { after } = await fixAndRecheck(milvusYaml({ mode: 7 }), 'milvus-tls-mode-invalid', /^Set to 2$/);
+  assert.deepEqual(after, []);
+});
+
+test('add the missing caPemPath in mode 2', async () => {
+  const { after } = await fixAndRecheck(milvusYaml({ ca: null }), 'milvus-tls-key-required', /^Add tls\.caPemPath: \/milvus\/tls\/ca\.pem$/);
+  assert.deepEqual(after, []);
+});
+
+test('replace a host path with the mounted container path', async () => {
+  const root0 = await mtlsWorkspace();
+  const { after } = await fixAndRecheck(milvusYaml({ server: path.join(root0, 'tls/server.pem') }).replace(root0, '__ROOT__'), 'milvus-path-host-style', /^Use the container path \/milvus\/tls\/server\.pem$/, (root) => {
+    const p = path.join(root, 'milvus.yaml');
+    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('__ROOT__', root));
+  });
+  assert.deepEqual(after, []);
+});
+
+test('add the missing volume to the compose file', async () => {
+  const { root, after } = await fixAndRecheck(milvusYaml(), 'milvus-path-not-mounted', /^Add volume "\.\/tls:\/etc\/milvus\/tls:ro" to service standalone$/, (r) => {
+    const p = path.join(r, 'milvus.yaml');
+    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\/milvus\/tls\//g, '/etc/milvus/tls/'));
+  });
+  assert.deepEqual(after, []);
+  assert.match(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), /\n      - \.\/tls:\/etc\/milvus\/tls:ro\n/);
+});
+
+test('a missing certificate offers "Generate TLS certs" for its folder', async () => {
+  const root = await mtlsWorkspace();
+  fs.rmSync(path.join(root, 'tls/server.pem'));
+  const svc = serviceFor(root);
+  const doc = docOf(root, 'milvus.yaml');
+  const d = svc.validate(doc).filter((x) => x.code === 'milvus-file-missing');
+  const a = svc.codeActions(doc, d).find((x) => x.command?.command === 'milvusTls.generateCerts')!;
+  assert.ok(a);
+  assert.deepEqual(a.command!.arguments, [{ folder: path.join(root, 'tls') }]);
+  assert.equal(URI.parse(doc.uri).fsPath, doc.path);
+});
+
+test('paths are document links to the host files', async () => {
+  const root = await mtlsWorkspace();
+  const links = serviceFor(root).links(docOf(root, 'milvus.yaml'));
+  const targets = links.map((l) => URI.parse(l.target!).fsPath);
+  assert.ok(targets.includes(path.join(root, 'tls/server.pem')));
+  assert.ok(targets.includes(path.join(root, 'tls/ca.pem')));
+});
