@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { validateCompose, COMPOSE_DIAGNOSTIC_CODES } from '../../server/src/service/compose';
+import { validateCompose, composeCodeActions, COMPOSE_DIAGNOSTIC_CODES } from '../../server/src/service/compose';
+import { URI } from 'vscode-uri';
+import { applyWorkspaceEdit } from '../support/apply-edit';
 import { Workspace } from '../../server/src/service/workspace';
 import { DEFAULT_SETTINGS, SOURCE } from '../../server/src/service/types';
 
@@ -367,4 +369,20 @@ test('bad input never throws and every emitted code is documented', () => {
     }
     assert.ok(COMPOSE_DIAGNOSTIC_CODES.every((c) => c.code.startsWith('compose-') && c.summary.length > 10));
   });
+});
+
+test('the writable cert mount finding has a quick fix that appends :ro', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ro-'));
+  fs.mkdirSync(path.join(dir, 'tls'));
+  fs.writeFileSync(path.join(dir, 'tls/server.pem'), 'x');
+  const file = path.join(dir, 'docker-compose.yml');
+  const text = 'services:\n  standalone:\n    image: milvusdb/milvus:v2.6.0\n    volumes:\n      - ./tls:/milvus/tls\n';
+  fs.writeFileSync(file, text);
+  const ds = validateCompose(text, file, new Workspace([dir]), {}).filter((d) => d.code === 'compose-cert-mount-writable');
+  assert.equal(ds.length, 1);
+  const [a] = composeCodeActions(URI.file(file).toString(), ds);
+  assert.equal(a.title, 'Mount read-only (:ro)');
+  applyWorkspaceEdit(a.edit!);
+  assert.match(fs.readFileSync(file, 'utf8'), /- \.\/tls:\/milvus\/tls:ro\n/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

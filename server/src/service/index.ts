@@ -17,12 +17,13 @@ import { milvusCodeActions } from './milvus/actions';
 import { validateComposeMilvusPaths } from './milvus/compose-side';
 import { isComposeFileName } from './milvus/resolve';
 import { loadPemFile } from './milvus/files';
-import { validateCompose, composeVolumeHover } from './compose';
+import { validateCompose, composeVolumeHover, composeCodeActions } from './compose';
 import { lintPem } from './pem/lint';
 import { pemHover } from './pem/hover';
 import { pemSymbols, pemFolding } from './pem/symbols';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
+import { lspLines } from './text';
 
 export type DocumentKind = 'pem' | 'milvus' | 'compose';
 
@@ -67,6 +68,7 @@ export class LanguageService {
   }
 
   validate(doc: Doc): Diagnostic[] {
+    doc = withLspLines(doc);
     const kind = this.kindOf(doc);
     if (!kind) return [];
     if (doc.text.length > MAX_DOCUMENT_CHARS) {
@@ -88,6 +90,7 @@ export class LanguageService {
   }
 
   hover(doc: Doc, pos: Position): Hover | null {
+    doc = withLspLines(doc);
     const kind = this.kindOf(doc);
     if (!kind || doc.text.length > MAX_DOCUMENT_CHARS) return null;
     try {
@@ -100,6 +103,7 @@ export class LanguageService {
   }
 
   completion(doc: Doc, pos: Position): CompletionItem[] {
+    doc = withLspLines(doc);
     if (this.kindOf(doc) !== 'milvus') return [];
     try {
       return milvusCompletion(doc.text, doc.path, pos, this.ctx());
@@ -109,19 +113,23 @@ export class LanguageService {
   }
 
   symbols(doc: Doc): DocumentSymbol[] {
+    doc = withLspLines(doc);
     return this.kindOf(doc) === 'pem' && doc.text.length <= MAX_DOCUMENT_CHARS ? safe(() => pemSymbols(doc.text), []) : [];
   }
 
   folding(doc: Doc): FoldingRange[] {
+    doc = withLspLines(doc);
     return this.kindOf(doc) === 'pem' && doc.text.length <= MAX_DOCUMENT_CHARS ? safe(() => pemFolding(doc.text), []) : [];
   }
 
   links(doc: Doc): DocumentLink[] {
+    doc = withLspLines(doc);
     return this.kindOf(doc) === 'milvus' ? safe(() => milvusLinks(doc.text, doc.path, this.ctx()), []) : [];
   }
 
   codeActions(doc: Doc, diagnostics: Diagnostic[]): CodeAction[] {
-    return safe(() => milvusCodeActions(doc.uri, doc.text, diagnostics, this.ws), []);
+    doc = withLspLines(doc);
+    return safe(() => [...milvusCodeActions(doc.uri, doc.text, diagnostics, this.ws), ...composeCodeActions(doc.uri, diagnostics)], []);
   }
 
   /** One-line summary of a file's PEM contents, for compose hovers. */
@@ -155,6 +163,12 @@ export class LanguageService {
     }
     return undefined;
   }
+}
+
+/** Same text with lone \r as \n (same offsets), so every range we compute is where the client sees it. */
+function withLspLines<D extends { text: string }>(doc: D): D {
+  const text = lspLines(doc.text);
+  return text === doc.text ? doc : { ...doc, text };
 }
 
 function safe<T>(f: () => T, fallback: T): T {

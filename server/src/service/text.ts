@@ -40,6 +40,15 @@ export class LineIndex {
   }
 }
 
+/**
+ * LSP clients end a line at \n, \r\n or a lone \r; our line scans know only \n.
+ * Turning each lone \r into \n keeps every offset (one character for one), so
+ * positions computed on the result are the client's positions in the original.
+ */
+export function lspLines(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 export function contains(r: Range, p: Position): boolean {
   if (p.line < r.start.line || p.line > r.end.line) return false;
   if (p.line === r.start.line && p.character < r.start.character) return false;

@@ -158,6 +158,8 @@ export class Workspace {
   kind(file: string): 'file' | 'directory' | 'missing' | 'other' {
     const abs = path.resolve(file);
     if (this.overlays.has(abs)) return 'file';
+    // Untrusted, or outside the folders: make no claim about the file system at all.
+    if (!this.settings.trusted || (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs))) return 'other';
     try {
       const st = fs.statSync(abs);
       return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Workspace } from '../workspace';
-import { LineIndex } from '../text';
+import { LineIndex, lspLines } from '../text';
 import { extractTls, entry } from '../milvus/extract';
 import { loadCompose, MILVUS_WORKDIR } from '../milvus/resolve';
 import { findMilvusService, findMilvusConfigMount, containerToHost } from '../compose';
@@ -32,7 +32,7 @@ const CONTAINER_DIR = '/milvus/tls';
 function read(ws: Workspace, file: string | undefined): string | undefined {
   if (!file) return undefined;
   const r = ws.read(file);
-  return r.ok ? Buffer.from(r.bytes).toString('utf8') : undefined;
+  return r.ok ? lspLines(Buffer.from(r.bytes).toString('utf8')) : undefined;
 }
 
 function eol(text: string): string {

@@ -5,3 +5,4 @@ export * from './env';
 export * from './mapping';
 export * from './validate';
 export * from './hover';
+export * from './actions';

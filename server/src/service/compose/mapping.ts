@@ -8,6 +8,7 @@ import { composeEnv } from './env';
 import type { Env } from './interpolate';
 import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
 import type { ComposeModel, ComposeService, VolumeMount } from './volumes';
+import { lspLines } from '../text';
 
 /** Working directory of the official Milvus image: relative paths in milvus.yaml resolve here. */
 export const MILVUS_WORKDIR = '/milvus';
@@ -154,7 +155,7 @@ export function loadComposeModel(composePath: string, ws: Workspace, processEnv:
     const r = ws.read(abs);
     if (!r.ok) return undefined;
     const { env, dotEnvPath } = composeEnv(abs, ws, processEnv);
-    const text = Buffer.from(r.bytes).toString('utf8');
+    const text = lspLines(Buffer.from(r.bytes).toString('utf8'));
     return { composePath: abs, model: parseComposeVolumes(text, abs, env), env, dotEnvPath };
   } catch {
     return undefined;

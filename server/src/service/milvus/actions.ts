@@ -1,7 +1,7 @@
 /** Quick fixes for the milvus.yaml findings whose remedy is clear; each reads the `data.fix` its diagnostic carries. */
 import { URI } from 'vscode-uri';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { LineIndex } from '../text';
+import { LineIndex, lspLines } from '../text';
 import type { Workspace } from '../workspace';
 import type { FixData } from './validate';
 
@@ -44,7 +44,7 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
         if (fix.afterLine === undefined) break;
         const r = ws.read(fix.composePath);
         if (!r.ok) break;
-        const composeText = Buffer.from(r.bytes).toString('utf8');
+        const composeText = lspLines(Buffer.from(r.bytes).toString('utf8'));
         const at = endOfLine(composeText, fix.afterLine);
         const target = URI.file(fix.composePath).toString();
         out.push({ title: `Add volume "${fix.entry}" to service ${fix.service}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], edit: edit([{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }], target) });
