@@ -49,11 +49,11 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
         { label: 'Mutual TLS', description: 'CA + server + client (tlsMode 2)', value: 'mutual' as const },
         { label: 'One-way TLS', description: 'CA + server (tlsMode 1)', value: 'one-way' as const },
       ],
-      { title: 'Generate TLS certs (1/6): what for?', ignoreFocusOut: true },
+      { title: 'Generate TLS certs (1/7): what for?', ignoreFocusOut: true },
     );
     if (!mode) return;
     const namesText = await vscode.window.showInputBox({
-      title: 'Generate TLS certs (2/6): server names (DNS names and IPs clients dial)',
+      title: 'Generate TLS certs (2/7): server names (DNS names and IPs clients dial)',
       value: d.names.join(', '),
       ignoreFocusOut: true,
       validateInput: (v) => (v.split(',').map((x) => x.trim()).filter(Boolean).length ? undefined : 'Give at least one name'),
@@ -67,12 +67,20 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
         { label: 'RSA-3072', description: 'RSA' },
         { label: 'RSA-4096', description: 'RSA, slow to generate' },
       ],
-      { title: 'Generate TLS certs (3/6): key type', ignoreFocusOut: true },
+      { title: 'Generate TLS certs (3/7): key type', ignoreFocusOut: true },
     );
     if (!keyType) return;
-    const leafDays = await vscode.window.showInputBox({ title: 'Generate TLS certs (4/6): server/client certificate validity in days', value: String(d.options.leafDays ?? 825), validateInput: positiveInt, ignoreFocusOut: true });
+    const csr = await vscode.window.showQuickPick(
+      [
+        { label: 'No CSRs', description: 'certificates and keys only (default)', value: false },
+        { label: 'Also write CSRs', description: 'server.csr (and client.csr) for signing elsewhere', value: true },
+      ],
+      { title: 'Generate TLS certs (4/7): certificate signing requests', ignoreFocusOut: true },
+    );
+    if (!csr) return;
+    const leafDays = await vscode.window.showInputBox({ title: 'Generate TLS certs (5/7): server/client certificate validity in days', value: String(d.options.leafDays ?? 825), validateInput: positiveInt, ignoreFocusOut: true });
     if (leafDays === undefined) return;
-    const out = await vscode.window.showInputBox({ title: 'Generate TLS certs (5/6): output folder', value: d.out, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a folder') });
+    const out = await vscode.window.showInputBox({ title: 'Generate TLS certs (6/7): output folder', value: d.out, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a folder') });
     if (out === undefined) return;
     const outAbs = path.resolve(folder, out.trim());
     let reuseCa = false;
@@ -84,17 +92,17 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
           { label: 'Reuse the existing CA', description: `sign new leaves with ca.pem / ca.key in ${out}`, value: true },
           { label: 'Create a new CA', description: 'clients must then trust the new ca.pem', value: false },
         ],
-        { title: 'Generate TLS certs (6/6): a CA exists in this folder', ignoreFocusOut: true },
+        { title: 'Generate TLS certs (7/7): a CA exists in this folder', ignoreFocusOut: true },
       );
       if (!r) return;
       reuseCa = r.value;
     }
     if (!reuseCa) {
-      const v = await vscode.window.showInputBox({ title: 'Generate TLS certs (6/6): CA validity in days', value: String(caDays), validateInput: positiveInt, ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ title: 'Generate TLS certs (7/7): CA validity in days', value: String(caDays), validateInput: positiveInt, ignoreFocusOut: true });
       if (v === undefined) return;
       caDays = Number(v);
     }
-    const options = { mode: mode.value, names: namesText.split(',').map((x) => x.trim()).filter(Boolean), keyType: keyType.label, leafDays: Number(leafDays), caDays };
+    const options = { mode: mode.value, names: namesText.split(',').map((x) => x.trim()).filter(Boolean), keyType: keyType.label, leafDays: Number(leafDays), caDays, csr: csr.value };
     const plan = await exec<{ files: { path: string; exists: boolean }[]; errors: string[] }>(client, CMD.plan, { out: outAbs, options, reuseCa });
     if (plan.errors.length) {
       void vscode.window.showErrorMessage(`Cannot generate: ${plan.errors.join('; ')}`);
