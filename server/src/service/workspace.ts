@@ -11,6 +11,9 @@ import { DEFAULT_SETTINGS } from './types';
 /** Referenced files bigger than this are not read: certificates are a few KB. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/** How long a directory listing is trusted without a file-watcher event. */
+export const LIST_TTL_MS = 2000;
+
 interface CacheEntry {
   mtimeMs: number;
   size: number;
@@ -20,6 +23,8 @@ interface CacheEntry {
 
 export class Workspace {
   private cache = new Map<string, CacheEntry>();
+  /** Directory listings, dropped on any invalidation and after LIST_TTL_MS for clients without file watchers. */
+  private lists = new Map<string, { at: number; names: string[] }>();
   /** Open documents: their text wins over the disk copy. Keyed by absolute path. */
   private overlays = new Map<string, { text: string; version: number }>();
 
@@ -39,6 +44,7 @@ export class Workspace {
   /** Forget cached reads of a file (a file watcher saw it change). */
   invalidate(file: string): void {
     this.cache.delete(path.resolve(file));
+    this.lists.clear();
   }
 
   isInsideRoots(file: string): boolean {
@@ -138,11 +144,17 @@ export class Workspace {
     const abs = path.resolve(dir);
     if (!this.settings.trusted) return [];
     if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) return [];
+    const hit = this.lists.get(abs);
+    const now = Date.now();
+    if (hit && now - hit.at < LIST_TTL_MS) return hit.names;
+    let names: string[];
     try {
-      return fs.readdirSync(abs);
+      names = fs.readdirSync(abs);
     } catch {
-      return [];
+      names = [];
     }
+    this.lists.set(abs, { at: now, names });
+    return names;
   }
 
   /** Permission bits of a file on disk (open or not), for the key-permissions lint. */

@@ -195,7 +195,16 @@ function lineKeyRange(lines: LineIndex, line: number, k: { indent: number; key: 
   return { start: { line, character: k.indent }, end: { line, character: k.indent + k.key.length } };
 }
 
+/** Validation, hover and links on one keystroke all ask for the same text: keep the last model. */
+let last: MilvusTlsModel | undefined;
+
 export function extractTls(text: string): MilvusTlsModel {
+  if (last && last.text === text) return last;
+  last = extract(text);
+  return last;
+}
+
+function extract(text: string): MilvusTlsModel {
   const lines = new LineIndex(text);
   const model: MilvusTlsModel = { text, lines, entries: [], sections: [], topLevel: [], syntaxErrors: [] };
   for (let i = 0; i < lines.lineCount; i++) {

@@ -24,7 +24,8 @@ export type Resolved =
   | { ok: true; hostPath: string; containerPath?: string; mount?: VolumeMount }
   | { ok: false; containerPath: string; reason: 'no-mount' | 'named-volume'; mount?: VolumeMount };
 
-const COMPOSE_NAME = /(^|[-_.])compose([-_.].*)?\.ya?ml$|^docker-compose.*\.ya?ml$/i;
+/** `*compose*.y*ml`, as VS Code's Docker extension associates compose files. */
+const COMPOSE_NAME = /compose.*\.y[^.]*ml$/i;
 
 export function isComposeFileName(file: string): boolean {
   return COMPOSE_NAME.test(path.basename(file));

@@ -35,7 +35,8 @@ export function pemSymbols(text: string, now: Date = new Date()): DocumentSymbol
   const framing = parsePem(text);
   return framing.blocks.map((block) => {
     const d = decodeBlock(block);
-    return { name: itemTitle(d), detail: detail(d, now), kind: KIND[d.kind], range: block.range, selectionRange: block.beginRange };
+    // VS Code rejects a symbol with an empty name (the whole outline fails): `-----BEGIN -----` has no label.
+    return { name: itemTitle(d).trim() || 'PEM block without a label', detail: detail(d, now), kind: KIND[d.kind], range: block.range, selectionRange: block.beginRange };
   });
 }
 
