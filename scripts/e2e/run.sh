@@ -18,14 +18,13 @@ T0=$(now)
 T1=$(now)
 
 NODE=$(command -v node)   # the machine's Node (20): builds the extension and runs the tests
-# Extra vsce flags: the repo's own .vscodeignore when it has one (else ours: without any, vsce would pack .e2e/, i.e.
-# code-server itself), and a base URL for README's relative images (vsce refuses them when package.json's repository
-# is not a GitHub/GitLab URL).
-PACK_ARGS=(--baseContentUrl https://example.invalid/milvus-tls --baseImagesUrl https://example.invalid/milvus-tls)
+# The repo's .vscodeignore decides what goes into the vsix; without one vsce would pack .e2e/ (code-server
+# itself), so fall back to ours.
+PACK_ARGS=()
 [ -f .vscodeignore ] || PACK_ARGS+=(--ignoreFile scripts/e2e/vscodeignore)
 if [ "${E2E_SKIP_BUILD:-}" != 1 ] || [ ! -f milvus-tls.vsix ]; then
   rm -f milvus-tls.vsix
-  npm run --silent package -- "${PACK_ARGS[@]}" >"$E2E/package.log" 2>&1 || { cat "$E2E/package.log"; exit 1; }
+  npm run --silent package -- ${PACK_ARGS[@]+"${PACK_ARGS[@]}"} >"$E2E/package.log" 2>&1 || { cat "$E2E/package.log"; exit 1; }
 fi
 T2=$(now)
 

@@ -170,20 +170,28 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   await wb.openFile('gen/milvus.yaml', 'tlsMode');
   await wb.runCommand('TLS: Generate TLS certs', { shot: 'generate-palette' });
 
-  await wb.waitQuickInput('(1/6)');
-  await wb.pick('Mutual TLS');
-  const names = await wb.waitQuickInput('(2/6)');
-  assert.match(names, /^localhost, 127\.0\.0\.1/);
-  await wb.quickInputBox.press('Enter');
-  await wb.waitQuickInput('(3/6)');
-  await wb.pick('P-256');
-  await wb.waitQuickInput('(4/6)');
-  await wb.quickInputBox.press('Enter');
-  const outValue = await wb.waitQuickInput('(5/6)');
-  assert.equal(outValue, out, 'default output folder is <folder>/tls');
-  await wb.quickInputBox.press('Enter');
-  await wb.waitQuickInput('(6/6)');
-  await wb.quickInputBox.press('Enter');
+  // Answer the steps by their titles ("Generate TLS certs (n/N): …"), whatever their number and order.
+  const enter = () => wb.quickInputBox.press('Enter');
+  const steps = [
+    { re: /what for\?/, required: true, answer: () => wb.pick('Mutual TLS') },
+    { re: /server names/, required: true, answer: async (v) => { assert.match(v, /^localhost, 127\.0\.0\.1/); await enter(); } },
+    { re: /key type/, required: true, answer: () => wb.pick('P-256') },
+    { re: /certificate signing requests/, answer: () => wb.pick('No CSRs') },
+    { re: /CA validity in days/, required: true, answer: enter },
+    { re: /certificate validity in days/, required: true, answer: enter },
+    { re: /output folder/, required: true, answer: async (v) => { assert.equal(v, out, 'default output folder is <folder>/tls'); await enter(); } },
+  ];
+  const seen = [];
+  for (let prev = ''; ; ) {
+    const title = await wb.nextQuickInputOrDialog(prev);
+    if (title === null) break; // a dialog is up
+    const step = steps.find((x) => x.re.test(title));
+    assert.ok(step, `unexpected step "${title}"`);
+    seen.push(title);
+    await step.answer(await wb.quickInputBox.inputValue());
+    prev = title;
+  }
+  for (const st of steps.filter((x) => x.required)) assert.ok(seen.some((t) => st.re.test(t)), `no step ${st.re} in: ${seen.join(' | ')}`);
 
   const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Wrote' });
   await dialog.waitFor({ timeout: TIMEOUTS.diag });

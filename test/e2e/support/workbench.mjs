@@ -66,6 +66,25 @@ export class Workbench {
     return this.quickInputBox.inputValue();
   }
 
+  /**
+   * Waits until either a quick input with a title other than `prevTitle` or a dialog is shown;
+   * returns the title, or null for the dialog.
+   */
+  async nextQuickInputOrDialog(prevTitle, timeout = T.diag) {
+    const h = await this.page.waitForFunction(
+      (prev) => {
+        if (document.querySelector('.monaco-dialog-box')) return { dialog: true };
+        const w = document.querySelector('.quick-input-widget');
+        const title = w && getComputedStyle(w).display !== 'none' && w.getClientRects().length ? w.querySelector('.quick-input-title')?.textContent?.trim() : '';
+        return title && title !== prev ? { title } : false;
+      },
+      prevTitle,
+      { timeout },
+    );
+    const v = await h.jsonValue();
+    return v.dialog ? null : v.title;
+  }
+
   /** In the visible quick pick, selects the row whose label is `label`. */
   async pick(label) {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }) }).first();

@@ -1,0 +1,229 @@
+/**
+ * The bad-input corpus of issue 7, built in temp folders on every run (no
+ * committed binaries): each case is its own workspace folder holding the
+ * input, and names the exact findings it must produce through
+ * LanguageService.validate (the file opened as a document) and through the
+ * CLI's check() over the folder.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { pemFixtures } from './pem-fixtures';
+import { composeYaml, milvusYaml } from './workspace';
+import { aliasBomb } from './bad-inputs';
+
+export const MB = 1024 * 1024;
+
+export interface CorpusCase {
+  /** The input, as the table shows it. */
+  name: string;
+  files: Record<string, string | Uint8Array>;
+  /** Anything files cannot express: symlinks, FIFOs, modes. Runs after the files are written. */
+  setup?: (dir: string, outside: string) => void;
+  /** The file opened as a document (relative to the case folder). */
+  open: string;
+  /** Text of the open document when it is not the file's UTF-8 text (e.g. a 20 MB string). */
+  text?: (dir: string) => string;
+  /** Codes validate() must produce for the open document, in order. */
+  expect: string[];
+  /** A message of the finding must match (first finding with `expect[0]`'s code, unless `messageCode`). */
+  message?: RegExp;
+  messageCode?: string;
+  /** CLI findings over the case folder, "file code" per finding; defaults to the open file with `expect`. */
+  cli?: string[];
+  /** The validate() call must finish within this (a freeze guard; default 2 s). */
+  maxMs?: number;
+}
+
+/** Deterministic "random" bytes: SHA-256 in counter mode. */
+export function prngBytes(n: number, seed = 'corpus'): Buffer {
+  const out = Buffer.alloc(n);
+  for (let i = 0, off = 0; off < n; i++) {
+    const h = createHash('sha256').update(`${seed}:${i}`).digest();
+    h.copy(out, off);
+    off += h.length;
+  }
+  return out;
+}
+
+const hostMilvus = (o: Parameters<typeof milvusYaml>[0] = {}) => milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem', ...o });
+
+export async function corpusCases(): Promise<CorpusCase[]> {
+  const fx = await pemFixtures();
+  const der = new Uint8Array(fx.leaf.cert.rawData);
+  const keyDer = new Uint8Array(createPrivateKey(fx.keys.ecPkcs8).export({ type: 'pkcs8', format: 'der' }));
+  const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+  const good = { 'tls/server.pem': fx.leaf.certPem, 'tls/server.key': fx.keys.ecPkcs8, 'tls/ca.pem': fx.ca.certPem };
+  const huge = (dir: string) => fs.readFileSync(path.join(dir, 'huge.pem'), 'latin1');
+  const bigBytes = () => Buffer.concat([Buffer.from(fx.leaf.certPem), Buffer.alloc(20 * MB, 'A')]);
+  const cases: CorpusCase[] = [
+    // --- files opened on their own ---------------------------------------
+    { name: 'random bytes named binary.pem', files: { 'binary.pem': prngBytes(4096) }, open: 'binary.pem', expect: ['pem-binary'] },
+    { name: 'DER certificate named server.crt', files: { 'server.crt': der }, open: 'server.crt', expect: ['pem-der'], message: /DER/ },
+    { name: 'DER PKCS#8 key named server.key', files: { 'server.key': keyDer }, open: 'server.key', expect: ['pem-der'] },
+    {
+      name: '20 MB file named huge.pem',
+      files: { 'huge.pem': bigBytes() },
+      open: 'huge.pem',
+      text: huge,
+      expect: ['file-too-large'],
+      message: /20\.\d MB; files over 5 MB are not checked/,
+      cli: ['huge.pem file-unreadable'],
+    },
+    { name: 'empty empty.pem', files: { 'empty.pem': '' }, open: 'empty.pem', expect: ['pem-no-blocks'] },
+    { name: 'only a BOM in bom.pem', files: { 'bom.pem': '\ufeff' }, open: 'bom.pem', expect: ['pem-no-blocks'] },
+    { name: 'certificate with CRLF line ends', files: { 'crlf.pem': crlf(fx.leaf.certPem + fx.ca.certPem) }, open: 'crlf.pem', expect: [] },
+    { name: 'BOM + certificate', files: { 'bom-cert.pem': '\ufeff' + fx.ca.certPem }, open: 'bom-cert.pem', expect: ['pem-bom'] },
+    {
+      name: 'nested BEGIN inside a block',
+      files: { 'nested.pem': fx.ca.certPem.replace(/\n(?=[A-Za-z0-9+/]{64}\n)/, '\n-----BEGIN CERTIFICATE-----\n') },
+      open: 'nested.pem',
+      expect: ['pem-begin-without-end'],
+    },
+    {
+      name: 'PEM header of 1 MB',
+      files: { 'header.pem': fx.keys.ecPkcs8.replace('-----\n', `-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${'A'.repeat(MB)}\n\n`) },
+      open: 'header.pem',
+      expect: ['pem-undecodable'],
+    },
+
+    // --- milvus.yaml (host mode: paths relative to its folder) -------------
+    { name: 'milvus.yaml, certificates all good (control)', files: { 'milvus.yaml': hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
+    { name: 'milvus.yaml and PEMs with CRLF line ends', files: { 'milvus.yaml': crlf(hostMilvus()), 'tls/server.pem': crlf(fx.leaf.certPem), 'tls/server.key': crlf(fx.keys.ecPkcs8), 'tls/ca.pem': crlf(fx.ca.certPem) }, open: 'milvus.yaml', expect: [] },
+    { name: 'milvus.yaml with a BOM', files: { 'milvus.yaml': '\ufeff' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
+    { name: 'tab indentation in the tls block', files: { 'milvus.yaml': hostMilvus().replace('\n  serverKeyPath', '\n\tserverKeyPath'), ...good }, open: 'milvus.yaml', expect: ['milvus-yaml-syntax'] },
+    {
+      name: 'duplicate key in tls (last one wins)',
+      files: { 'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem\n', '  caPemPath: tls/ca.pem\n  caPemPath: tls/nope.pem\n'), ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-missing'],
+    },
+    {
+      name: 'anchors and aliases inside the tls block',
+      files: { 'milvus.yaml': hostMilvus().replace('serverPemPath: tls/server.pem\n  serverKeyPath', 'serverPemPath: &cert tls/server.pem\n  serverKeyPath').replace('internaltls:\n  serverPemPath: tls/server.pem', 'internaltls:\n  serverPemPath: tls/server.pem'), ...good },
+      open: 'milvus.yaml',
+      expect: [],
+    },
+    {
+      name: 'alias to an anchor in another block',
+      files: { 'milvus.yaml': hostMilvus({ internal: true }).replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem').replace(/(internaltls:\n  serverPemPath: )tls\/server\.pem/, '$1*cert'), ...good },
+      open: 'milvus.yaml',
+      expect: [],
+    },
+    { name: 'billion laughs at the top of milvus.yaml', files: { 'milvus.yaml': aliasBomb(12).join('\n') + '\n' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [], maxMs: 2000 },
+    { name: 'billion laughs inside the tls block', files: { 'milvus.yaml': hostMilvus().replace('tls:\n', 'tls:\n' + aliasBomb(12, 9, '  ').join('\n') + '\n'), ...good }, open: 'milvus.yaml', expect: ['milvus-key-unknown'], maxMs: 2000 },
+    { name: 'multi-document milvus.yaml', files: { 'milvus.yaml': 'etcd:\n  endpoints: x\n---\n' + hostMilvus() + '---\nproxy:\n  port: 1\n', ...good }, open: 'milvus.yaml', expect: [] },
+    {
+      name: 'cert path is a symlink inside the workspace',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/link.pem' }), ...good },
+      setup: (d) => fs.symlinkSync('server.pem', path.join(d, 'tls/link.pem')),
+      open: 'milvus.yaml',
+      expect: [],
+    },
+    {
+      name: 'cert path is a symlink loop',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/loop-a.pem' }), ...good },
+      setup: (d) => {
+        fs.symlinkSync('loop-b.pem', path.join(d, 'tls/loop-a.pem'));
+        fs.symlinkSync('loop-a.pem', path.join(d, 'tls/loop-b.pem'));
+      },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-unreadable'],
+      message: /symbolic link loop/,
+      cli: ['milvus.yaml milvus-file-unreadable', 'tls/loop-a.pem file-unreadable', 'tls/loop-b.pem file-unreadable'],
+    },
+    {
+      name: 'cert path is a symlink to a file outside the workspace',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/escape.pem' }), ...good },
+      setup: (d, outside) => fs.symlinkSync(path.join(outside, 'server.pem'), path.join(d, 'tls/escape.pem')),
+      open: 'milvus.yaml',
+      expect: ['milvus-file-outside-workspace'],
+      message: /links to .*outside the workspace folders/,
+      cli: ['milvus.yaml milvus-file-outside-workspace', 'tls/escape.pem file-unreadable'],
+    },
+    { name: 'path with .. that stays inside', files: { 'milvus.yaml': hostMilvus({ server: 'tls/../tls/./server.pem' }), ...good }, open: 'milvus.yaml', expect: [] },
+    {
+      name: 'path with .. that leaves the workspace',
+      files: { 'milvus.yaml': hostMilvus({ server: '../outside/server.pem' }), ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-outside-workspace'],
+    },
+    { name: 'path starting with ~/', files: { 'milvus.yaml': hostMilvus({ server: '~/server.pem' }), ...good }, open: 'milvus.yaml', expect: ['milvus-file-outside-workspace'] },
+    {
+      name: 'cert path under a file (ENOTDIR)',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.pem/server.pem' }), ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-missing'],
+    },
+    { name: 'cert path is a directory', files: { 'milvus.yaml': hostMilvus({ server: 'tls' }), ...good }, open: 'milvus.yaml', expect: ['milvus-file-directory'] },
+    {
+      name: 'cert path is a FIFO',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/fifo.pem' }), ...good },
+      setup: (d) => execFileSync('mkfifo', [path.join(d, 'tls/fifo.pem')]),
+      open: 'milvus.yaml',
+      expect: ['milvus-file-unreadable'],
+      message: /not a regular file/,
+    },
+    {
+      name: 'cert path is a 20 MB file',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/huge.pem' }), ...good, 'tls/huge.pem': bigBytes() },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-too-large'],
+      message: /20\.\d MB; files over 5 MB are not read/,
+      cli: ['milvus.yaml milvus-file-too-large', 'tls/huge.pem file-unreadable'],
+    },
+    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-no-blocks'] },
+    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-no-blocks'] },
+    {
+      name: 'cert path is random bytes',
+      files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': prngBytes(4096) },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-wrong-kind'],
+      message: /binary data, not PEM/,
+      cli: ['milvus.yaml milvus-file-wrong-kind', 'tls/server.pem pem-binary'],
+    },
+    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['milvus-file-der'], cli: ['milvus.yaml milvus-file-der', 'tls/server.crt pem-der'] },
+    {
+      name: 'Windows path (C:\\certs\\server.pem) on a host',
+      files: { 'milvus.yaml': hostMilvus({ server: 'C:\\certs\\server.pem' }), ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-file-missing'],
+    },
+
+    // --- compose -------------------------------------------------------------
+    { name: 'compose + milvus.yaml, all good (control)', files: { 'docker-compose.yml': composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [] },
+    {
+      name: 'compose interpolates an undefined variable',
+      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${UNDEFINED_TLS_DIR}/tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: ['compose-undefined-variable', 'compose-bind-source-missing'],
+    },
+    {
+      name: 'compose requires an unset variable (${X:?})',
+      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${TLS_DIR:?set TLS_DIR}:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: ['compose-required-variable'],
+    },
+    { name: 'billion laughs in compose', files: { 'docker-compose.yml': aliasBomb(12).join('\n') + '\n' + composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
+    { name: 'billion laughs inside a service', files: { 'docker-compose.yml': composeYaml().replace('    container_name: milvus-standalone\n', '    container_name: milvus-standalone\n' + aliasBomb(12, 9, '    x-').join('\n') + '\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
+    { name: 'compose with CRLF line ends', files: { 'docker-compose.yml': crlf(composeYaml()), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [] },
+    { name: 'compose with a tab', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb', '\timage: milvusdb'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
+    { name: 'compose with a duplicate key', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb/milvus:v2.6.0\n', '    image: milvusdb/milvus:v2.6.0\n    image: milvusdb/milvus:v2.5.0\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
+    { name: 'multi-document compose', files: { 'docker-compose.yml': composeYaml() + '---\nservices: {}\n', 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
+    {
+      name: 'compose with a Windows host path',
+      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', 'C:\\certs\\tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: [],
+    },
+  ];
+  return cases;
+}
+
+function volumesDir(d: string): void {
+  fs.mkdirSync(path.join(d, 'volumes/milvus'), { recursive: true });
+}

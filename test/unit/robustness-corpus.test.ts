@@ -1,0 +1,127 @@
+/**
+ * Issue 7, part 2: the bad-input corpus, file by file. Each case is a workspace
+ * folder built in a temp dir (test/support/corpus.ts); the input is validated
+ * as an open document through LanguageService.validate and the folder goes
+ * through the CLI's check(). Both must name the exact findings listed, in
+ * bounded time. The table of input → findings is printed at the end.
+ *
+ * Unreadable files: chmod 000 stops nobody when the tests run as root, so that
+ * case runs in a child process as uid 65534 (setpriv) when we are root.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { URI } from 'vscode-uri';
+import { LanguageService, Workspace } from '../../server/src/service';
+import { DEFAULT_SETTINGS } from '../../server/src/service/types';
+import { check } from '../../server/src/cli';
+import { corpusCases, type CorpusCase } from '../support/corpus';
+import { LspText, checkDiagnostics, exercise } from '../support/bad-inputs';
+import { pemFixtures } from '../support/pem-fixtures';
+import { milvusYaml, writeFiles } from '../support/workspace';
+
+const table: string[] = ['| input | validate() findings | CLI check findings |', '|---|---|---|'];
+let base: string;
+let outside: string;
+
+before(async () => {
+  base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-')));
+  outside = path.join(base, 'outside');
+  const fx = await pemFixtures();
+  writeFiles(outside, { 'server.pem': fx.leaf.certPem, 'server.key': fx.keys.ecPkcs8 });
+});
+
+after(() => {
+  console.log(['', '# bad-input corpus: input → finding codes', ...table].join('\n'));
+  fs.rmSync(base, { recursive: true, force: true });
+});
+
+function build(c: CorpusCase, i: number): string {
+  const dir = path.join(base, `case-${String(i).padStart(2, '0')}`);
+  writeFiles(dir, c.files);
+  c.setup?.(dir, outside);
+  return dir;
+}
+
+test('corpus: every bad input gives its exact findings', async (t) => {
+  const cases = await corpusCases();
+  for (const [i, c] of cases.entries()) {
+  await t.test(c.name, () => {
+    const dir = build(c, i);
+    const file = path.join(dir, c.open);
+    const text = c.text ? c.text(dir) : fs.readFileSync(file, 'utf8');
+    const service = new LanguageService(new Workspace([dir], { ...DEFAULT_SETTINGS }), {});
+    const doc = { path: file, uri: URI.file(file).toString(), text };
+
+    const t0 = performance.now();
+    const diags = service.validate(doc);
+    const ms = performance.now() - t0;
+    checkDiagnostics(new LspText(text), diags);
+    const codes = diags.map((d) => String(d.code));
+
+    const t1 = performance.now();
+    const { findings } = check([dir]);
+    const cliMs = performance.now() - t1;
+    const cli = findings.map((f) => `${f.file} ${f.code}`);
+    table.push(`| ${c.name.replace(/\|/g, '\\|')} | ${codes.join(', ') || '(none)'} | ${cli.join(', ') || '(none)'} |`);
+
+    assert.deepEqual(codes, c.expect, `validate() of ${c.open}: ${JSON.stringify(diags.map((d) => d.message))}`);
+    assert.deepEqual(cli, c.cli ?? c.expect.map((code) => `${c.open} ${code}`), `check() of the folder: ${JSON.stringify(findings.map((f) => f.message))}`);
+    if (c.message) {
+      const code = c.messageCode ?? c.expect[0];
+      const d = diags.find((x) => x.code === code);
+      assert.match(d?.message ?? '', c.message);
+    }
+    const limit = c.maxMs ?? 2000;
+    assert.ok(ms < limit, `validate() took ${ms.toFixed(0)} ms (limit ${limit})`);
+    assert.ok(cliMs < limit * 2, `check() took ${cliMs.toFixed(0)} ms`);
+    // And every other request on it: well-formed, no crash, no hang.
+    if (text.length <= 5 * 1024 * 1024) exercise(service, doc);
+  });
+  }
+});
+
+/** Runs check() and validate() for a milvus.yaml whose server.pem is chmod 000, as the current user. */
+const UNREADABLE_PROBE = `
+import { check } from ${JSON.stringify(path.resolve(__dirname, '../../server/src/cli.ts'))};
+import { LanguageService, Workspace } from ${JSON.stringify(path.resolve(__dirname, '../../server/src/service/index.ts'))};
+import { DEFAULT_SETTINGS } from ${JSON.stringify(path.resolve(__dirname, '../../server/src/service/types.ts'))};
+import * as fs from 'node:fs';
+const dir = process.argv[process.argv.length - 1];
+const file = dir + '/milvus.yaml';
+const service = new LanguageService(new Workspace([dir], { ...DEFAULT_SETTINGS }), {});
+const diags = service.validate({ path: file, uri: 'file://' + file, text: fs.readFileSync(file, 'utf8') });
+const { findings } = check([dir]);
+process.stdout.write(JSON.stringify({ uid: process.getuid!(), validate: diags.map((d) => [d.code, d.message]), cli: findings.map((f) => [f.file, f.code, f.message]) }));
+`;
+
+test('corpus: unreadable cert file (chmod 000), as an unprivileged user', async () => {
+  const fx = await pemFixtures();
+  const dir = path.join(base, 'unreadable');
+  writeFiles(dir, { 'milvus.yaml': milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem' }), 'tls/server.pem': fx.leaf.certPem, 'tls/server.key': fx.keys.ecPkcs8, 'tls/ca.pem': fx.ca.certPem });
+  fs.chmodSync(path.join(dir, 'tls/server.pem'), 0o000);
+  const probe = path.join(base, 'probe.ts');
+  fs.writeFileSync(probe, UNREADABLE_PROBE);
+  const root = process.getuid?.() === 0;
+  if (root) {
+    // The unprivileged user must reach the folder (mkdtemp made it 0700) but not the file.
+    for (let d = dir; d.startsWith(base); d = path.dirname(d)) fs.chmodSync(d, 0o755);
+    fs.chmodSync(path.join(dir, 'tls'), 0o755);
+    fs.chmodSync(probe, 0o644);
+  }
+  const node = [process.execPath, '--import', 'tsx', probe, dir];
+  const cmd = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', ...node] : node;
+  const out = JSON.parse(execFileSync(cmd[0], cmd.slice(1), { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { ...process.env, HOME: base } })) as {
+    uid: number;
+    validate: [string, string][];
+    cli: [string, string, string][];
+  };
+  assert.notEqual(out.uid, 0, 'the probe must run unprivileged');
+  assert.deepEqual(out.validate.map((d) => d[0]), ['milvus-file-unreadable']);
+  assert.match(out.validate[0][1], /cannot be read \(EACCES\)/);
+  assert.deepEqual(out.cli.map((f) => `${f[0]} ${f[1]}`), ['milvus.yaml milvus-file-unreadable', 'tls/server.pem file-unreadable']);
+  table.push(`| cert file chmod 000 (run as uid ${out.uid}) | ${out.validate.map((d) => d[0]).join(', ')} | ${out.cli.map((f) => `${f[0]} ${f[1]}`).join(', ')} |`);
+});
