@@ -86,6 +86,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(() => {
   setImmediate(get);
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const gone = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
+    roots = [...roots.filter((r) => !gone.has(r)), ...e.added.map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath)];
+    get().ws.roots = roots;
+    revalidateAll();
+  });
   if (watchRegistrationSupported) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env}' }, { globPattern: '**/.env' }],
