@@ -165,10 +165,10 @@ export function timed<T>(what: string, f: () => T): T {
   return v;
 }
 
-/** Lines to hover: all of them for small documents, an even sample of 40 otherwise, plus one past the end. */
-export function probePositions(t: LspText): Position[] {
+/** Lines to hover: all of them for small documents, an even sample of `max` otherwise, plus one past the end. */
+export function probePositions(t: LspText, max = 12): Position[] {
   const n = t.lineCount;
-  const lines = n <= 40 ? [...Array(n).keys()] : [...Array(40).keys()].map((i) => Math.floor((i * (n - 1)) / 39));
+  const lines = n <= max ? [...Array(n).keys()] : [...new Set([...Array(max).keys()].map((i) => Math.floor((i * (n - 1)) / (max - 1))))];
   const out: Position[] = [];
   for (const line of lines) {
     const len = t.lineLength(line);
@@ -194,8 +194,9 @@ export function exercise(service: LanguageService, doc: Doc, opts: { positions?:
   checkDiagnostics(t, diags);
   const positions = opts.positions ?? probePositions(t);
   const big = doc.text.length > 5 * 1024 * 1024;
-  for (const pos of positions) {
+  for (const [i, pos] of positions.entries()) {
     checkHover(t, timed(`hover ${kind} ${pos.line}:${pos.character}`, () => service.hover(doc, pos)));
+    if (i % 3 !== 0) continue; // the unwrapped room calls on a third of the positions
     if (!big && kind === 'pem') timed('pemHover (raw)', () => pemHover(raw.text, pos, { now: new Date() }));
     if (!big && kind === 'milvus') checkHover(t, timed('milvusHover (raw)', () => milvusHover(raw.text, raw.path, pos, svc.ctx())));
     if (!big && kind === 'compose') checkHover(t, timed('composeVolumeHover (raw)', () => composeVolumeHover(raw.text, pos, doc.path, service.ws, {}, (p) => svc.describeFile(p))));
@@ -311,7 +312,8 @@ export type LineOp =
   | { op: 'anchor'; a: number; b: number }
   | { op: 'merge'; a: number }
   | { op: 'bomb'; a: number; depth: number }
-  | { op: 'truncate'; a: number };
+  | { op: 'truncate'; a: number }
+  | { op: 'repeat'; a: number; n: number };
 
 const smallString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 8 }),
@@ -333,6 +335,9 @@ export const lineOp: fc.Arbitrary<LineOp> = fc.oneof(
   fc.record({ op: fc.constant('bomb' as const), a: fc.nat(), depth: fc.integer({ min: 2, max: 12 }) }),
   fc.record({ op: fc.constant('truncate' as const), a: fc.nat() }),
 );
+
+/** Size: one line many times, so work quadratic in the number of lines shows up as a hang past CALL_LIMIT_MS. */
+export const repeatOp: fc.Arbitrary<LineOp> = fc.record({ op: fc.constant('repeat' as const), a: fc.nat(), n: fc.integer({ min: 200, max: 2500 }) });
 
 /** "Billion laughs": each level aliases the previous one `width` times. */
 export function aliasBomb(depth: number, width = 9, indent = ''): string[] {
@@ -417,6 +422,9 @@ export function applyLineOps(text: string, ops: LineOp[]): string {
         lines.splice(i, 0, ...aliasBomb(o.depth, 9, indent));
         break;
       }
+      case 'repeat':
+        lines.splice(i, 0, ...Array<string>(o.n).fill(lines[i]));
+        break;
       case 'truncate': {
         const all = lines.join('\n');
         const cut = all.slice(0, o.a % (all.length + 1));
@@ -450,8 +458,11 @@ export function wrapText(text: string, w: Wrap): string {
 export const wrap: fc.Arbitrary<Wrap> = fc.oneof({ weight: 6, arbitrary: fc.constant('none' as const) }, fc.constantFrom('crlf', 'cr', 'bom', 'bom-crlf', 'nul-tail'));
 
 /** A mutated YAML document: 1..8 line operations, then an optional line-ending / BOM change. */
-export function mutatedYaml(base: string): fc.Arbitrary<{ text: string; ops: LineOp[]; wrap: Wrap }> {
-  return fc.record({ ops: fc.array(lineOp, { minLength: 1, maxLength: 8 }), wrap }).map(({ ops, wrap: w }) => ({ ops, wrap: w, text: wrapText(applyLineOps(base, ops), w) }));
+export function mutatedYaml(base: string, opts: { large?: boolean } = {}): fc.Arbitrary<{ text: string; ops: LineOp[]; wrap: Wrap }> {
+  const ops = opts.large
+    ? fc.tuple(fc.array(lineOp, { maxLength: 6 }), fc.array(repeatOp, { minLength: 1, maxLength: 2 }), fc.array(lineOp, { maxLength: 3 })).map(([a, b, c]) => [...a, ...b, ...c])
+    : fc.array(lineOp, { minLength: 1, maxLength: 8 });
+  return fc.record({ ops, wrap }).map(({ ops: o, wrap: w }) => ({ ops: o, wrap: w, text: wrapText(applyLineOps(base, o), w) }));
 }
 
 // --- PEM ---------------------------------------------------------------------
@@ -642,6 +653,22 @@ export const FUZZ_CASES: FuzzCase[] = [
         count('mutated PEM');
         w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
       }),
+  },
+  {
+    name: 'large mutated documents',
+    weight: 0.08,
+    property: (w) =>
+      fc.property(
+        fc.oneof(
+          fc.record({ rel: fc.constantFrom(...DOC_PATHS.milvus), m: mutatedYaml(w.texts.milvus, { large: true }) }),
+          fc.record({ rel: fc.constantFrom(...DOC_PATHS.compose), m: mutatedYaml(w.texts.compose, { large: true }) }),
+          fc.record({ rel: fc.constantFrom(...DOC_PATHS.pem), m: fc.constantFrom(...Object.values(w.texts.pem)).chain((base) => mutatedYaml(base, { large: true })) }),
+        ),
+        ({ rel, m }) => {
+          count('large mutated documents');
+          w.withOpen(rel, m.text, (doc) => exercise(w.service, doc, { positions: probePositions(new LspText(doc.text), 5) }));
+        },
+      ),
   },
   {
     name: 'random bytes',

@@ -60,8 +60,9 @@ export async function corpusCases(): Promise<CorpusCase[]> {
   const cases: CorpusCase[] = [
     // --- files opened on their own ---------------------------------------
     { name: 'random bytes named binary.pem', files: { 'binary.pem': prngBytes(4096) }, open: 'binary.pem', expect: ['pem-binary'] },
-    { name: 'DER certificate named server.crt', files: { 'server.crt': der }, open: 'server.crt', expect: ['pem-der'], message: /DER/ },
-    { name: 'DER PKCS#8 key named server.key', files: { 'server.key': keyDer }, open: 'server.key', expect: ['pem-der'] },
+    // Opened as text (the editor, the CLI) DER is binary; the message says how to convert it. Referenced from milvus.yaml (bytes) it is milvus-file-der.
+    { name: 'DER certificate named server.crt', files: { 'server.crt': der }, open: 'server.crt', expect: ['pem-binary'], message: /openssl x509 -inform der/ },
+    { name: 'DER PKCS#8 key named server.key', files: { 'server.key': keyDer }, open: 'server.key', expect: ['pem-binary'], message: /openssl pkey -inform der/ },
     {
       name: '20 MB file named huge.pem',
       files: { 'huge.pem': bigBytes() },
@@ -71,8 +72,8 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /20\.\d MB; files over 5 MB are not checked/,
       cli: ['huge.pem file-unreadable'],
     },
-    { name: 'empty empty.pem', files: { 'empty.pem': '' }, open: 'empty.pem', expect: ['pem-no-blocks'] },
-    { name: 'only a BOM in bom.pem', files: { 'bom.pem': '\ufeff' }, open: 'bom.pem', expect: ['pem-no-blocks'] },
+    { name: 'empty empty.pem', files: { 'empty.pem': '' }, open: 'empty.pem', expect: [] },
+    { name: 'only a BOM in bom.pem', files: { 'bom.pem': '\ufeff' }, open: 'bom.pem', expect: ['pem-bom'] },
     { name: 'certificate with CRLF line ends', files: { 'crlf.pem': crlf(fx.leaf.certPem + fx.ca.certPem) }, open: 'crlf.pem', expect: [] },
     { name: 'BOM + certificate', files: { 'bom-cert.pem': '\ufeff' + fx.ca.certPem }, open: 'bom-cert.pem', expect: ['pem-bom'] },
     {
@@ -85,14 +86,16 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       name: 'PEM header of 1 MB',
       files: { 'header.pem': fx.keys.ecPkcs8.replace('-----\n', `-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${'A'.repeat(MB)}\n\n`) },
       open: 'header.pem',
-      expect: ['pem-undecodable'],
+      // The header says encrypted; the key sits in a 0644 file.
+      expect: ['pem-key-encrypted', 'pem-key-permissions'],
+      maxMs: 2000,
     },
 
     // --- milvus.yaml (host mode: paths relative to its folder) -------------
     { name: 'milvus.yaml, certificates all good (control)', files: { 'milvus.yaml': hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
     { name: 'milvus.yaml and PEMs with CRLF line ends', files: { 'milvus.yaml': crlf(hostMilvus()), 'tls/server.pem': crlf(fx.leaf.certPem), 'tls/server.key': crlf(fx.keys.ecPkcs8), 'tls/ca.pem': crlf(fx.ca.certPem) }, open: 'milvus.yaml', expect: [] },
     { name: 'milvus.yaml with a BOM', files: { 'milvus.yaml': '\ufeff' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
-    { name: 'tab indentation in the tls block', files: { 'milvus.yaml': hostMilvus().replace('\n  serverKeyPath', '\n\tserverKeyPath'), ...good }, open: 'milvus.yaml', expect: ['milvus-yaml-syntax'] },
+    { name: 'tab indentation in the tls block', files: { 'milvus.yaml': hostMilvus().replace('\n  serverKeyPath', '\n\tserverKeyPath'), ...good }, open: 'milvus.yaml', expect: ['milvus-yaml-syntax', 'milvus-yaml-syntax', 'milvus-yaml-syntax', 'milvus-key-unknown', 'milvus-tls-key-required', 'milvus-tls-key-required'], message: /tab/i },
     {
       name: 'duplicate key in tls (last one wins)',
       files: { 'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem\n', '  caPemPath: tls/ca.pem\n  caPemPath: tls/nope.pem\n'), ...good },
@@ -100,10 +103,11 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       expect: ['milvus-file-missing'],
     },
     {
-      name: 'anchors and aliases inside the tls block',
-      files: { 'milvus.yaml': hostMilvus().replace('serverPemPath: tls/server.pem\n  serverKeyPath', 'serverPemPath: &cert tls/server.pem\n  serverKeyPath').replace('internaltls:\n  serverPemPath: tls/server.pem', 'internaltls:\n  serverPemPath: tls/server.pem'), ...good },
+      // The alias takes the anchored value: caPemPath becomes the server certificate, which is no CA.
+      name: 'anchor and alias inside the tls block',
+      files: { 'milvus.yaml': hostMilvus().replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem').replace('  caPemPath: tls/ca.pem', '  caPemPath: *cert'), ...good },
       open: 'milvus.yaml',
-      expect: [],
+      expect: ['milvus-ca-not-ca', 'milvus-cert-not-from-ca'],
     },
     {
       name: 'alias to an anchor in another block',
@@ -111,8 +115,15 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       open: 'milvus.yaml',
       expect: [],
     },
+    {
+      name: 'alias without an anchor',
+      files: { 'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem', '  caPemPath: *nowhere'), ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-yaml-syntax', 'milvus-tls-key-required'],
+      message: /unknown anchor "nowhere"/,
+    },
     { name: 'billion laughs at the top of milvus.yaml', files: { 'milvus.yaml': aliasBomb(12).join('\n') + '\n' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [], maxMs: 2000 },
-    { name: 'billion laughs inside the tls block', files: { 'milvus.yaml': hostMilvus().replace('tls:\n', 'tls:\n' + aliasBomb(12, 9, '  ').join('\n') + '\n'), ...good }, open: 'milvus.yaml', expect: ['milvus-key-unknown'], maxMs: 2000 },
+    { name: 'billion laughs inside the tls block', files: { 'milvus.yaml': hostMilvus().replace('tls:\n', 'tls:\n' + aliasBomb(12, 9, '  ').join('\n') + '\n'), ...good }, open: 'milvus.yaml', expect: Array(13).fill('milvus-key-unknown'), maxMs: 2000 },
     { name: 'multi-document milvus.yaml', files: { 'milvus.yaml': 'etcd:\n  endpoints: x\n---\n' + hostMilvus() + '---\nproxy:\n  port: 1\n', ...good }, open: 'milvus.yaml', expect: [] },
     {
       name: 'cert path is a symlink inside the workspace',
@@ -173,8 +184,8 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /20\.\d MB; files over 5 MB are not read/,
       cli: ['milvus.yaml milvus-file-too-large', 'tls/huge.pem file-unreadable'],
     },
-    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-no-blocks'] },
-    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-no-blocks'] },
+    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty'] },
+    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-bom'] },
     {
       name: 'cert path is random bytes',
       files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': prngBytes(4096) },
@@ -183,7 +194,7 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /binary data, not PEM/,
       cli: ['milvus.yaml milvus-file-wrong-kind', 'tls/server.pem pem-binary'],
     },
-    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['milvus-file-der'], cli: ['milvus.yaml milvus-file-der', 'tls/server.crt pem-der'] },
+    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['milvus-file-der'], cli: ['milvus.yaml milvus-file-der', 'tls/server.crt pem-binary'] },
     {
       name: 'Windows path (C:\\certs\\server.pem) on a host',
       files: { 'milvus.yaml': hostMilvus({ server: 'C:\\certs\\server.pem' }), ...good },
@@ -198,19 +209,24 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${UNDEFINED_TLS_DIR}/tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
       setup: volumesDir,
       open: 'docker-compose.yml',
-      expect: ['compose-undefined-variable', 'compose-bind-source-missing'],
+      // Compose substitutes "": the mount becomes /tls, outside the workspace, so milvus.yaml's files are not read.
+      expect: ['compose-undefined-variable'],
+      message: /UNDEFINED_TLS_DIR/,
+      cli: ['docker-compose.yml compose-undefined-variable', ...Array(3).fill('milvus.yaml milvus-file-outside-workspace')],
     },
     {
       name: 'compose requires an unset variable (${X:?})',
       files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${TLS_DIR:?set TLS_DIR}:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
       setup: volumesDir,
       open: 'docker-compose.yml',
-      expect: ['compose-required-variable'],
+      expect: ['compose-required-variable', ...Array(3).fill('compose-tls-path-not-mounted')],
+      message: /TLS_DIR/,
+      cli: ['docker-compose.yml compose-required-variable', ...Array(3).fill('docker-compose.yml compose-tls-path-not-mounted'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
     },
     { name: 'billion laughs in compose', files: { 'docker-compose.yml': aliasBomb(12).join('\n') + '\n' + composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
     { name: 'billion laughs inside a service', files: { 'docker-compose.yml': composeYaml().replace('    container_name: milvus-standalone\n', '    container_name: milvus-standalone\n' + aliasBomb(12, 9, '    x-').join('\n') + '\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
     { name: 'compose with CRLF line ends', files: { 'docker-compose.yml': crlf(composeYaml()), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [] },
-    { name: 'compose with a tab', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb', '\timage: milvusdb'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
+    { name: 'compose with a tab', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb', '\timage: milvusdb'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: Array(7).fill('compose-yaml-syntax'), cli: [...Array(7).fill('docker-compose.yml compose-yaml-syntax'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')] },
     { name: 'compose with a duplicate key', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb/milvus:v2.6.0\n', '    image: milvusdb/milvus:v2.6.0\n    image: milvusdb/milvus:v2.5.0\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
     { name: 'multi-document compose', files: { 'docker-compose.yml': composeYaml() + '---\nservices: {}\n', 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
     {
@@ -218,7 +234,9 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', 'C:\\certs\\tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
       setup: volumesDir,
       open: 'docker-compose.yml',
+      // A Windows drive path is not on this machine: milvus.yaml says its files are not read.
       expect: [],
+      cli: Array(3).fill('milvus.yaml milvus-file-outside-workspace'),
     },
   ];
   return cases;

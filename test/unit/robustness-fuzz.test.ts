@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { fuzzWorkspace, runAll, FUZZ_CASES, counts, timing, type FuzzWorkspace, LspText, checkDiagnostics, aliasBomb, applyLineOps, wrapText } from '../support/bad-inputs';
 
 const SEED = 20240607;
-const CI_RUNS = Number(process.env.FUZZ_CI_RUNS ?? 1500);
+const CI_RUNS = Number(process.env.FUZZ_CI_RUNS ?? 2000);
 
 let w: FuzzWorkspace;
 before(async () => {

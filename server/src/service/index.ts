@@ -167,6 +167,7 @@ export class LanguageService {
 
 /** Same text with lone \r as \n (same offsets), so every range we compute is where the client sees it. */
 function withLspLines<D extends { text: string }>(doc: D): D {
+  if (typeof doc.text !== 'string') return doc; // a client sent a number: the room's own try/catch reports it
   const text = lspLines(doc.text);
   return text === doc.text ? doc : { ...doc, text };
 }

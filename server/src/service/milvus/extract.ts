@@ -5,7 +5,7 @@
  * costs a few hundred microseconds, and nothing outside these blocks can ever
  * produce a finding.
  */
-import { parseDocument, isMap, isScalar, isPair, type Node as YamlNode } from 'yaml';
+import { parseDocument, isAlias, isMap, isScalar, isPair, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import { LineIndex } from '../text';
 
@@ -44,6 +44,8 @@ export interface MilvusTlsModel {
   /** Top-level keys in order, to tell a Milvus config from any YAML. */
   topLevel: { key: string; line: number }[];
   syntaxErrors: { range: Range; message: string }[];
+  /** The whole file parsed, only when an alias needs an anchor from another block. */
+  fullDoc?: Document;
 }
 
 const KEY_LINE = /^( *)([A-Za-z_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s|$)/;
@@ -135,9 +137,16 @@ function parseBlock(model: MilvusTlsModel, first: number, last: number, section:
       if (v && v.range) {
         e.valueRange = toRange(v.range[0], v.range[1]);
         e.valueText = body.slice(v.range[0], v.range[1]);
-        if (isScalar(v)) {
-          e.value = v.value;
-          e.quoted = v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE';
+        // `key: *name` takes the anchored value, which may sit in another block of the file.
+        const target = isAlias(v) ? resolveAlias(model, doc, v, e.valueRange.start.line) : v;
+        if (isAlias(v) && !target) {
+          model.syntaxErrors.push({ range: e.valueRange, message: `unknown anchor "${v.source}" referenced` });
+          continue;
+        }
+        const n = target as typeof v;
+        if (isScalar(n)) {
+          e.value = n.value;
+          e.quoted = n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE';
         } else {
           e.value = undefined;
           e.nested = true;
@@ -146,6 +155,39 @@ function parseBlock(model: MilvusTlsModel, first: number, last: number, section:
       model.entries.push(e);
     }
   }
+}
+
+/** The node an alias names: in its own block, else the last anchor of that name on an earlier line of the file. */
+function resolveAlias(model: MilvusTlsModel, block: Document, alias: YamlNode, line: number): YamlNode | undefined {
+  const name = (alias as YamlNode & { source: string }).source;
+  const local = lastAnchor(block, name, (alias as YamlNode & { range: [number, number, number] }).range[0]);
+  if (local) return local;
+  model.fullDoc ??= parseDocument(model.text, { uniqueKeys: false, prettyErrors: false });
+  return lastAnchor(model.fullDoc, name, model.lines.starts[line] ?? model.text.length);
+}
+
+/** Anchors of a document by name, in document order; built once per document (a file may hold thousands of aliases). */
+const anchorIndex = new WeakMap<Document, Map<string, { start: number; node: YamlNode }[]>>();
+
+function lastAnchor(doc: Document, name: string, before: number): YamlNode | undefined {
+  let index = anchorIndex.get(doc);
+  if (!index) {
+    const built = new Map<string, { start: number; node: YamlNode }[]>();
+    visit(doc, {
+      Node(_, node) {
+        const n = node as YamlNode & { anchor?: string; range?: [number, number, number] };
+        if (!n.anchor || !n.range) return;
+        const list = built.get(n.anchor) ?? [];
+        list.push({ start: n.range[0], node: n });
+        built.set(n.anchor, list);
+      },
+    });
+    anchorIndex.set(doc, built);
+    index = built;
+  }
+  let found: YamlNode | undefined;
+  for (const a of index.get(name) ?? []) if (a.start < before) found = a.node;
+  return found;
 }
 
 /**
