@@ -212,3 +212,10 @@ test('without a compose file, relative paths resolve on the host beside configs/
   assert.deepEqual(codes(diags), ['milvus-file-missing']);
   assert.ok(diags[0].message.includes(path.join(root, 'configs/cert/server.key')));
 });
+
+test('TLS settings in a second YAML document are named as ignored; only the first document counts', () => {
+  const text = milvusYaml({ mode: 0 }) + '---\ncommon:\n  security:\n    tlsMode: 9\n';
+  const { diags } = workspace(() => {}, text);
+  assert.deepEqual(codes(diags), ['milvus-later-document']);
+  assert.equal(diags[0].range.start.line, lineOf(text, '---'));
+});

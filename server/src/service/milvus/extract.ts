@@ -44,6 +44,8 @@ export interface MilvusTlsModel {
   /** Top-level keys in order, to tell a Milvus config from any YAML. */
   topLevel: { key: string; line: number }[];
   syntaxErrors: { range: Range; message: string }[];
+  /** Line of a `---` that starts a second YAML document: Milvus reads only the first one. */
+  laterDocumentLine?: number;
   /** The whole file parsed, only when an alias needs an anchor from another block. */
   fullDoc?: Document;
 }
@@ -252,6 +254,10 @@ function extract(text: string): MilvusTlsModel {
   for (let i = 0; i < lines.lineCount; i++) {
     const t = lines.lineText(i);
     if (t.length === 0 || t.charCodeAt(0) === 32 || t.charCodeAt(0) === 9 || t.startsWith('#')) continue;
+    if (/^---(\s|$)/.test(t) && model.topLevel.length > 0) {
+      model.laterDocumentLine = i;
+      break;
+    }
     const k = keyOf(t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
     if (!k) continue;
     model.topLevel.push({ key: k.key, line: i });

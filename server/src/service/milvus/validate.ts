@@ -55,6 +55,10 @@ export function validateMilvus(text: string, file: string, ctx: MilvusContext): 
   for (const e of model.syntaxErrors) out.push(d(e.range, Severity.Error, 'milvus-yaml-syntax', `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`));
   checkValues(model, out);
   checkKeyNames(model, out);
+  if (model.laterDocumentLine !== undefined && /^(tls|internaltls|common)\s*:/m.test(text.slice(model.lines.starts[model.laterDocumentLine]))) {
+    const line = model.laterDocumentLine;
+    out.push(d({ start: { line, character: 0 }, end: { line, character: 3 } }, Severity.Warning, 'milvus-later-document', 'Milvus reads only the first YAML document of its config; the TLS settings after this `---` are ignored. Move them into the first document.'));
+  }
   const { mode } = modeOf(model);
   const internal = internalEnabled(model);
   if (mode === 0 && !internal) return out;
@@ -340,6 +344,7 @@ function checkServerCert(leaf: CertInfo, slot: Slot, ctx: MilvusContext, out: Di
 /** Table for the README. */
 export const MILVUS_DIAGNOSTIC_CODES: { code: string; severity: string; summary: string }[] = [
   { code: 'milvus-yaml-syntax', severity: 'error', summary: 'YAML syntax error inside a TLS block' },
+  { code: 'milvus-later-document', severity: 'warning', summary: 'TLS settings in a second YAML document, which Milvus ignores' },
   { code: 'milvus-tls-mode-invalid', severity: 'error', summary: 'common.security.tlsMode is not 0, 1 or 2' },
   { code: 'milvus-tls-mode-quoted', severity: 'warning', summary: 'tlsMode written as a quoted string' },
   { code: 'milvus-internaltls-enabled-invalid', severity: 'error', summary: 'internaltlsEnabled is not a boolean' },
