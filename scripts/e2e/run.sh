@@ -14,6 +14,7 @@ now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 T0=$(now)
 
+mkdir -p "$E2E"
 [ "${E2E_SKIP_INSTALL:-}" = 1 ] || bash scripts/e2e/install-code-server.sh >"$E2E/install.log" 2>&1 || { cat "$E2E/install.log"; exit 1; }
 T1=$(now)
 
