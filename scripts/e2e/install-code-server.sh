@@ -37,6 +37,10 @@ fi
 cs_installed_ver() { "$E2E/cs/bin/code-server" --version 2>/dev/null | head -1 | awk '{print $1}'; }
 if [ ! -x "$E2E/cs/bin/code-server" ] || [ "$(PATH="$NODE24_HOME/bin:$PATH" cs_installed_ver)" != "$CS_VER" ]; then
   (
+    # Under `npm run`, the outer npm (Node 20) exports NODE, npm_node_execpath, npm_config_* and its
+    # user agent; code-server's postinstall reads them and refuses "node v20". Start from a clean slate.
+    unset NODE
+    for v in $(env | grep -o '^npm_[A-Za-z0-9_]*'); do unset "$v"; done
     export PATH="$NODE24_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE24_HOME"   # build native addons against Node 24's bundled headers
     export JOBS=${JOBS:-max}
