@@ -23,6 +23,7 @@ import { pemHover } from './pem/hover';
 import { pemSymbols, pemFolding } from './pem/symbols';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
+import type { FileContents } from './pem/model';
 import { lspLines } from './text';
 
 export type DocumentKind = 'pem' | 'milvus' | 'compose';
@@ -141,14 +142,28 @@ export class LanguageService {
     return items.map((i) => describeItem(i)).join('; ');
   }
 
-  private siblings(file: string) {
+  /**
+   * Decoded PEM files of a folder, computed once per directory listing (the workspace hands out the same
+   * listing until a watcher event or its TTL): checking 1,000 certificates in one folder must not cost
+   * 1,000 × 200 file stats.
+   */
+  private folderPems = new WeakMap<string[], { path: string; contents: FileContents }[]>();
+
+  private siblings(file: string): FileContents[] {
     const dir = path.dirname(file);
-    return this.ws
-      .list(dir)
-      .filter((n) => PEM_EXT.test(n) && path.join(dir, n) !== file)
-      .slice(0, 200)
-      .map((n) => loadPemFile(path.join(dir, n), this.ws).contents)
-      .filter((c): c is NonNullable<typeof c> => !!c);
+    const names = this.ws.list(dir);
+    let all = this.folderPems.get(names);
+    if (!all) {
+      all = [];
+      for (const n of names) {
+        if (!PEM_EXT.test(n)) continue;
+        const contents = loadPemFile(path.join(dir, n), this.ws).contents;
+        if (contents) all.push({ path: path.join(dir, n), contents });
+        if (all.length > 200) break;
+      }
+      this.folderPems.set(names, all);
+    }
+    return all.filter((x) => x.path !== path.resolve(file)).map((x) => x.contents);
   }
 
   /** Which certificate in the key's folder carries this public key: "server.pem (CN=localhost)". */
