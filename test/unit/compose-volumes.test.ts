@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseComposeVolumes, splitShortVolume } from '../../server/src/service/compose';
@@ -9,52 +10,7 @@ const DIR = path.join(os.tmpdir(), 'proj');
 const COMPOSE = path.join(DIR, 'docker-compose.yml');
 
 /** The official Milvus standalone compose file plus the TLS guide's two mounts. */
-const OFFICIAL = `version: '3.5'
-
-services:
-  etcd:
-    container_name: milvus-etcd
-    image: quay.io/coreos/etcd:v3.5.5
-    environment:
-      - ETCD_AUTO_COMPACTION_MODE=revision
-      - ETCD_AUTO_COMPACTION_RETENTION=1000
-      - ETCD_QUOTA_BACKEND_BYTES=4294967296
-      - ETCD_SNAPSHOT_COUNT=50000
-    volumes:
-      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/etcd:/etcd
-    command: etcd -advertise-client-urls=http://127.0.0.1:2379 -listen-client-urls http://0.0.0.0:2379 --data-dir /etcd
-
-  minio:
-    container_name: milvus-minio
-    image: minio/minio:RELEASE.2023-03-20T20-16-18Z
-    environment:
-      MINIO_ACCESS_KEY: minioadmin
-      MINIO_SECRET_KEY: minioadmin
-    volumes:
-      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/minio:/minio_data
-    command: minio server /minio_data --console-address ":9001"
-
-  standalone:
-    container_name: milvus-standalone
-    image: milvusdb/milvus:v2.4.0
-    command: ["milvus", "run", "standalone"]
-    environment:
-      ETCD_ENDPOINTS: etcd:2379
-      MINIO_ADDRESS: minio:9000
-    volumes:
-      - \${DOCKER_VOLUME_DIRECTORY:-.}/volumes/milvus:/var/lib/milvus
-      - \${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls
-      - \${DOCKER_VOLUME_DIRECTORY:-.}/milvus.yaml:/milvus/configs/milvus.yaml
-    ports:
-      - "19530:19530"
-    depends_on:
-      - "etcd"
-      - "minio"
-
-networks:
-  default:
-    name: milvus
-`;
+const OFFICIAL = readFileSync(path.join(__dirname, '../fixtures/docker-compose.milvus-tls.yml'), 'utf8');
 
 function only(model: ComposeModel, service: string, index = 0): VolumeMount {
   const s = model.services.find((x) => x.name === service);
