@@ -26,7 +26,7 @@ export class Workspace {
   /** Directory listings, dropped on any invalidation and after LIST_TTL_MS for clients without file watchers. */
   private lists = new Map<string, { at: number; names: string[] }>();
   /** Open documents: their text wins over the disk copy. Keyed by absolute path. */
-  private overlays = new Map<string, { text: string; version: number }>();
+  private overlays = new Map<string, { text: string; version: number; derived: Map<string, unknown> }>();
 
   constructor(
     public roots: string[] = [],
@@ -34,7 +34,7 @@ export class Workspace {
   ) {}
 
   setOverlay(file: string, text: string, version: number): void {
-    this.overlays.set(path.resolve(file), { text, version });
+    this.overlays.set(path.resolve(file), { text, version, derived: new Map() });
   }
 
   clearOverlay(file: string): void {
@@ -131,7 +131,8 @@ export class Workspace {
   derive<T>(file: string, key: string, compute: (r: ReadResult) => T): T {
     const abs = path.resolve(file);
     const r = this.read(abs);
-    const entry = this.overlays.has(abs) ? undefined : this.cache.get(abs);
+    // An open document's derived values live as long as its version; a file's as long as its mtime.
+    const entry = this.overlays.get(abs) ?? this.cache.get(abs);
     if (!entry) return compute(r);
     if (entry.derived.has(key)) return entry.derived.get(key) as T;
     const v = compute(r);
