@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
-import { clientSnippets } from './service/certgen/snippets';
+import { clientSnippets, type SnippetInput } from './service/certgen/snippets';
+import type { GeneratedFileName } from './service/certgen/generate';
 import { planWrite } from './service/certgen/write';
 import { planWiring, type WireRequest } from './service/certgen/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
@@ -56,21 +57,21 @@ export async function executeServerCommand(command: string, args: unknown[], ctx
       const g = a as unknown as GenerateArgs;
       const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
       const names = fileNames(options, !!g.reuseCa);
-      return { files: planWrite(g.out, names.map((n) => ({ name: n, contents: '', secret: n.endsWith('.key') }) as never)), errors: validateOptions(options) };
+      return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
     }
     case SERVER_COMMANDS.generate:
       return generate(a as unknown as GenerateArgs, ctx.ws);
     case SERVER_COMMANDS.wiring:
       return planWiring(a as unknown as WireRequest, ctx.ws);
     case SERVER_COMMANDS.snippets:
-      return clientSnippets(a as never);
+      return clientSnippets(a as unknown as SnippetInput);
     default:
       throw new Error(`unknown command ${command}`);
   }
 }
 
-function fileNames(o: GenerateOptions, reuseCa: boolean): string[] {
-  const names = reuseCa ? [] : ['ca.pem', 'ca.key'];
+function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
+  const names: GeneratedFileName[] = reuseCa ? [] : ['ca.pem', 'ca.key'];
   names.push('server.pem', 'server.key');
   if (o.csr) names.push('server.csr');
   if (o.mode === 'mutual') {
