@@ -1,5 +1,5 @@
 /**
- * Performance benchmark of the Milvus TLS language server, CLI and certificate
+ * Performance benchmark of the TLS Config language server, CLI and certificate
  * generator, against the tools a user would otherwise reach for
  * (yaml-language-server with a JSON schema, openssl, the docs' gen.sh).
  *
@@ -101,8 +101,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function oursEnv(debounce: string | undefined): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  delete env.MILVUS_TLS_DEBOUNCE_MS;
-  if (debounce !== undefined) env.MILVUS_TLS_DEBOUNCE_MS = debounce;
+  delete env.TLS_CONFIG_DEBOUNCE_MS;
+  if (debounce !== undefined) env.TLS_CONFIG_DEBOUNCE_MS = debounce;
   return env;
 }
 
@@ -228,10 +228,10 @@ async function sanityCheck(c: BenchLspClient, ws: MilvusWorkspace, version: numb
 // ---------------------------------------------------------------- sections
 
 async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
-  const S = '1-2 milvus-tls server';
-  const tool = 'milvus-tls';
+  const S = '1-2 tls-config server';
+  const tool = 'tls-config';
   const src = fs.readFileSync(path.join(REPO, 'server/src/server.ts'), 'utf8');
-  const configured = /MILVUS_TLS_DEBOUNCE_MS\s*\?\?\s*(\d+)/.exec(src);
+  const configured = /TLS_CONFIG_DEBOUNCE_MS\s*\?\?\s*(\d+)/.exec(src);
   const debounce = configured ? Number(configured[1]) : NaN;
 
   // Default debounce: what an editor gets.
@@ -243,11 +243,11 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
     const t0 = process.hrtime.bigint();
     a.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
     const first = await a.diagnosticsAfter(ws.milvusUri, t0, 1);
-    notes.push(`milvus-tls: the mode-2 stock milvus.yaml (${ws.milvusText.replace(/\n$/, '').split('\n').length} lines) opens with ${first.diagnostics.length} diagnostic(s)${first.diagnostics.length ? ': ' + first.diagnostics.map((d: Json) => d.code).join(', ') : ''}`);
+    notes.push(`tls-config: the mode-2 stock milvus.yaml (${ws.milvusText.replace(/\n$/, '').split('\n').length} lines) opens with ${first.diagnostics.length} diagnostic(s)${first.diagnostics.length ? ': ' + first.diagnostics.map((d: Json) => d.code).join(', ') : ''}`);
     const r = await editLatency(a, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
     editDefault = r.samples;
     addSamples(S, 'edit→diagnostics (default debounce)', tool, r.samples);
-    await sanityCheck(a, ws, r.version, 'milvus-tls sanity');
+    await sanityCheck(a, ws, r.version, 'tls-config sanity');
   });
 
   // Debounce 0: the work alone.
@@ -266,10 +266,10 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
         addSamples(S, 'edit→diagnostics work (debounce 0)', tool, r.samples, { label: '<10 med, <25 p95', ok: (s) => s.median < 10 && s.p95 < 25 });
         if (editDefault.length) {
           const overhead = summarize(editDefault).median - summarize(r.samples).median;
-          notes.push(`milvus-tls: default − debounce-0 medians = ${fmtMs(overhead)} ms (≈ the debounce)`);
+          notes.push(`tls-config: default − debounce-0 medians = ${fmtMs(overhead)} ms (≈ the debounce)`);
         }
         const rss = b.peakRssKb();
-        if (rss) notes.push(`milvus-tls (debounce-0 server, edits only): peak RSS ${(rss * 1024 / 1e6).toFixed(1)} MB`);
+        if (rss) notes.push(`tls-config (debounce-0 server, edits only): peak RSS ${(rss * 1024 / 1e6).toFixed(1)} MB`);
       } finally {
         await b.shutdown();
       }
@@ -291,7 +291,7 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
       const r = await hoverLatency(a, ws.milvusUri, ws.serverPemValuePos, REPS.latency, REPS.latencyWarmup);
       const txt = hoverText(r.sample);
       if (!txt) throw new Error('hover returned nothing');
-      notes.push(`milvus-tls hover on tls.serverPemPath: ${txt.length} chars, names the host file: ${txt.includes(ws.serverPemPath) ? 'yes' : 'no'}`);
+      notes.push(`tls-config hover on tls.serverPemPath: ${txt.length} chars, names the host file: ${txt.includes(ws.serverPemPath) ? 'yes' : 'no'}`);
       addSamples(S, 'hover: serverPemPath value (milvus.yaml)', tool, r.samples, { label: '<2 med', ok: (s) => s.median < 2 });
     },
     '<2 med',
@@ -308,7 +308,7 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
       const r = await hoverLatency(a, ws.serverPemUri, ws.insideCertPos, REPS.latency, REPS.latencyWarmup);
       const txt = hoverText(r.sample);
       if (!txt) throw new Error('hover returned nothing');
-      notes.push(`milvus-tls hover inside server.pem: ${txt.length} chars`);
+      notes.push(`tls-config hover inside server.pem: ${txt.length} chars`);
       addSamples(S, 'hover: inside a certificate (server.pem)', tool, r.samples, { label: '<2 med', ok: (s) => s.median < 2 });
     },
     '<2 med',
@@ -342,7 +342,7 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
 
 async function sectionInProcess(ws: MilvusWorkspace): Promise<void> {
   const S = '1 pure service';
-  const tool = 'milvus-tls (in-process)';
+  const tool = 'tls-config (in-process)';
   await soft(S, 'LanguageService.validate(milvus.yaml)', tool, async () => {
     const svc = await import('../server/src/service');
     const service = new svc.LanguageService(new svc.Workspace([ws.root]));
@@ -448,27 +448,27 @@ const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 async function sectionSizes(): Promise<void> {
   const S = '2 size';
-  await soft(S, 'dist/ (sum of files)', 'milvus-tls', async () => {
-    addValue(S, 'dist/ (sum of files)', 'milvus-tls', 'bytes', dirSize(DIST));
+  await soft(S, 'dist/ (sum of files)', 'tls-config', async () => {
+    addValue(S, 'dist/ (sum of files)', 'tls-config', 'bytes', dirSize(DIST));
   });
   await soft(
     S,
     '.vsix',
-    'milvus-tls',
+    'tls-config',
     async () => {
-      const vsix = path.join(REPO, 'milvus-tls.vsix');
+      const vsix = path.join(REPO, 'tls-config.vsix');
       const fresh = () => fs.existsSync(vsix) && fs.statSync(vsix).mtimeMs >= fs.statSync(SERVER_JS).mtimeMs;
       if (!fresh()) {
         log('packaging the .vsix (npm run package) …');
         const r = await run('npm', ['run', 'package'], { cwd: REPO, timeoutMs: 240_000 });
         if (r.code !== 0 || !fs.existsSync(vsix)) {
           const why = stripAnsi(r.out).split('\n').find((l) => /ERROR|error/i.test(l) && !/npm (ERR|error)/.test(l)) ?? `exit code ${r.code}`;
-          addText(S, '.vsix', 'milvus-tls', `n/a: vsce failed: ${why.trim().slice(0, 140)}`, '<1 MB', false);
+          addText(S, '.vsix', 'tls-config', `n/a: vsce failed: ${why.trim().slice(0, 140)}`, '<1 MB', false);
           notes.push(`vsce output (tail): ${stripAnsi(r.out).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
           return;
         }
-      } else notes.push('.vsix: reused milvus-tls.vsix (newer than dist/server.js)');
-      addValue(S, '.vsix', 'milvus-tls', 'bytes', fs.statSync(vsix).size, { label: '<1 MB', ok: (v) => v < 1e6 });
+      } else notes.push('.vsix: reused tls-config.vsix (newer than dist/server.js)');
+      addValue(S, '.vsix', 'tls-config', 'bytes', fs.statSync(vsix).size, { label: '<1 MB', ok: (v) => v < 1e6 });
     },
     '<1 MB',
   );
@@ -482,7 +482,7 @@ async function sectionSizes(): Promise<void> {
     addSamples(S, 'node startup baseline (spawn → exit of node -e 0)', 'node', samples);
   });
   // What would go into the package: flags folders that make the .vsix large (no .vscodeignore).
-  await soft(S, 'vsce ls', 'milvus-tls', async () => {
+  await soft(S, 'vsce ls', 'tls-config', async () => {
     const r = await run(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: REPO, timeoutMs: 60_000 });
     if (r.code !== 0) return;
     const files = stripAnsi(r.out).split('\n').filter((l) => l.trim() && !/^\s*(WARNING|INFO)/.test(l));
@@ -501,7 +501,7 @@ async function sectionCli(): Promise<void> {
   });
   if (!dir) return;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.pem')).map((f) => path.join(dir, f));
-  await soft(S, `check DIR --format json (${files.length} files)`, 'milvus-tls CLI', async () => {
+  await soft(S, `check DIR --format json (${files.length} files)`, 'tls-config CLI', async () => {
     const samples: number[] = [];
     let findings = -1;
     for (let i = 0; i < REPS.cliRuns + 1; i++) {
@@ -516,7 +516,7 @@ async function sectionCli(): Promise<void> {
       }
     }
     notes.push(`CLI check of ${files.length} certs: ${findings} finding(s); median ${fmtMs(summarize(samples).median / files.length)} ms per file (one process)`);
-    addSamples(S, `check DIR --format json (${files.length} files)`, 'milvus-tls CLI', samples);
+    addSamples(S, `check DIR --format json (${files.length} files)`, 'tls-config CLI', samples);
   });
   await soft(S, `openssl x509 -noout -text, once per file (${files.length})`, 'openssl', async () => {
     const t0 = process.hrtime.bigint();
@@ -534,7 +534,7 @@ async function sectionGeneration(): Promise<void> {
     await soft(
       S,
       `generateCertSet mutual ${keyType}`,
-      'milvus-tls (in-process)',
+      'tls-config (in-process)',
       async () => {
         const cg = await import('../server/src/service/certgen');
         const opts = { ...cg.DEFAULT_OPTIONS, mode: 'mutual' as const, keyType };
@@ -546,7 +546,7 @@ async function sectionGeneration(): Promise<void> {
           names = r.value.map((f) => f.name).join(' ');
         }
         if (keyType === 'P-256') notes.push(`generateCertSet (mutual) writes: ${names}`);
-        addSamples(S, `generateCertSet mutual ${keyType}`, 'milvus-tls (in-process)', samples, target);
+        addSamples(S, `generateCertSet mutual ${keyType}`, 'tls-config (in-process)', samples, target);
       },
       target?.label,
     );
@@ -613,7 +613,7 @@ async function main(): Promise<void> {
   }
 
   if (ws) {
-    log('section 1-2: milvus-tls server …');
+    log('section 1-2: tls-config server …');
     await sectionOurServer(ws);
     log('section 1: pure service in-process …');
     await sectionInProcess(ws);
@@ -633,7 +633,7 @@ async function main(): Promise<void> {
   const loadEnd = os.loadavg()[0];
   const printed = printTable();
   process.stdout.write(
-    `\nMilvus TLS benchmark — ${startedAt.toISOString()} — node ${process.version} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} — load average ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end\n\n`,
+    `\nTLS Config benchmark — ${startedAt.toISOString()} — node ${process.version} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} — load average ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end\n\n`,
   );
   process.stdout.write(printed + '\n\n');
   for (const n of notes) process.stdout.write(`  · ${n}\n`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ALL_DIAGNOSTIC_CODES } from '../server/src/service/codes';
 
 const rows = ALL_DIAGNOSTIC_CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.summary} |`);
-const text = `# Diagnostics\n\nEvery diagnostic has \`source: milvus-tls\` and one of these stable codes.\n\n| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}\n`;
+const text = `# Diagnostics\n\nEvery diagnostic has \`source: tls-config\` and one of these stable codes.\n\n| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}\n`;
 const out = path.join(__dirname, '..', 'docs', 'diagnostics.md');
 fs.writeFileSync(out, text);
 // The README carries the same table between its markers.

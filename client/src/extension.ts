@@ -10,7 +10,7 @@ import { runGenerateFlow } from './generate';
 let client: LanguageClient | undefined;
 
 function settings() {
-  const c = vscode.workspace.getConfiguration('milvusTls');
+  const c = vscode.workspace.getConfiguration('tlsConfig');
   return {
     expiryWarningDays: c.get<number>('expiryWarningDays', 30),
     pemGlobs: c.get<string[]>('pemGlobs', []),
@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const s = settings();
-  const output = vscode.window.createOutputChannel('Milvus TLS', { log: true });
+  const output = vscode.window.createOutputChannel('TLS Config', { log: true });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'pem' },
@@ -38,18 +38,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     initializationOptions: { settings: s },
     outputChannel: output,
-    synchronize: { configurationSection: 'milvusTls' },
+    synchronize: { configurationSection: 'tlsConfig' },
   };
-  client = new LanguageClient('milvusTls', 'Milvus TLS', serverOptions, clientOptions);
+  client = new LanguageClient('tlsConfig', 'TLS Config', serverOptions, clientOptions);
   await client.start();
-  const push = () => client?.sendNotification('milvusTls/settings', settings());
+  const push = () => client?.sendNotification('tlsConfig/settings', settings());
   context.subscriptions.push(
     output,
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('milvusTls') && push()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tlsConfig') && push()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
-    vscode.commands.registerCommand('milvusTls.generateCerts', (arg?: vscode.Uri | { folder?: string }) => client && runGenerateFlow(client, arg)),
-    vscode.commands.registerCommand('milvusTls.showOutput', () => output.show()),
-    vscode.commands.registerCommand('milvusTls.checkWorkspace', async () => {
+    vscode.commands.registerCommand('tlsConfig.generateCerts', (arg?: vscode.Uri | { folder?: string }) => client && runGenerateFlow(client, arg)),
+    vscode.commands.registerCommand('tlsConfig.showOutput', () => output.show()),
+    vscode.commands.registerCommand('tlsConfig.checkWorkspace', async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
       const files = await vscode.workspace.findFiles('**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}', '**/node_modules/**', 500);
       for (const f of files) await vscode.workspace.openTextDocument(f);

@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 const CMD = {
-  defaults: 'milvusTls.server.generateDefaults',
-  plan: 'milvusTls.server.planGenerate',
-  generate: 'milvusTls.server.generate',
-  wiring: 'milvusTls.server.planWiring',
-  snippets: 'milvusTls.server.snippets',
+  defaults: 'tlsConfig.server.generateDefaults',
+  plan: 'tlsConfig.server.planGenerate',
+  generate: 'tlsConfig.server.generate',
+  wiring: 'tlsConfig.server.planWiring',
+  snippets: 'tlsConfig.server.snippets',
 };
 
 interface Defaults {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end tests of the extension in a real VS Code workbench (code-server), driven by headless chromium.
 #   1. install the toolchain if missing (scripts/e2e/install-code-server.sh, idempotent)
-#   2. build + package the extension (npm run package -> milvus-tls.vsix), with the machine's Node (20)
+#   2. build + package the extension (npm run package -> tls-config.vsix), with the machine's Node (20)
 #   3. fresh profile + scratch workspace in $E2E_RUN, install the vsix, start code-server (own process group) on a free port
 #   4. node --test test/e2e/*.test.mjs (own process group: the runner and the browsers it starts)
 #   5. stop both groups by id (trap), copy screenshots
-# Env: E2E (toolchain dir, default .e2e), E2E_RUN (scratch, default $E2E/run), E2E_SKIP_BUILD=1 (reuse milvus-tls.vsix),
+# Env: E2E (toolchain dir, default .e2e), E2E_RUN (scratch, default $E2E/run), E2E_SKIP_BUILD=1 (reuse tls-config.vsix),
 #      E2E_SKIP_INSTALL=1, E2E_KEEP=1 (keep the scratch folder), E2E_TEST_ARGS (extra args for node --test, e.g. --test-name-pattern=hover)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -23,8 +23,8 @@ NODE=$(command -v node)   # the machine's Node (20): builds the extension and ru
 # itself), so fall back to ours.
 PACK_ARGS=()
 [ -f .vscodeignore ] || PACK_ARGS+=(--ignoreFile scripts/e2e/vscodeignore)
-if [ "${E2E_SKIP_BUILD:-}" != 1 ] || [ ! -f milvus-tls.vsix ]; then
-  rm -f milvus-tls.vsix
+if [ "${E2E_SKIP_BUILD:-}" != 1 ] || [ ! -f tls-config.vsix ]; then
+  rm -f tls-config.vsix
   npm run --silent package -- ${PACK_ARGS[@]+"${PACK_ARGS[@]}"} >"$E2E/package.log" 2>&1 || { cat "$E2E/package.log"; exit 1; }
 fi
 T2=$(now)
@@ -49,7 +49,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ( e2e_isolate; PATH="$E2E_NODE24_BIN:$PATH" "$E2E_CODE_SERVER" --user-data-dir "$E2E_RUN/user-data" --extensions-dir "$E2E_RUN/extensions" \
-    --install-extension "$E2E_ROOT/milvus-tls.vsix" >"$E2E_RUN/install-vsix.log" 2>&1 ) || { cat "$E2E_RUN/install-vsix.log"; exit 1; }
+    --install-extension "$E2E_ROOT/tls-config.vsix" >"$E2E_RUN/install-vsix.log" 2>&1 ) || { cat "$E2E_RUN/install-vsix.log"; exit 1; }
 "$NODE" test/e2e/support/fixtures.mjs "$E2E_RUN/ws"
 PORT=${PORT:-$("$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 bash scripts/e2e/start-code-server.sh "$PORT"

@@ -1,7 +1,7 @@
 /**
  * The CI door: the same checks as the editor, headless.
- *   milvus-tls check <folder|files…> [--format text|json|sarif]
- *   milvus-tls generate --out DIR [--name N …] [--mode one-way|mutual] [--key-type P-256] …
+ *   tls-config check <folder|files…> [--format text|json|sarif]
+ *   tls-config generate --out DIR [--name N …] [--mode one-way|mutual] [--key-type P-256] …
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,8 +26,8 @@ export interface Finding {
 }
 
 const USAGE = `usage:
-  milvus-tls check <folder|files…> [--format text|json|sarif] [--expiry-days N]
-  milvus-tls generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
+  tls-config check <folder|files…> [--format text|json|sarif] [--expiry-days N]
+  tls-config generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
                       [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force]`;
 
 function walk(dir: string, out: string[], seen: Set<string>): void {
@@ -165,7 +165,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: Error) => {
-      process.stderr.write(`milvus-tls: ${e.message}\n`);
+      process.stderr.write(`tls-config: ${e.message}\n`);
       process.exit(2);
     },
   );

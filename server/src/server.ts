@@ -29,7 +29,7 @@ function get(): { ws: Workspace; service: LanguageService } {
   return state;
 }
 /** Time between the last keystroke and validation; short, since the work itself takes a few ms. */
-const DEBOUNCE_MS = Number(process.env.MILVUS_TLS_DEBOUNCE_MS ?? 25);
+const DEBOUNCE_MS = Number(process.env.TLS_CONFIG_DEBOUNCE_MS ?? 25);
 const pending = new Map<string, NodeJS.Timeout>();
 let watchRegistrationSupported = false;
 
@@ -80,7 +80,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'milvus-tls', version: '0.1.0' },
+    serverInfo: { name: 'tls-config', version: '0.1.0' },
   };
 });
 
@@ -99,12 +99,12 @@ connection.onInitialized(() => {
   }
 });
 
-connection.onNotification('milvusTls/settings', (s: Partial<Settings>) => {
+connection.onNotification('tlsConfig/settings', (s: Partial<Settings>) => {
   applySettings(s);
   revalidateAll();
 });
 connection.onDidChangeConfiguration((p) => {
-  const s = (p.settings as { milvusTls?: Partial<Settings> } | undefined)?.milvusTls;
+  const s = (p.settings as { tlsConfig?: Partial<Settings> } | undefined)?.tlsConfig;
   if (s) {
     applySettings(s);
     revalidateAll();

@@ -38,7 +38,7 @@ before(async () => {
     'milvus.yaml': milvusYaml(),
   });
   fs.mkdirSync(path.join(root, 'volumes/milvus'), { recursive: true });
-  c = LspClient.ours({ MILVUS_TLS_DEBOUNCE_MS: '5' });
+  c = LspClient.ours({ TLS_CONFIG_DEBOUNCE_MS: '5' });
   c.proc.stdout.on('data', (d: Buffer) => (rawOut += d.toString('utf8')));
   c.proc.stderr.on('data', (d: Buffer) => (rawOut += d.toString('utf8')));
   await c.initialize(root);
@@ -80,8 +80,8 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
   for (const body of ['{not json', '[]', '42', 'null', '"str"', '{}', '{"jsonrpc":"2.0"}', '{"jsonrpc":"1.0","id":99,"method":"x"}', '\u0000\u0001', '{"jsonrpc":"2.0","method":"textDocument/didOpen"}']) sendRaw(body);
 
   // Unknown methods: a request gets MethodNotFound, a notification is ignored.
-  await assert.rejects(c.request('milvusTls/noSuchRequest', {}), /Unhandled method|not found/i);
-  c.notify('milvusTls/noSuchNotification', { x: 1 });
+  await assert.rejects(c.request('tlsConfig/noSuchRequest', {}), /Unhandled method|not found/i);
+  c.notify('tlsConfig/noSuchNotification', { x: 1 });
   c.notify('$/noSuchThing', null);
 
   // Wrong parameter types on every request we serve; each must answer (a value or an error), not hang.
@@ -103,13 +103,13 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
     ['textDocument/codeAction', { textDocument: { uri: open }, range: null, context: null }],
     ['textDocument/codeAction', { textDocument: { uri: open }, range: 5, context: { diagnostics: [{ data: { fix: { kind: 'add-volume', composePath: 42 } } }, null, 'x'] } }],
     ['textDocument/codeAction', { textDocument: { uri: open }, context: { diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data: { fix: { kind: 'add-key', afterLine: 1e9, indent: -3 } } }] } }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: 'not an array' }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [42] }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: 42, options: 'x' }] }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.planWiring', arguments: [{ milvusPath: null, composePath: 7 }] }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.planGenerate', arguments: [{ out: null, options: { mode: 'triple' } }] }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.snippets', arguments: [null] }],
-    ['workspace/executeCommand', { command: 'milvusTls.server.generateDefaults', arguments: [{ folder: 12 }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: 'not an array' }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [42] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: 42, options: 'x' }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.planWiring', arguments: [{ milvusPath: null, composePath: 7 }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.planGenerate', arguments: [{ out: null, options: { mode: 'triple' } }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.snippets', arguments: [null] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generateDefaults', arguments: [{ folder: 12 }] }],
     ['workspace/executeCommand', { command: 'no.such.command' }],
     ['workspace/executeCommand', null],
   ];
@@ -126,9 +126,9 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
   c.notify('textDocument/didChange', { textDocument: { uri: uriOf('never-opened.yaml'), version: 2 }, contentChanges: [{ text: 'x' }] });
   c.notify('textDocument/didChange', { textDocument: { uri: open, version: 100 }, contentChanges: [{ range: { start: { line: 1e6, character: 0 }, end: { line: -1, character: 0 } }, text: 'x' }] });
   c.notify('textDocument/didClose', { textDocument: { uri: uriOf('never-opened.pem') } });
-  c.notify('workspace/didChangeConfiguration', { settings: { milvusTls: { expiryWarningDays: 'soon', pemGlobs: [1, null, '**/*.cert'], trusted: 'yes' } } });
+  c.notify('workspace/didChangeConfiguration', { settings: { tlsConfig: { expiryWarningDays: 'soon', pemGlobs: [1, null, '**/*.cert'], trusted: 'yes' } } });
   c.notify('workspace/didChangeConfiguration', { settings: null });
-  c.notify('milvusTls/settings', null);
+  c.notify('tlsConfig/settings', null);
   c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'not a uri', type: 9 }, { uri: uriOf('tls/server.pem'), type: 2 }, null] });
 
   // The document is back to its real text (full sync) and the server answers as before.
@@ -214,7 +214,7 @@ test('a storm of open / change / close (hundreds of messages) ends with the righ
   const results = await settled;
   assert.deepEqual(results[0].diagnostics, [], 'milvus.yaml is back to its good text');
   const stormPem = results[1];
-  assert.ok(stormPem.diagnostics.every((x: { source: string }) => x.source === 'milvus-tls'));
+  assert.ok(stormPem.diagnostics.every((x: { source: string }) => x.source === 'tls-config'));
   await assertHoverStillRight();
   const symbols = await c.request('textDocument/documentSymbol', { textDocument: { uri: uriOf('storm/p0.pem') } });
   assert.equal(symbols.length, 1);
@@ -268,10 +268,10 @@ test('private key material never leaves the server: hovers, symbols, diagnostics
     await c.request('textDocument/documentLink', { textDocument: { uri } });
   }
   // Command errors that involve the keys: reuse an encrypted CA key, a CA key that is not a key.
-  const e1 = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: path.join(root, 'keys/ca'), reuseCa: true, options: {} }] });
+  const e1 = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'keys/ca'), reuseCa: true, options: {} }] });
   assert.ok(e1.error, JSON.stringify(e1));
   writeFiles(root, { 'keys/ca2/ca.key': fx.leaf.certPem, 'keys/ca2/ca.pem': fx.keys.rsaPkcs1 });
-  const e2 = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: path.join(root, 'keys/ca2'), reuseCa: true, options: {} }] });
+  const e2 = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'keys/ca2'), reuseCa: true, options: {} }] });
   assert.ok(e2.error, JSON.stringify(e2));
   assert.ok(hovers > 200, `${hovers} hovers`);
   // Give the last publishes and logs time to arrive, then search everything the server ever wrote.
@@ -297,7 +297,7 @@ test('generate into an existing set without overwrite: the error names the files
   const out = path.join(root, 'existing');
   writeFiles(out, { 'ca.pem': 'old ca\n', 'server.key': 'old key\n', 'notes.txt': 'keep me\n' });
   const before = snapshot(out);
-  const r = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
   assert.ok(r.error, JSON.stringify(r));
   assert.match(r.error, /already exist/);
   assert.ok(r.error.includes(path.join(out, 'ca.pem')) && r.error.includes(path.join(out, 'server.key')), r.error);
@@ -307,7 +307,7 @@ test('generate into an existing set without overwrite: the error names the files
 test('generate where a file is in the way of the folder: the error names it, nothing is created', async () => {
   writeFiles(root, { 'blocker/tls': 'a file, not a folder\n' });
   const before = snapshot(path.join(root, 'blocker'));
-  const r = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: path.join(root, 'blocker/tls/certs'), options: {} }] });
+  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'blocker/tls/certs'), options: {} }] });
   assert.ok(r.error, JSON.stringify(r));
   assert.ok(r.error.includes(path.join(root, 'blocker/tls/certs')), r.error);
   assert.deepEqual(snapshot(path.join(root, 'blocker')), before);
@@ -327,7 +327,7 @@ test('generate into a read-only folder (server running unprivileged): the error 
   try {
     await client.initialize(dir);
     const before = snapshot(ro);
-    const r = await client.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: ro, options: { names: ['localhost'] } }] });
+    const r = await client.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: ro, options: { names: ['localhost'] } }] });
     assert.ok(r.error, JSON.stringify(r));
     assert.match(r.error, /EACCES|permission denied/i);
     assert.ok(r.error.includes(ro), r.error);
@@ -335,7 +335,7 @@ test('generate into a read-only folder (server running unprivileged): the error 
     assert.match(r.error, /No file of the new set was left behind/);
     assert.deepEqual(snapshot(ro), before);
     // A subfolder that cannot be created: same.
-    const r2 = await client.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out: path.join(ro, 'sub'), options: {} }] });
+    const r2 = await client.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(ro, 'sub'), options: {} }] });
     assert.match(r2.error, /Cannot create the folder .*readonly\/sub/);
     assert.deepEqual(snapshot(ro), before);
   } finally {

@@ -39,7 +39,7 @@ test('a correct milvus.yaml publishes no diagnostics; breaking it publishes the 
   c.change(`file://${uri}`, 2, text.replace('tlsMode: 2', 'tlsMode: 5'));
   const broken = await p;
   assert.deepEqual(broken.diagnostics.map((d) => d.code), ['milvus-tls-mode-invalid']);
-  assert.equal(broken.diagnostics[0].source, 'milvus-tls');
+  assert.equal(broken.diagnostics[0].source, 'tls-config');
   p = c.nextDiagnostics(`file://${uri}`, 3);
   c.change(`file://${uri}`, 3, text);
   assert.deepEqual((await p).diagnostics, []);
@@ -90,11 +90,11 @@ test('PEM documents: diagnostics, outline and hover over stdio', async () => {
 
 test('generation through workspace/executeCommand writes 0600 keys and refuses to overwrite', async () => {
   const out = path.join(root, 'gen');
-  const r = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
   assert.equal(r.written.length, 6);
   assert.equal(fs.statSync(path.join(out, 'server.key')).mode & 0o777, 0o600);
   const before = fs.readFileSync(path.join(out, 'ca.pem'), 'utf8');
-  const again = await c.request('workspace/executeCommand', { command: 'milvusTls.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const again = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
   assert.match(again.error, /ca\.pem/);
   assert.equal(fs.readFileSync(path.join(out, 'ca.pem'), 'utf8'), before);
 });

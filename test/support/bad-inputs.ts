@@ -76,7 +76,7 @@ export function checkDiagnostics(t: LspText, ds: unknown, opts: { allowInternalE
   if (!Array.isArray(ds)) fail('diagnostics: not an array', ds);
   for (const d of ds as Diagnostic[]) {
     if (typeof d.code !== 'string' || d.code === '') fail('diagnostic without a string code', d);
-    if (d.source !== 'milvus-tls') fail('diagnostic with a wrong source', d);
+    if (d.source !== 'tls-config') fail('diagnostic with a wrong source', d);
     if (!isInt(d.severity) || d.severity < 1 || d.severity > 4) fail('diagnostic severity outside 1..4', d);
     if (typeof d.message !== 'string' || d.message === '') fail('diagnostic without a message', d);
     checkRange(t, d.range, `diagnostic ${d.code}`);

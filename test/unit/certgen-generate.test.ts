@@ -91,7 +91,7 @@ for (const keyType of KEY_TYPES) {
       assert.ok(ku && ku.critical);
       assert.equal(ku.usages, x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
       assert.ok(ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
-      assert.match(ca.subject, /^O=milvus-tls, CN=Milvus TLS CA [0-9a-f]{8}$/);
+      assert.match(ca.subject, /^O=tls-config, CN=TLS Config CA [0-9a-f]{8}$/);
       assert.ok(await ca.isSelfSigned(webcrypto));
     });
 
@@ -115,7 +115,7 @@ for (const keyType of KEY_TYPES) {
         assert.ok(bc.critical && !bc.ca);
         assert.equal(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
         assert.ok(leaf.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
-        if (role === 'server') assert.equal(leaf.subject, 'O=milvus-tls, CN=localhost');
+        if (role === 'server') assert.equal(leaf.subject, 'O=tls-config, CN=localhost');
         assert.equal(leaf.issuer, ca.subject);
 
         // Serial: positive (top bit clear once leading zeros are dropped), non-zero, at most 16 bytes.
@@ -200,7 +200,7 @@ describe('generateCertSet options', { concurrency: true }, () => {
     const files = await generateCertSet(opts({ names: ['10.0.0.5', '::ffff:10.0.0.5', '[fd00::1]'], commonName: 'milvus', leafDays: 30, caDays: 60 }));
     const server = new x509.X509Certificate(file(files, 'server.pem'));
     const ca = new x509.X509Certificate(file(files, 'ca.pem'));
-    assert.equal(server.subject, 'O=milvus-tls, CN=milvus');
+    assert.equal(server.subject, 'O=tls-config, CN=milvus');
     assert.ok(Math.abs((server.notAfter.getTime() - at) / DAY - 30) < 0.01);
     assert.ok(Math.abs((ca.notAfter.getTime() - at) / DAY - 60) < 0.01);
     const san = server.getExtension(x509.SubjectAlternativeNameExtension)!;
@@ -212,7 +212,7 @@ describe('generateCertSet options', { concurrency: true }, () => {
 
   it('falls back to the first IP as CN when no DNS name is given', async () => {
     const files = await generateCertSet(opts({ names: ['127.0.0.1'], mode: 'one-way' }));
-    assert.equal(new x509.X509Certificate(file(files, 'server.pem')).subject, 'O=milvus-tls, CN=127.0.0.1');
+    assert.equal(new x509.X509Certificate(file(files, 'server.pem')).subject, 'O=tls-config, CN=127.0.0.1');
     assert.ok((await goHandshake(pemsFromSet(files), '127.0.0.1', 1, { client: 'go' })).ok);
   });
 

@@ -63,7 +63,7 @@ test('SARIF 2.1.0 with rules, levels and 1-based regions', () => {
   assert.equal(sarif.version, '2.1.0');
   assert.match(sarif.$schema, /sarif-2\.1\.0/);
   const run0 = sarif.runs[0];
-  assert.equal(run0.tool.driver.name, 'milvus-tls');
+  assert.equal(run0.tool.driver.name, 'tls-config');
   const ruleIds = run0.tool.driver.rules.map((x: { id: string }) => x.id);
   assert.equal(run0.results.length, 6);
   const known = new Set(ALL_DIAGNOSTIC_CODES.map((c) => c.code));
@@ -116,6 +116,6 @@ test('every diagnostic code written in the service is in the table', () => {
   const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
   const used = new Set<string>();
   for (const f of files) for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/'((?:pem|milvus|compose)-[a-z0-9-]+)'/g)) used.add(m[1]);
-  const missing = [...used].filter((c) => !known.has(c) && !/^(milvus-tls|milvus-client|milvus-server|milvus-standalone|pem-contents)$/.test(c) /* names and cache keys, not codes */);
+  const missing = [...used].filter((c) => !known.has(c) && !/^(tls-config|milvus-client|milvus-server|milvus-standalone|pem-contents)$/.test(c) /* names and cache keys, not codes */);
   assert.deepEqual(missing, []);
 });

@@ -34,7 +34,7 @@ test('the well-formedness checks themselves catch bad answers', () => {
   const t = new LspText('ab\r\ncd\re');
   assert.equal(t.lineCount, 3);
   assert.equal(t.lineLength(0), 2);
-  const good = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }, severity: 1, code: 'x', source: 'milvus-tls', message: 'm' };
+  const good = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }, severity: 1, code: 'x', source: 'tls-config', message: 'm' };
   checkDiagnostics(t, [good]);
   assert.throws(() => checkDiagnostics(t, [{ ...good, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }]), /past the end/);
   assert.throws(() => checkDiagnostics(t, [{ ...good, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } } }]), /outside the document/);

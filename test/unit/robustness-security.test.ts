@@ -136,11 +136,11 @@ test('no private key material in the CLI output: text, JSON, SARIF, in-process a
     const r = spawnSync(process.execPath, [CLI, 'check', root, '--format', format], { encoding: 'utf8' });
     assert.equal(r.status, 1, `exit code of check --format ${format}: ${r.stderr}`);
     assert.ok(r.stdout.length > 1000);
-    assertNoSecret(r.stdout + r.stderr, needles, `milvus-tls check --format ${format}`);
+    assertNoSecret(r.stdout + r.stderr, needles, `tls-config check --format ${format}`);
   }
   // Each key file on its own (the CLI lints keys too).
   const r = spawnSync(process.execPath, [CLI, 'check', ...Object.keys(keyFiles).map((n) => path.join(root, 'tls', n))], { encoding: 'utf8' });
-  assertNoSecret(r.stdout + r.stderr, needles, 'milvus-tls check <key files>');
+  assertNoSecret(r.stdout + r.stderr, needles, 'tls-config check <key files>');
 });
 
 test('no private key material in command error messages', async () => {
@@ -182,16 +182,16 @@ test('CLI generate: keys are 0600, output names files but no key bytes; a second
   for (const p of ['ca.pem', 'server.pem', 'client.pem']) assert.equal(fs.statSync(path.join(out, p)).mode & 0o777, 0o644, p);
   const generated = ['ca.key', 'server.key', 'client.key'].flatMap((k) => secretNeedles(fs.readFileSync(path.join(out, k), 'utf8'), `generated ${k}`));
   assert.match(r.stdout, /wrote .*server\.key/);
-  assertNoSecret(r.stdout + r.stderr, generated, 'milvus-tls generate');
+  assertNoSecret(r.stdout + r.stderr, generated, 'tls-config generate');
   const before = Object.fromEntries(fs.readdirSync(out).map((n) => [n, fs.readFileSync(path.join(out, n), 'utf8')]));
   const again = spawnSync(process.execPath, [CLI, 'generate', '--out', out, '--mode', 'mutual', '--name', 'localhost'], { encoding: 'utf8' });
   assert.equal(again.status, 2);
   assert.match(again.stderr, /already exist.*ca\.pem/);
-  assertNoSecret(again.stdout + again.stderr, generated, 'milvus-tls generate (refused)');
+  assertNoSecret(again.stdout + again.stderr, generated, 'tls-config generate (refused)');
   assert.deepEqual(Object.fromEntries(fs.readdirSync(out).map((n) => [n, fs.readFileSync(path.join(out, n), 'utf8')])), before);
   // And checking the generated folder never prints the keys.
   const checked = spawnSync(process.execPath, [CLI, 'check', out, '--format', 'sarif'], { encoding: 'utf8' });
-  assertNoSecret(checked.stdout + checked.stderr, generated, 'milvus-tls check of the generated set');
+  assertNoSecret(checked.stdout + checked.stderr, generated, 'tls-config check of the generated set');
 });
 
 // --- reads outside the workspace and in an untrusted workspace -------------------

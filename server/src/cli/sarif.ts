@@ -14,10 +14,10 @@ export function toSarif(findings: Finding[], base: string): object {
       {
         tool: {
           driver: {
-            name: 'milvus-tls',
-            informationUri: 'https://example.invalid/milvus-tls',
+            name: 'tls-config',
+            informationUri: 'https://example.invalid/tls-config',
             version: '0.1.0',
-            rules: codes.map((c) => ({ id: c, name: c, shortDescription: { text: summaries.get(c) ?? c }, helpUri: 'https://example.invalid/milvus-tls#diagnostics' })),
+            rules: codes.map((c) => ({ id: c, name: c, shortDescription: { text: summaries.get(c) ?? c }, helpUri: 'https://example.invalid/tls-config#diagnostics' })),
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: 'file://' + base.replace(/\/?$/, '/') } },

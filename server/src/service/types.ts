@@ -5,7 +5,7 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 
 /** `source` of every diagnostic we publish. */
-export const SOURCE = 'milvus-tls';
+export const SOURCE = 'tls-config';
 
 export interface Settings {
   /** Warn when a certificate expires within this many days. */

@@ -81,7 +81,7 @@ export class Workspace {
         ok: false,
         path: abs,
         reason: 'outside-workspace',
-        message: `not read: ${abs} is outside the workspace folders (setting milvusTls.allowReadsOutsideWorkspace allows it)`,
+        message: `not read: ${abs} is outside the workspace folders (setting tlsConfig.allowReadsOutsideWorkspace allows it)`,
       };
     }
     let st: fs.Stats;

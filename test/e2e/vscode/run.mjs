@@ -24,7 +24,7 @@ try {
     cachePath: process.env.VSCODE_TEST_CACHE || path.join(ROOT, '.e2e/vscode-test'),
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: path.join(here, 'suite/index.cjs'),
-    extensionTestsEnv: { MILVUS_TLS_E2E_WS: ws },
+    extensionTestsEnv: { TLS_CONFIG_E2E_WS: ws },
     launchArgs: [
       ws,
       '--disable-extensions', // other extensions off; the one under development still loads

@@ -69,7 +69,7 @@ type EcdsaParams = webcrypto.EcdsaParams;
 const crypto = webcrypto;
 x509.cryptoProvider.set(crypto);
 
-const ORG = 'milvus-tls';
+const ORG = 'tls-config';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -189,7 +189,7 @@ async function newCa(keys: CryptoKeyPair, spec: KeySpec, days: number, now: numb
     {
       serialNumber: randomSerial(),
       // A random suffix keeps two generated CAs apart in a trust store.
-      name: [{ O: [ORG] }, { CN: [`Milvus TLS CA ${randomBytes(4).toString('hex')}`] }],
+      name: [{ O: [ORG] }, { CN: [`TLS Config CA ${randomBytes(4).toString('hex')}`] }],
       notBefore: new Date(now - CLOCK_SKEW_MS),
       notAfter: new Date(now + days * DAY_MS),
       keys,

@@ -5,7 +5,7 @@ import { LineIndex, lspLines } from '../text';
 import type { Workspace } from '../workspace';
 import type { FixData } from './validate';
 
-export const GENERATE_COMMAND = 'milvusTls.generateCerts';
+export const GENERATE_COMMAND = 'tlsConfig.generateCerts';
 
 function endOfLine(text: string, line: number): { line: number; character: number } {
   const idx = new LineIndex(text);

@@ -39,7 +39,7 @@ export const PEM_DIAGNOSTIC_CODES: { code: string; severity: 'error' | 'warning'
   { code: 'pem-undecodable', severity: 'error', summary: 'Block is valid base64 but its content is not what the label says.' },
   { code: 'pem-cert-expired', severity: 'error', summary: 'Certificate has expired.' },
   { code: 'pem-cert-not-yet-valid', severity: 'error', summary: 'Certificate is not valid yet (notBefore in the future).' },
-  { code: 'pem-cert-expiring', severity: 'warning', summary: 'Certificate expires within milvusTls.expiryWarningDays.' },
+  { code: 'pem-cert-expiring', severity: 'warning', summary: 'Certificate expires within tlsConfig.expiryWarningDays.' },
   { code: 'pem-rsa-weak', severity: 'error', summary: 'RSA key shorter than 2048 bits.' },
   { code: 'pem-weak-signature', severity: 'warning', summary: 'Signed with SHA-1 or MD5 (information only for self-signed roots).' },
   { code: 'pem-no-san', severity: 'error', summary: 'Server-capable leaf without subjectAltName; Go rejects CN-only certificates.' },

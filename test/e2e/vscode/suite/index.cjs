@@ -1,17 +1,17 @@
 // Runs inside VS Code's extension host (loaded by @vscode/test-electron): a mocha-free suite
-// on the vscode API. The workspace is test/e2e/support/fixtures.mjs's (path in MILVUS_TLS_E2E_WS).
+// on the vscode API. The workspace is test/e2e/support/fixtures.mjs's (path in TLS_CONFIG_E2E_WS).
 'use strict';
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
 
-const WS = process.env.MILVUS_TLS_E2E_WS;
+const WS = process.env.TLS_CONFIG_E2E_WS;
 const TIMEOUT = 30_000;
 
 const codeOf = (d) => (typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code));
-const milvusDiags = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'milvus-tls');
+const milvusDiags = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'tls-config');
 
-/** Resolves with the document's milvus-tls diagnostics once `pred` holds for them. */
+/** Resolves with the document's tls-config diagnostics once `pred` holds for them. */
 function diagnosticsWhere(uri, pred, what) {
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -71,7 +71,7 @@ const cases = [
     await diagnosticsWhere(doc.uri, (ds) => !ds.some((x) => codeOf(x) === 'milvus-key-unknown'), 'the warning to go away');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }],
-  ['correct milvus.yaml: no milvus-tls errors or warnings; hover on serverPemPath decodes the certificate', async () => {
+  ['correct milvus.yaml: no tls-config errors or warnings; hover on serverPemPath decodes the certificate', async () => {
     const doc = await open('good/milvus.yaml');
     const pos = new vscode.Position(2, doc.lineAt(2).text.indexOf('/milvus/tls/server.pem') + 3);
     const hovers = await until(async () => {
@@ -106,7 +106,7 @@ const cases = [
 
 /** Entry point called by @vscode/test-electron. */
 async function run() {
-  assert.ok(WS, 'MILVUS_TLS_E2E_WS is not set');
+  assert.ok(WS, 'TLS_CONFIG_E2E_WS is not set');
   let failed = 0;
   for (const [name, fn] of cases) {
     const t = Date.now();

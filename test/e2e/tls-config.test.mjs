@@ -1,4 +1,4 @@
-// End-to-end tests: the packaged extension (milvus-tls.vsix) in a real VS Code workbench
+// End-to-end tests: the packaged extension (tls-config.vsix) in a real VS Code workbench
 // (code-server), driven through the UI by playwright-core in headless chromium.
 // Run through scripts/e2e/run.sh, which builds, installs, starts code-server, creates the
 // workspace (support/fixtures.mjs) and passes CS_URL / E2E_WS / E2E_SHOTS / PLAYWRIGHT_CORE.
@@ -70,7 +70,7 @@ test('(1) milvus.yaml: a broken file has squiggles and Problems rows with the ex
   const row = bad.find((r) => r.code === 'milvus-tls-mode-invalid');
   assert.ok(row, `bad-mode/milvus.yaml rows: ${fmt(bad)}`);
   assert.equal(row.severity, 'error');
-  assert.equal(row.source, 'milvus-tls');
+  assert.equal(row.source, 'tls-config');
   assert.equal(row.line, LINES.tlsMode);
   assert.match(row.message, /tlsMode is 5/);
   await wb.shot('problems');
@@ -226,7 +226,7 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   await wb.page.locator('.editor-group-container.active .view-line', { hasText: 'Connect to Milvus' }).waitFor();
   await wb.shot('generate-done');
 
-  // Problems: nothing from milvus-tls about the generated setup
+  // Problems: nothing from tls-config about the generated setup
   await wb.runCommand('View: Revert and Close Editor'); // the untitled snippet, so closing editors asks nothing
   await wb.openFile('gen/milvus.yaml', 'tlsMode');
   await wb.line('tlsMode: 2').waitFor();
