@@ -13,14 +13,14 @@ import { generate } from './commands';
 import type { GenerateOptions } from './service/certgen';
 import type { Diagnostic } from 'vscode-languageserver-types';
 
-const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
+const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', '.vscode-test']);
 const MAX_FILES = 20000;
 
 export interface Finding {
   file: string;
   range: Diagnostic['range'];
-  severity: 'error' | 'warning' | 'info' | 'hint';
+  severity: 'error' | 'warning' | 'information' | 'hint';
   code: string;
   message: string;
 }

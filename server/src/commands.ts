@@ -9,9 +9,9 @@ import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './servic
 import { clientSnippets, type SnippetInput } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
 import { planWrite } from './service/certgen/write';
-import { planWiring, type WireRequest } from './service/certgen/wire';
-import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
-import { findMilvusService } from './service/compose';
+import { planWiring, type WireRequest } from './service/targets/milvus/wire';
+import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
+import { findMilvusService } from './service/targets/milvus/deploy';
 
 import { SERVER_COMMANDS } from './command-ids';
 

@@ -44,7 +44,7 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 function toDoc(td: TextDocument): Doc | undefined {
   const u = URI.parse(td.uri);
   if (u.scheme !== 'file' && u.scheme !== 'untitled') return undefined;
-  return { uri: td.uri, path: u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path), languageId: td.languageId, text: td.getText() };
+  return { uri: td.uri, path: u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path), languageId: td.languageId, text: td.getText(), version: td.version };
 }
 
 function applySettings(s: Partial<Settings> | undefined): void {
@@ -153,6 +153,7 @@ documents.onDidClose((e) => {
     get().ws.clearOverlay(doc.path);
     get().ws.invalidate(doc.path);
   }
+  get().service.forget(e.document.uri);
   const t = pending.get(e.document.uri);
   if (t) clearTimeout(t);
   pending.delete(e.document.uri);

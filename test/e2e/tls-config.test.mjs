@@ -108,13 +108,13 @@ test('(2b) PEM: expired and CN-only certificates are flagged, a correct certific
   await wb.openFile('pem/legacy.pem', 'BEGIN CERTIFICATE');
   await wb.openFile('pem/expired.pem', 'BEGIN CERTIFICATE');
   await wb.showProblems();
-  await wb.waitProblem('pem-no-san');
-  const rows = await wb.waitProblem('pem-cert-expired');
-  const expired = forFile(rows, 'pem/expired.pem').find((r) => r.code === 'pem-cert-expired');
+  await wb.waitProblem('tls-cert-no-san');
+  const rows = await wb.waitProblem('tls-cert-expired');
+  const expired = forFile(rows, 'pem/expired.pem').find((r) => r.code === 'tls-cert-expired');
   assert.equal(expired?.severity, 'error', `expired.pem rows: ${fmt(forFile(rows, 'pem/expired.pem'))}`);
   assert.equal(expired.line, 1);
   assert.match(expired.message, /expired/);
-  const legacy = forFile(rows, 'pem/legacy.pem').find((r) => r.code === 'pem-no-san');
+  const legacy = forFile(rows, 'pem/legacy.pem').find((r) => r.code === 'tls-cert-no-san');
   assert.equal(legacy?.severity, 'error', `legacy.pem rows: ${fmt(forFile(rows, 'pem/legacy.pem'))}`);
   assert.ok((await wb.squiggleLines('error')).length > 0, 'expired.pem has an error squiggle');
   const good = forFile(rows, 'good/tls/server.pem');

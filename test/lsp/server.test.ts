@@ -79,7 +79,7 @@ test('PEM documents: diagnostics, outline and hover over stdio', async () => {
   const p = c.nextDiagnostics(uri);
   c.open(file, text, 'pem');
   const diags = (await p).diagnostics;
-  assert.ok(diags.some((x) => x.code === 'pem-no-san'), JSON.stringify(diags));
+  assert.ok(diags.some((x) => x.code === 'tls-cert-no-san'), JSON.stringify(diags));
   const symbols = await c.request('textDocument/documentSymbol', { textDocument: { uri } });
   assert.equal(symbols.length, 2);
   assert.match(symbols[0].name, /CN=localhost/);
@@ -116,7 +116,7 @@ test('a certificate changed on disk re-checks the open milvus.yaml (no workspace
   fs.writeFileSync(keyPath, other.find((f) => f.name === 'server.key')!.contents, { mode: 0o600 });
   p = c.nextDiagnostics(uri);
   c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${keyPath}`, type: 2 }] });
-  assert.deepEqual((await p).diagnostics.map((d) => d.code), ['milvus-key-mismatch']);
+  assert.deepEqual((await p).diagnostics.map((d) => d.code), ['tls-key-mismatch']);
 });
 
 test('the server survives unknown documents and malformed requests', async () => {

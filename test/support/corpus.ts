@@ -60,7 +60,7 @@ export async function corpusCases(): Promise<CorpusCase[]> {
   const cases: CorpusCase[] = [
     // --- files opened on their own ---------------------------------------
     { name: 'random bytes named binary.pem', files: { 'binary.pem': prngBytes(4096) }, open: 'binary.pem', expect: ['pem-binary'] },
-    // Opened as text (the editor, the CLI) DER is binary; the message says how to convert it. Referenced from milvus.yaml (bytes) it is milvus-file-der.
+    // Opened as text (the editor, the CLI) DER is binary; the message says how to convert it. Referenced from milvus.yaml (bytes) it is tls-file-der.
     { name: 'DER certificate named server.crt', files: { 'server.crt': der }, open: 'server.crt', expect: ['pem-binary'], message: /openssl x509 -inform der/ },
     { name: 'DER PKCS#8 key named server.key', files: { 'server.key': keyDer }, open: 'server.key', expect: ['pem-binary'], message: /openssl pkey -inform der/ },
     {
@@ -87,7 +87,7 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       files: { 'header.pem': fx.keys.ecPkcs8.replace('-----\n', `-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${'A'.repeat(MB)}\n\n`) },
       open: 'header.pem',
       // The header says encrypted; the key sits in a 0644 file.
-      expect: ['pem-key-encrypted', 'pem-key-permissions'],
+      expect: ['tls-key-encrypted', 'pem-key-permissions'],
       maxMs: 2000,
     },
 
@@ -100,14 +100,14 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       name: 'duplicate key in tls (last one wins)',
       files: { 'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem\n', '  caPemPath: tls/ca.pem\n  caPemPath: tls/nope.pem\n'), ...good },
       open: 'milvus.yaml',
-      expect: ['milvus-file-missing'],
+      expect: ['tls-file-missing'],
     },
     {
       // The alias takes the anchored value: caPemPath becomes the server certificate, which is no CA.
       name: 'anchor and alias inside the tls block',
       files: { 'milvus.yaml': hostMilvus().replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem').replace('  caPemPath: tls/ca.pem', '  caPemPath: *cert'), ...good },
       open: 'milvus.yaml',
-      expect: ['milvus-ca-not-ca', 'milvus-cert-not-from-ca'],
+      expect: ['tls-ca-not-ca', 'tls-cert-not-from-ca'],
     },
     {
       name: 'alias to an anchor in another block',
@@ -141,66 +141,66 @@ export async function corpusCases(): Promise<CorpusCase[]> {
         fs.symlinkSync('loop-a.pem', path.join(d, 'tls/loop-b.pem'));
       },
       open: 'milvus.yaml',
-      expect: ['milvus-file-unreadable'],
+      expect: ['tls-file-unreadable'],
       message: /symbolic link loop/,
-      cli: ['milvus.yaml milvus-file-unreadable', 'tls/loop-a.pem file-unreadable', 'tls/loop-b.pem file-unreadable'],
+      cli: ['milvus.yaml tls-file-unreadable', 'tls/loop-a.pem file-unreadable', 'tls/loop-b.pem file-unreadable'],
     },
     {
       name: 'cert path is a symlink to a file outside the workspace',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/escape.pem' }), ...good },
       setup: (d, outside) => fs.symlinkSync(path.join(outside, 'server.pem'), path.join(d, 'tls/escape.pem')),
       open: 'milvus.yaml',
-      expect: ['milvus-file-outside-workspace'],
+      expect: ['tls-file-outside-workspace'],
       message: /links to .*outside the workspace folders/,
-      cli: ['milvus.yaml milvus-file-outside-workspace', 'tls/escape.pem file-unreadable'],
+      cli: ['milvus.yaml tls-file-outside-workspace', 'tls/escape.pem file-unreadable'],
     },
     { name: 'path with .. that stays inside', files: { 'milvus.yaml': hostMilvus({ server: 'tls/../tls/./server.pem' }), ...good }, open: 'milvus.yaml', expect: [] },
     {
       name: 'path with .. that leaves the workspace',
       files: { 'milvus.yaml': hostMilvus({ server: '../outside/server.pem' }), ...good },
       open: 'milvus.yaml',
-      expect: ['milvus-file-outside-workspace'],
+      expect: ['tls-file-outside-workspace'],
     },
-    { name: 'path starting with ~/', files: { 'milvus.yaml': hostMilvus({ server: '~/server.pem' }), ...good }, open: 'milvus.yaml', expect: ['milvus-file-outside-workspace'] },
+    { name: 'path starting with ~/', files: { 'milvus.yaml': hostMilvus({ server: '~/server.pem' }), ...good }, open: 'milvus.yaml', expect: ['tls-file-outside-workspace'] },
     {
       name: 'cert path under a file (ENOTDIR)',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.pem/server.pem' }), ...good },
       open: 'milvus.yaml',
-      expect: ['milvus-file-missing'],
+      expect: ['tls-file-missing'],
     },
-    { name: 'cert path is a directory', files: { 'milvus.yaml': hostMilvus({ server: 'tls' }), ...good }, open: 'milvus.yaml', expect: ['milvus-file-directory'] },
+    { name: 'cert path is a directory', files: { 'milvus.yaml': hostMilvus({ server: 'tls' }), ...good }, open: 'milvus.yaml', expect: ['tls-file-directory'] },
     {
       name: 'cert path is a FIFO',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/fifo.pem' }), ...good },
       setup: (d) => execFileSync('mkfifo', [path.join(d, 'tls/fifo.pem')]),
       open: 'milvus.yaml',
-      expect: ['milvus-file-unreadable'],
+      expect: ['tls-file-unreadable'],
       message: /not a regular file/,
     },
     {
       name: 'cert path is a 20 MB file',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/huge.pem' }), ...good, 'tls/huge.pem': bigBytes() },
       open: 'milvus.yaml',
-      expect: ['milvus-file-too-large'],
+      expect: ['tls-file-too-large'],
       message: /20\.\d MB; files over 5 MB are not read/,
-      cli: ['milvus.yaml milvus-file-too-large', 'tls/huge.pem file-unreadable'],
+      cli: ['milvus.yaml tls-file-too-large', 'tls/huge.pem file-unreadable'],
     },
-    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty'] },
-    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['milvus-file-empty'], cli: ['milvus.yaml milvus-file-empty', 'tls/server.pem pem-bom'] },
+    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['tls-file-empty'], cli: ['milvus.yaml tls-file-empty'] },
+    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['tls-file-empty'], cli: ['milvus.yaml tls-file-empty', 'tls/server.pem pem-bom'] },
     {
       name: 'cert path is random bytes',
       files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': prngBytes(4096) },
       open: 'milvus.yaml',
-      expect: ['milvus-file-wrong-kind'],
+      expect: ['tls-file-wrong-kind'],
       message: /binary data, not PEM/,
-      cli: ['milvus.yaml milvus-file-wrong-kind', 'tls/server.pem pem-binary'],
+      cli: ['milvus.yaml tls-file-wrong-kind', 'tls/server.pem pem-binary'],
     },
-    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['milvus-file-der'], cli: ['milvus.yaml milvus-file-der', 'tls/server.crt pem-binary'] },
+    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['tls-file-der'], cli: ['milvus.yaml tls-file-der', 'tls/server.crt pem-binary'] },
     {
       name: 'Windows path (C:\\certs\\server.pem) on a host',
       files: { 'milvus.yaml': hostMilvus({ server: 'C:\\certs\\server.pem' }), ...good },
       open: 'milvus.yaml',
-      expect: ['milvus-file-missing'],
+      expect: ['tls-file-missing'],
     },
 
     // --- compose -------------------------------------------------------------
@@ -213,16 +213,16 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       // Compose substitutes "": the mount becomes /tls, outside the workspace, so milvus.yaml's files are not read.
       expect: ['compose-undefined-variable'],
       message: /UNDEFINED_TLS_DIR/,
-      cli: ['docker-compose.yml compose-undefined-variable', ...Array(3).fill('milvus.yaml milvus-file-outside-workspace')],
+      cli: ['docker-compose.yml compose-undefined-variable', ...Array(3).fill('milvus.yaml tls-file-outside-workspace')],
     },
     {
       name: 'compose requires an unset variable (${X:?})',
       files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${TLS_DIR:?set TLS_DIR}:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
       setup: volumesDir,
       open: 'docker-compose.yml',
-      expect: ['compose-required-variable', ...Array(3).fill('compose-tls-path-not-mounted')],
+      expect: ['compose-required-variable', ...Array(3).fill('milvus-compose-path-not-mounted')],
       message: /TLS_DIR/,
-      cli: ['docker-compose.yml compose-required-variable', ...Array(3).fill('docker-compose.yml compose-tls-path-not-mounted'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
+      cli: ['docker-compose.yml compose-required-variable', ...Array(3).fill('docker-compose.yml milvus-compose-path-not-mounted'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
     },
     { name: 'billion laughs in compose', files: { 'docker-compose.yml': aliasBomb(12).join('\n') + '\n' + composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
     { name: 'billion laughs inside a service', files: { 'docker-compose.yml': composeYaml().replace('    container_name: milvus-standalone\n', '    container_name: milvus-standalone\n' + aliasBomb(12, 9, '    x-').join('\n') + '\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
@@ -237,7 +237,7 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       open: 'docker-compose.yml',
       // A Windows drive path is not on this machine: milvus.yaml says its files are not read.
       expect: [],
-      cli: Array(3).fill('milvus.yaml milvus-file-outside-workspace'),
+      cli: Array(3).fill('milvus.yaml tls-file-outside-workspace'),
     },
   ];
   return cases;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { planWiring } from '../../server/src/service/certgen/wire';
+import { planWiring } from '../../server/src/service/targets/milvus/wire';
 import { generate } from '../../server/src/commands';
 import { Workspace } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';

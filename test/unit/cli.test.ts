@@ -29,14 +29,14 @@ test('check on the broken example: JSON findings with relative files, LSP ranges
   const codes = findings.map((f) => `${f.file}:${f.code}`).sort();
   assert.deepEqual(codes, [
     'docker-compose.yml:compose-bind-source-missing',
-    'docker-compose.yml:compose-tls-path-not-mounted',
-    'milvus.yaml:milvus-key-mismatch',
+    'docker-compose.yml:milvus-compose-path-not-mounted',
     'milvus.yaml:milvus-key-unknown',
     'milvus.yaml:milvus-path-not-mounted',
-    'tls/legacy-cn-only.pem:pem-no-san',
+    'milvus.yaml:tls-key-mismatch',
+    'tls/legacy-cn-only.pem:tls-cert-no-san',
   ]);
   for (const f of findings) {
-    assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity));
+    assert.ok(['error', 'warning', 'information', 'hint'].includes(f.severity));
     assert.equal(typeof f.range.start.line, 'number');
     assert.ok(f.message.length > 20);
   }

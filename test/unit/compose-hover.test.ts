@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { composeVolumeHover, HOVER_MAX_ENTRIES } from '../../server/src/service/compose';
+import { composeVolumeHover, HOVER_MAX_ENTRIES } from '../../server/src/service/targets/compose/hover';
 import { Workspace } from '../../server/src/service/workspace';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 

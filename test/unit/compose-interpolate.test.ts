@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { interpolate, interpolateDetailed, parseDotEnv, composeEnv } from '../../server/src/service/compose';
+import { interpolate, interpolateDetailed, parseDotEnv, composeEnv } from '../../server/src/service/deploy/compose';
 import { Workspace } from '../../server/src/service/workspace';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 

@@ -3,16 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  containerToHost,
-  hostToContainer,
-  findMilvusConfigMount,
-  findMilvusService,
-  milvusConfigHostPath,
-  normaliseContainerPath,
-  loadComposeModel,
-  parseComposeVolumes,
-} from '../../server/src/service/compose';
+import { containerToHost, hostToContainer, normaliseContainerPath, loadComposeModel, parseComposeVolumes } from '../../server/src/service/deploy/compose';
+import { findMilvusConfigMount, findMilvusService, milvusConfigHostPath } from '../../server/src/service/targets/milvus/deploy';
 import { Workspace } from '../../server/src/service/workspace';
 
 const DIR = path.join(os.tmpdir(), 'proj');
@@ -47,9 +39,9 @@ test('/milvus/tls does not cover /milvus/tlsx', () => {
 
 test('relative container paths resolve against /milvus', () => {
   const v = mounts(['./certs:/milvus/configs/cert']);
-  assert.equal(normaliseContainerPath('configs/cert/server.pem'), '/milvus/configs/cert/server.pem');
-  assert.equal(normaliseContainerPath('./a/../b/'), '/milvus/b');
-  const r = containerToHost('configs/cert/server.pem', v);
+  assert.equal(normaliseContainerPath('configs/cert/server.pem', '/milvus'), '/milvus/configs/cert/server.pem');
+  assert.equal(normaliseContainerPath('./a/../b/', '/milvus'), '/milvus/b');
+  const r = containerToHost('configs/cert/server.pem', v, '/milvus');
   assert.equal(r.hostPath, path.join(DIR, 'certs', 'server.pem'));
 });
 

@@ -5,7 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { validateCompose, composeCodeActions, COMPOSE_DIAGNOSTIC_CODES } from '../../server/src/service/compose';
+import { validateCompose, COMPOSE_DIAGNOSTIC_CODES } from '../../server/src/service/targets/compose/validate';
+import { composeCodeActions } from '../../server/src/service/targets/compose/actions';
+import { milvusComposeChecks } from '../../server/src/service/targets/milvus/compose-side';
+import { parseComposeVolumes } from '../../server/src/service/deploy/compose';
 import { URI } from 'vscode-uri';
 import { applyWorkspaceEdit } from '../support/apply-edit';
 import { Workspace } from '../../server/src/service/workspace';
@@ -41,7 +44,8 @@ function withFixture(fn: (f: Fixture) => void): void {
       },
       check(text, env = {}) {
         fs.writeFileSync(compose, text);
-        return validateCompose(text, compose, ws, env);
+        // The compose rules of the room plus the Milvus target's compose-side rules, as the service runs them.
+        return [...validateCompose(text, compose, ws, env), ...milvusComposeChecks(compose, parseComposeVolumes(text, compose, env), ws)];
       },
     };
     fn(f);
@@ -173,7 +177,7 @@ test('milvus.yaml mounted at the wrong target', () => {
     volumes:
       - ./milvus.yaml:/data/milvus.yaml
 `);
-    assert.deepEqual(codes(ds), ['compose-milvus-config-target']);
+    assert.deepEqual(codes(ds), ['milvus-config-mount-target']);
     assert.deepEqual(ds[0].range, { start: { line: 4, character: 22 }, end: { line: 4, character: 41 } });
     assert.match(msg(ds[0]), /\/milvus\/configs\/milvus\.yaml/);
     assert.match(msg(ds[0]), /ignored/);
@@ -310,7 +314,7 @@ test('bad input never throws and every emitted code is documented', () => {
       for (const d of ds) {
         assert.ok(known.has(String(d.code)), String(d.code));
         assert.equal(d.source, SOURCE);
-        assert.equal(d.severity, { error: 1, warning: 2, info: 3, hint: 4 }[COMPOSE_DIAGNOSTIC_CODES.find((c) => c.code === d.code)!.severity]);
+        assert.equal(d.severity, { error: 1, warning: 2, information: 3, hint: 4 }[COMPOSE_DIAGNOSTIC_CODES.find((c) => c.code === d.code)!.severity]);
       }
     }
     assert.ok(COMPOSE_DIAGNOSTIC_CODES.every((c) => c.code.startsWith('compose-') && c.summary.length > 10));

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseComposeVolumes, splitShortVolume } from '../../server/src/service/compose';
-import type { ComposeModel, VolumeMount } from '../../server/src/service/compose';
+import { parseComposeVolumes, splitShortVolume } from '../../server/src/service/deploy/compose';
+import type { ComposeModel, VolumeMount } from '../../server/src/service/deploy/compose';
 
 const DIR = path.join(os.tmpdir(), 'proj');
 const COMPOSE = path.join(DIR, 'docker-compose.yml');

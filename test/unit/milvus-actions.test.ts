@@ -61,7 +61,7 @@ test('a missing certificate offers "Generate TLS certs" for its folder', async (
   fs.rmSync(path.join(root, 'tls/server.pem'));
   const svc = serviceFor(root);
   const doc = docOf(root, 'milvus.yaml');
-  const d = svc.validate(doc).filter((x) => x.code === 'milvus-file-missing');
+  const d = svc.validate(doc).filter((x) => x.code === 'tls-file-missing');
   const a = svc.codeActions(doc, d).find((x) => x.command?.command === 'tlsConfig.generateCerts')!;
   assert.ok(a);
   assert.deepEqual(a.command!.arguments, [{ folder: path.join(root, 'tls') }]);

@@ -67,14 +67,14 @@ const ALL: Stack[] = ['go', 'goClient', 'grpc'];
 
 /** `rejectedBy`: the stacks that refuse it (OpenSSL-based clients still accept CN-only certificates; Go does not). */
 const mistakes: { name: string; code: string; rejectedBy?: Stack[]; make: () => Promise<CertPems> }[] = [
-  { name: 'key from another set', code: 'milvus-key-mismatch', make: async () => ({ ...base(), serverKey: get(other, 'server.key') }) },
-  { name: 'server cert from another CA', code: 'milvus-cert-not-from-ca', make: async () => ({ ...base(), serverCert: get(other, 'server.pem'), serverKey: get(other, 'server.key') }) },
-  { name: 'encrypted key', code: 'milvus-key-encrypted', make: async () => ({ ...base(), serverKey: encryptKey(get(set, 'server.key')) }) },
-  { name: 'key in the certificate slot', code: 'milvus-file-wrong-kind', make: async () => ({ ...base(), serverCert: get(set, 'server.key') }) },
+  { name: 'key from another set', code: 'tls-key-mismatch', make: async () => ({ ...base(), serverKey: get(other, 'server.key') }) },
+  { name: 'server cert from another CA', code: 'tls-cert-not-from-ca', make: async () => ({ ...base(), serverCert: get(other, 'server.pem'), serverKey: get(other, 'server.key') }) },
+  { name: 'encrypted key', code: 'tls-key-encrypted', make: async () => ({ ...base(), serverKey: encryptKey(get(set, 'server.key')) }) },
+  { name: 'key in the certificate slot', code: 'tls-file-wrong-kind', make: async () => ({ ...base(), serverCert: get(set, 'server.key') }) },
   ...(['cn-only', 'client-eku', 'expired'] as const).map((kind) => ({
     name: kind,
     rejectedBy: kind === 'cn-only' ? (['goClient'] as Stack[]) : ALL,
-    code: { 'cn-only': 'milvus-cert-no-san', 'client-eku': 'milvus-cert-eku', expired: 'milvus-cert-expired' }[kind],
+    code: { 'cn-only': 'tls-cert-no-san', 'client-eku': 'tls-cert-eku', expired: 'tls-cert-expired' }[kind],
     make: async (): Promise<CertPems> => {
       const ca = await makeCa();
       const client = await makeLeaf(ca, { cn: 'client', eku: [EKU.clientAuth] });

@@ -107,7 +107,7 @@ test('the default relative paths are resolved against /milvus and are not mounte
 
 test('missing, directory, empty files are errors with the resolved host path', () => {
   const missing = workspace((r) => fs.rmSync(path.join(r, 'tls/server.pem')));
-  const m = missing.diags.find((d) => d.code === 'milvus-file-missing')!;
+  const m = missing.diags.find((d) => d.code === 'tls-file-missing')!;
   assert.ok(m, JSON.stringify(missing.diags));
   assert.ok(m.message.includes(path.join(missing.root, 'tls/server.pem')));
   assert.match(m.message, /empty directory/);
@@ -116,22 +116,22 @@ test('missing, directory, empty files are errors with the resolved host path', (
     fs.rmSync(path.join(r, 'tls/server.pem'));
     fs.mkdirSync(path.join(r, 'tls/server.pem'));
   });
-  assert.deepEqual(codes(dir.diags), ['milvus-file-directory']);
+  assert.deepEqual(codes(dir.diags), ['tls-file-directory']);
 
   const empty = workspace((r) => fs.writeFileSync(path.join(r, 'tls/ca.pem'), ''));
-  assert.deepEqual(codes(empty.diags), ['milvus-file-empty']);
+  assert.deepEqual(codes(empty.diags), ['tls-file-empty']);
 });
 
 test('a key where a certificate is expected, and swapped paths, are named', () => {
   const { diags } = workspace(() => {}, milvusYaml({ server: '/milvus/tls/server.key', key: '/milvus/tls/server.pem' }));
-  const wrong = diags.filter((d) => d.code === 'milvus-file-wrong-kind');
+  const wrong = diags.filter((d) => d.code === 'tls-file-wrong-kind');
   assert.equal(wrong.length, 2);
   assert.match(wrong[0].message, /swapped/);
 });
 
 test('a CSR in the certificate slot is the wrong kind', () => {
   const { diags } = workspace((r) => writeFiles(r, { 'tls/server.pem': file(set, 'server.csr') }));
-  assert.deepEqual(codes(diags), ['milvus-file-wrong-kind']);
+  assert.deepEqual(codes(diags), ['tls-file-wrong-kind']);
   assert.match(diags[0].message, /certificate signing request/);
 });
 
@@ -140,18 +140,18 @@ test('a DER certificate is flagged: Milvus reads PEM', () => {
     const der = new (require('node:crypto').X509Certificate)(file(set, 'server.pem')).raw;
     fs.writeFileSync(path.join(r, 'tls/server.pem'), der);
   });
-  assert.deepEqual(codes(diags), ['milvus-file-der']);
+  assert.deepEqual(codes(diags), ['tls-file-der']);
 });
 
 test('a key from another set does not match the certificate', () => {
   const { diags } = workspace((r) => writeFiles(r, { 'tls/server.key': file(other, 'server.key') }));
-  assert.deepEqual(codes(diags), ['milvus-key-mismatch']);
+  assert.deepEqual(codes(diags), ['tls-key-mismatch']);
   assert.match(diags[0].message, /tls: private key does not match public key/);
 });
 
 test('a server certificate from another CA does not chain to caPemPath', () => {
   const { diags } = workspace((r) => writeFiles(r, { 'tls/server.pem': file(other, 'server.pem'), 'tls/server.key': file(other, 'server.key') }));
-  assert.deepEqual(codes(diags), ['milvus-cert-not-from-ca']);
+  assert.deepEqual(codes(diags), ['tls-cert-not-from-ca']);
 });
 
 test('CN-only, wrong EKU, expired certificates and encrypted keys', async () => {
@@ -161,13 +161,13 @@ test('CN-only, wrong EKU, expired certificates and encrypted keys', async () => 
   const expired = await makeLeaf(ca, { notBefore: new Date(Date.now() - 400 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
   const put = (leaf: typeof cnOnly, key = leaf.keyPem) => (r: string) => writeFiles(r, { 'tls/ca.pem': ca.certPem, 'tls/server.pem': leaf.certPem, 'tls/server.key': key });
   const a = workspace(put(cnOnly));
-  assert.deepEqual(codes(a.diags), ['milvus-cert-no-san']);
+  assert.deepEqual(codes(a.diags), ['tls-cert-no-san']);
   assert.match(a.diags[0].message, /x509: certificate relies on legacy Common Name field, use SANs instead/);
-  assert.deepEqual(codes(workspace(put(clientOnly)).diags), ['milvus-cert-eku']);
-  assert.deepEqual(codes(workspace(put(expired)).diags), ['milvus-cert-expired']);
+  assert.deepEqual(codes(workspace(put(clientOnly)).diags), ['tls-cert-eku']);
+  assert.deepEqual(codes(workspace(put(expired)).diags), ['tls-cert-expired']);
   const good = await makeLeaf(ca);
   const enc = workspace(put(good, encryptKey(good.keyPem)));
-  assert.deepEqual(codes(enc.diags), ['milvus-key-encrypted']);
+  assert.deepEqual(codes(enc.diags), ['tls-key-encrypted']);
   assert.match(enc.diags[0].message, /tls: failed to parse private key/);
 });
 
@@ -187,7 +187,7 @@ test('mode 0 with missing files says nothing', () => {
 
 test('internal TLS: sni not covered by the certificate SAN', () => {
   const { diags } = workspace(() => {}, milvusYaml({ internal: true, sni: 'milvus.internal' }));
-  assert.deepEqual(codes(diags), ['milvus-sni-not-in-san']);
+  assert.deepEqual(codes(diags), ['tls-name-not-in-san']);
 });
 
 test('internal TLS enabled with a correct set is clean', () => {
@@ -209,7 +209,7 @@ test('without a compose file, relative paths resolve on the host beside configs/
     'configs/cert/server.pem': file(set, 'server.pem'),
   });
   const diags = serviceFor(root).validate(docOf(root, 'configs/milvus.yaml')) as Diagnostic[];
-  assert.deepEqual(codes(diags), ['milvus-file-missing']);
+  assert.deepEqual(codes(diags), ['tls-file-missing']);
   assert.ok(diags[0].message.includes(path.join(root, 'configs/cert/server.key')));
 });
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeFile } from '../../server/src/service/pem/decode';
-import { lintPem } from '../../server/src/service/pem/lint';
+import { lintPem } from '../../server/src/service/tls/file-lint';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -63,6 +63,6 @@ test('system CA bundle: lint finds no framing, order or CA-shape problems', () =
   assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: install the ca-certificates package (CI must have it)`);
   const text = readFileSync(BUNDLE, 'utf8');
   const ds = lintPem(text, { settings: DEFAULT_SETTINGS, now: new Date() });
-  const unexpected = ds.filter((d) => !['pem-cert-expired', 'pem-cert-expiring', 'pem-weak-signature', 'pem-bundle-duplicate'].includes(String(d.code)));
+  const unexpected = ds.filter((d) => !['tls-cert-expired', 'tls-cert-expiring', 'tls-weak-signature', 'tls-chain-duplicate'].includes(String(d.code)));
   assert.deepEqual(unexpected.map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`), []);
 });

@@ -121,9 +121,9 @@ test('corpus: unreadable cert file (chmod 000), as an unprivileged user', async 
     cli: [string, string, string][];
   };
   assert.notEqual(out.uid, 0, 'the probe must run unprivileged');
-  assert.deepEqual(out.validate.map((d) => d[0]), ['milvus-file-unreadable']);
+  assert.deepEqual(out.validate.map((d) => d[0]), ['tls-file-unreadable']);
   assert.match(out.validate[0][1], /cannot be read \(EACCES\)/);
-  assert.deepEqual(out.cli.map((f) => `${f[0]} ${f[1]}`), ['milvus.yaml milvus-file-unreadable', 'tls/server.key pem-key-permissions', 'tls/server.pem file-unreadable']);
+  assert.deepEqual(out.cli.map((f) => `${f[0]} ${f[1]}`), ['milvus.yaml tls-file-unreadable', 'tls/server.key pem-key-permissions', 'tls/server.pem file-unreadable']);
   table.push(`| cert file chmod 000 (run as uid ${out.uid}) | ${out.validate.map((d) => d[0]).join(', ')} | ${out.cli.map((f) => `${f[0]} ${f[1]}`).join(', ')} |`);
 });
 

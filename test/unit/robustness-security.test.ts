@@ -122,7 +122,7 @@ test('no private key material in hovers, diagnostics, symbols, links, completion
   assert.match(keyHover, /private key/i);
   assert.match(keyHover, /Public key SHA-256/);
   const swapped = service.validate(docAt(path.join(root, 'swapped/ec-pkcs8.key/milvus.yaml')));
-  assert.ok(swapped.some((d) => d.code === 'milvus-file-wrong-kind'), JSON.stringify(swapped));
+  assert.ok(swapped.some((d) => d.code === 'tls-file-wrong-kind'), JSON.stringify(swapped));
   assert.ok(outputs > 100_000, `only ${outputs} characters of output searched`);
 });
 
@@ -223,7 +223,7 @@ test('a certificate outside the workspace folders is not read: info finding, not
   try {
     const closed = serviceWith([ws], {});
     const diags = closed.validate(doc);
-    assert.deepEqual(diags.map((d) => d.code), ['milvus-file-outside-workspace', 'milvus-file-outside-workspace', 'milvus-file-outside-workspace']);
+    assert.deepEqual(diags.map((d) => d.code), ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace']);
     assert.ok(diags.every((d) => d.severity === 3));
     assert.match(String(diags[0].message), /outside the workspace folders.*allowReadsOutsideWorkspace/);
     const all = everything(closed, doc);
@@ -232,7 +232,7 @@ test('a certificate outside the workspace folders is not read: info finding, not
     assert.doesNotMatch(h, /Subject|SHA-256|Serial/);
     // The CLI over that folder: same.
     const { findings } = check([ws]);
-    assert.deepEqual(findings.map((f) => f.code), ['milvus-file-outside-workspace', 'milvus-file-outside-workspace', 'milvus-file-outside-workspace']);
+    assert.deepEqual(findings.map((f) => f.code), ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace']);
     assert.doesNotMatch(JSON.stringify(findings), derived(set, cn));
 
     // Control: with the setting on, the same hover decodes the certificate.
@@ -266,7 +266,7 @@ test('untrusted workspace: nothing but the open documents is read', async () => 
   for (const doc of docs) {
     const all = everything(untrusted, doc);
     assert.doesNotMatch(all, pattern, `${path.relative(ws, doc.path)} in an untrusted workspace shows something read from disk`);
-    assert.doesNotMatch(all, /milvus-cert-|milvus-file-|milvus-key-mismatch|compose-bind-source/, path.relative(ws, doc.path));
+    assert.doesNotMatch(all, /milvus-cert-|milvus-file-|tls-key-mismatch|compose-bind-source/, path.relative(ws, doc.path));
   }
   // The key's hover cannot name its certificate (that would need reading the folder).
   assert.doesNotMatch(JSON.stringify(untrusted.hover(docs[3], { line: 1, character: 0 })), /Belongs to/);

@@ -2,7 +2,7 @@
 import type { Finding } from '../cli';
 import { ALL_DIAGNOSTIC_CODES } from '../service/codes';
 
-const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 export function toSarif(findings: Finding[], base: string): object {
   const codes = [...new Set(findings.map((f) => f.code))].sort();

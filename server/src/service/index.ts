@@ -1,47 +1,39 @@
 /**
  * The language service facade: one object the LSP server, the CLI and the
- * tests talk to. It decides what kind a document is and routes each request
- * to the room that owns it. Pure: text + a workspace view in, LSP types out.
+ * tests talk to. It asks the registry which target owns a document, parses the
+ * document once per version, and hands that model to every feature. Pure: text
+ * + a workspace view in, LSP types out.
  */
-import * as path from 'node:path';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
 import { Workspace } from './workspace';
 import { diag, Severity, type Settings } from './types';
-import { matchesAny } from './glob';
-import { extractTls, looksLikeMilvusConfig } from './milvus/extract';
-import { validateMilvus, type MilvusContext } from './milvus/validate';
-import { milvusHover } from './milvus/hover';
-import { milvusCompletion } from './milvus/completion';
-import { milvusLinks } from './milvus/links';
-import { milvusCodeActions } from './milvus/actions';
-import { validateComposeMilvusPaths } from './milvus/compose-side';
-import { isComposeFileName } from './milvus/resolve';
-import { loadPemFile } from './milvus/files';
-import { validateCompose, composeVolumeHover, composeCodeActions } from './compose';
-import { lintPem } from './pem/lint';
-import { pemHover } from './pem/hover';
-import { pemSymbols, pemFolding } from './pem/symbols';
+import { TARGETS } from './targets/registry';
+import type { Doc, Target, TargetContext } from './targets/target';
+import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
-import type { FileContents } from './pem/model';
 import { lspLines } from './text';
 
-export type DocumentKind = 'pem' | 'milvus' | 'compose';
-
-export interface Doc {
-  /** Absolute file-system path. */
-  path: string;
-  uri: string;
-  languageId?: string;
-  text: string;
-}
+export type { Doc };
+export type DocumentKind = string;
 
 /** Documents larger than this are not analysed: a message says so instead of freezing the editor. */
 export const MAX_DOCUMENT_CHARS = 5 * 1024 * 1024;
 
-const PEM_EXT = /\.(pem|crt|cer|key|csr|ca-bundle)$/i;
+interface Parsed {
+  text: string;
+  version?: number;
+  target?: Target<unknown>;
+  model?: unknown;
+}
+
+/** How many documents keep their parsed model (an editor has a few open; the CLI walks thousands once). */
+const MODEL_CACHE_SIZE = 64;
 
 export class LanguageService {
+  /** One parse per document version, shared by validation, hover, completion, links and symbols. */
+  private parsed = new Map<string, Parsed>();
+
   constructor(
     readonly ws: Workspace,
     private readonly env: Record<string, string | undefined> = process.env,
@@ -52,38 +44,56 @@ export class LanguageService {
     return this.ws.settings;
   }
 
-  private ctx(): MilvusContext {
-    return { ws: this.ws, settings: this.ws.settings, now: this.clock(), processEnv: this.env };
+  private ctx(): TargetContext {
+    return { ws: this.ws, settings: this.ws.settings, now: this.clock(), processEnv: this.env, describeFile: (f) => this.describeFile(f) };
+  }
+
+  private targetOf(doc: Pick<Doc, 'path' | 'languageId' | 'text'>): Target<unknown> | undefined {
+    return TARGETS.find((t) => t.recognise(doc, this.settings));
   }
 
   kindOf(doc: Pick<Doc, 'path' | 'languageId' | 'text'>): DocumentKind | undefined {
-    const base = path.basename(doc.path);
-    if (doc.languageId === 'pem' || PEM_EXT.test(base) || matchesAny(doc.path, this.settings.pemGlobs)) return 'pem';
-    if (doc.languageId === 'dockercompose' || isComposeFileName(base)) return 'compose';
-    if (/^milvus.*\.ya?ml$/i.test(base) || (base === 'user.yaml' && path.basename(path.dirname(doc.path)) === 'configs') || matchesAny(doc.path, this.settings.milvusConfigGlobs)) return 'milvus';
-    if (/\.ya?ml$/i.test(base) || doc.languageId === 'yaml') {
-      // Any YAML with a Milvus-shaped TLS section; the line scan is cheap.
-      if (doc.text.length <= MAX_DOCUMENT_CHARS && /^(tls|common)\s*:/m.test(doc.text) && looksLikeMilvusConfig(extractTls(doc.text))) return 'milvus';
+    return this.targetOf(doc)?.id;
+  }
+
+  /** The target and its model for this version of the document; parsed at most once per version. */
+  private parse(doc: Doc): Parsed {
+    const hit = this.parsed.get(doc.uri);
+    if (hit && hit.text === doc.text && hit.version === doc.version) {
+      // Most recently used last, so eviction drops the oldest.
+      this.parsed.delete(doc.uri);
+      this.parsed.set(doc.uri, hit);
+      return hit;
     }
-    return undefined;
+    const target = this.targetOf(doc);
+    const p: Parsed = { text: doc.text, version: doc.version, target };
+    if (target && doc.text.length <= MAX_DOCUMENT_CHARS) p.model = target.parse(doc, this.ctx());
+    this.parsed.delete(doc.uri);
+    this.parsed.set(doc.uri, p);
+    if (this.parsed.size > MODEL_CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value!);
+    return p;
+  }
+
+  /** A document was closed: its model goes with it. */
+  forget(uri: string): void {
+    this.parsed.delete(uri);
   }
 
   validate(doc: Doc): Diagnostic[] {
     doc = withLspLines(doc);
-    const kind = this.kindOf(doc);
-    if (!kind) return [];
-    if (doc.text.length > MAX_DOCUMENT_CHARS) {
-      return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'file-too-large', `This file is ${(doc.text.length / 1048576).toFixed(1)} MB; files over ${MAX_DOCUMENT_CHARS / 1048576} MB are not checked. Split it or check it with a smaller excerpt.`)];
-    }
     try {
-      switch (kind) {
-        case 'pem':
-          return lintPem(doc.text, { settings: this.settings, now: this.clock(), fileMode: this.ws.mode(doc.path), siblingFiles: () => this.siblings(doc.path) });
-        case 'milvus':
-          return validateMilvus(doc.text, doc.path, this.ctx());
-        case 'compose':
-          return [...validateCompose(doc.text, doc.path, this.ws, this.env), ...validateComposeMilvusPaths(doc.path, this.ws, this.env)];
+      const p = this.parse(doc);
+      if (!p.target) return [];
+      if (doc.text.length > MAX_DOCUMENT_CHARS) {
+        return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'file-too-large', `This file is ${(doc.text.length / 1048576).toFixed(1)} MB; files over ${MAX_DOCUMENT_CHARS / 1048576} MB are not checked. Split it or check it with a smaller excerpt.`)];
       }
+      const ctx = this.ctx();
+      const out = p.target.validate(doc, p.model, ctx);
+      if (p.target.id === 'compose') {
+        const model = (p.model as { model?: import('./deploy/compose').ComposeModel }).model;
+        if (model) for (const t of TARGETS) if (t.composeChecks) out.push(...t.composeChecks(doc.path, model, ctx));
+      }
+      return out;
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
       return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'internal-error', `The TLS checker failed on this file (${(e as Error).message}). Please report it; other features keep working.`)];
@@ -91,46 +101,43 @@ export class LanguageService {
   }
 
   hover(doc: Doc, pos: Position): Hover | null {
-    doc = withLspLines(doc);
-    const kind = this.kindOf(doc);
-    if (!kind || doc.text.length > MAX_DOCUMENT_CHARS) return null;
-    try {
-      if (kind === 'pem') return pemHover(doc.text, pos, { now: this.clock(), findMatchingCertificate: (spki) => this.findCertificateFor(doc.path, spki) });
-      if (kind === 'milvus') return milvusHover(doc.text, doc.path, pos, this.ctx());
-      return composeVolumeHover(doc.text, pos, doc.path, this.ws, this.env, (p) => this.describeFile(p));
-    } catch {
-      return null;
-    }
+    return this.feature(doc, null, (t, p, d) => t.hover?.(d, p.model, pos, this.ctx()) ?? null);
   }
 
   completion(doc: Doc, pos: Position): CompletionItem[] {
-    doc = withLspLines(doc);
-    if (this.kindOf(doc) !== 'milvus') return [];
-    try {
-      return milvusCompletion(doc.text, doc.path, pos, this.ctx());
-    } catch {
-      return [];
-    }
+    return this.feature(doc, [], (t, p, d) => t.completion?.(d, p.model, pos, this.ctx()) ?? []);
   }
 
   symbols(doc: Doc): DocumentSymbol[] {
-    doc = withLspLines(doc);
-    return this.kindOf(doc) === 'pem' && doc.text.length <= MAX_DOCUMENT_CHARS ? safe(() => pemSymbols(doc.text), []) : [];
+    return this.feature(doc, [], (t, p, d) => t.symbols?.(d, p.model) ?? []);
   }
 
   folding(doc: Doc): FoldingRange[] {
-    doc = withLspLines(doc);
-    return this.kindOf(doc) === 'pem' && doc.text.length <= MAX_DOCUMENT_CHARS ? safe(() => pemFolding(doc.text), []) : [];
+    return this.feature(doc, [], (t, p, d) => t.folding?.(d, p.model) ?? []);
   }
 
   links(doc: Doc): DocumentLink[] {
-    doc = withLspLines(doc);
-    return this.kindOf(doc) === 'milvus' ? safe(() => milvusLinks(doc.text, doc.path, this.ctx()), []) : [];
+    return this.feature(doc, [], (t, p, d) => t.links?.(d, p.model, this.ctx()) ?? []);
   }
 
   codeActions(doc: Doc, diagnostics: Diagnostic[]): CodeAction[] {
     doc = withLspLines(doc);
-    return safe(() => [...milvusCodeActions(doc.uri, doc.text, diagnostics, this.ws), ...composeCodeActions(doc.uri, diagnostics)], []);
+    const ctx = this.ctx();
+    return safe(() => TARGETS.flatMap((t) => t.codeActions?.(doc, diagnostics, ctx) ?? []), []);
+  }
+
+  /** Every server command a code action of any target can name. */
+  static commands(): string[] {
+    return [...new Set(TARGETS.flatMap((t) => t.commands ?? []))];
+  }
+
+  private feature<T>(doc: Doc, fallback: T, f: (t: Target<unknown>, p: Parsed, doc: Doc) => T): T {
+    doc = withLspLines(doc);
+    return safe(() => {
+      if (typeof doc.text !== 'string' || doc.text.length > MAX_DOCUMENT_CHARS) return fallback;
+      const p = this.parse(doc);
+      return p.target ? f(p.target, p, doc) : fallback;
+    }, fallback);
   }
 
   /** One-line summary of a file's PEM contents, for compose hovers. */
@@ -141,48 +148,11 @@ export class LanguageService {
     if (items.length === 0) return `${l.read.size} bytes, no PEM block`;
     return items.map((i) => describeItem(i)).join('; ');
   }
-
-  /**
-   * Decoded PEM files of a folder, computed once per directory listing (the workspace hands out the same
-   * listing until a watcher event or its TTL): checking 1,000 certificates in one folder must not cost
-   * 1,000 × 200 file stats.
-   */
-  private folderPems = new WeakMap<string[], { path: string; contents: FileContents }[]>();
-
-  private siblings(file: string): FileContents[] {
-    const dir = path.dirname(file);
-    const names = this.ws.list(dir);
-    let all = this.folderPems.get(names);
-    if (!all) {
-      all = [];
-      for (const n of names) {
-        if (!PEM_EXT.test(n)) continue;
-        const contents = loadPemFile(path.join(dir, n), this.ws).contents;
-        if (contents) all.push({ path: path.join(dir, n), contents });
-        if (all.length > 200) break;
-      }
-      this.folderPems.set(names, all);
-    }
-    return all.filter((x) => x.path !== path.resolve(file)).map((x) => x.contents);
-  }
-
-  /** Which certificate in the key's folder carries this public key: "server.pem (CN=localhost)". */
-  private findCertificateFor(keyPath: string, spkiSha256: string): string | undefined {
-    const dir = path.dirname(keyPath);
-    for (const n of this.ws.list(dir).sort()) {
-      if (!PEM_EXT.test(n)) continue;
-      const c = loadPemFile(path.join(dir, n), this.ws).contents;
-      for (const item of c?.items ?? []) {
-        if (item.kind === 'certificate' && item.cert.publicKey.spkiSha256 === spkiSha256) return `${n} (${item.cert.subject})`;
-      }
-    }
-    return undefined;
-  }
 }
 
 /** Same text with lone \r as \n (same offsets), so every range we compute is where the client sees it. */
 function withLspLines<D extends { text: string }>(doc: D): D {
-  if (typeof doc.text !== 'string') return doc; // a client sent a number: the room's own try/catch reports it
+  if (typeof doc.text !== 'string') return doc; // a client sent a number: the feature's own try/catch reports it
   const text = lspLines(doc.text);
   return text === doc.text ? doc : { ...doc, text };
 }

@@ -94,8 +94,8 @@ async function expiredCertPem() {
  *   bad-mode/        tlsMode: 5                      -> milvus-tls-mode-invalid (line 8)
  *   typo/            serverPemPth:                   -> milvus-key-unknown (line 3), quick fix "Rename to serverPemPath"
  *   bad-compose/     - ./missing-certs:/milvus/certs -> compose-bind-source-missing (line 9)
- *   pem/expired.pem  expired certificate             -> pem-cert-expired
- *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> pem-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
+ *   pem/expired.pem  expired certificate             -> tls-cert-expired
+ *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> tls-cert-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
  *   pem/bundle.pem   server.pem + ca.pem             -> 2 entries in the Outline
  *   gen/             compose + milvus.yaml without TLS, no certs: target of "TLS: Generate TLS certs"
  */

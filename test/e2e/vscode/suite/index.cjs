@@ -91,9 +91,9 @@ const cases = [
   }],
   ['PEM: expired and CN-only certificates; a bundle has one outline entry per block', async () => {
     const expired = await open('pem/expired.pem');
-    await diagnosticsWhere(expired.uri, (ds) => ds.some((d) => codeOf(d) === 'pem-cert-expired'), 'pem-cert-expired');
+    await diagnosticsWhere(expired.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-expired'), 'tls-cert-expired');
     const legacy = await open('pem/legacy.pem');
-    await diagnosticsWhere(legacy.uri, (ds) => ds.some((d) => codeOf(d) === 'pem-no-san'), 'pem-no-san');
+    await diagnosticsWhere(legacy.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-no-san'), 'tls-cert-no-san');
     const bundle = await open('pem/bundle.pem');
     const symbols = await until(async () => {
       const s = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', bundle.uri);

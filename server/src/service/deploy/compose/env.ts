@@ -4,7 +4,7 @@
  * `docker compose` does). Reads go through the Workspace only.
  */
 import * as path from 'node:path';
-import type { Workspace } from '../workspace';
+import type { Workspace } from '../../workspace';
 import { parseDotEnv } from './interpolate';
 import type { Env } from './interpolate';
 

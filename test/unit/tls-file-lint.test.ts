@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { lintPem, PEM_DIAGNOSTIC_CODES, type PemLintContext } from '../../server/src/service/pem/lint';
+import { lintPem, TLS_FILE_CODES, type PemLintContext } from '../../server/src/service/tls/file-lint';
+import { PEM_DIAGNOSTIC_CODES } from '../../server/src/service/pem/lint';
 import { decodeFile } from '../../server/src/service/pem/decode';
 import { DEFAULT_SETTINGS, SOURCE } from '../../server/src/service/types';
 import { keyBodyLines, pemFixtures, toCrlf } from '../support/pem-fixtures';
@@ -26,7 +27,7 @@ test('every diagnostic has our source, a documented code, and sits on the BEGIN 
   const fx = await pemFixtures();
   const text = fx.expired.certPem + fx.cnOnly.certPem + fx.keys.encryptedPkcs8;
   const ds = lintPem(text, ctx());
-  const documented = new Set(PEM_DIAGNOSTIC_CODES.map((c) => c.code));
+  const documented = new Set([...PEM_DIAGNOSTIC_CODES, ...TLS_FILE_CODES].map((c) => c.code));
   assert.ok(ds.length >= 3);
   for (const d of ds) {
     assert.equal(d.source, SOURCE);
@@ -51,13 +52,13 @@ test('a block that is valid base64 but not a certificate: pem-undecodable on its
 test('validity: expired, not yet valid, expiring within the configured days', async () => {
   const fx = await pemFixtures();
   const codesOf = (pem: string, c = ctx()) => lintPem(pem, c).map((d) => [d.code, d.severity]);
-  assert.deepEqual(codesOf(fx.expired.certPem).filter(([c]) => c !== 'pem-public-ca-lifetime'), [['pem-cert-expired', 1]]);
-  assert.deepEqual(codesOf(fx.notYetValid.certPem), [['pem-cert-not-yet-valid', 1]]);
-  assert.deepEqual(codesOf(fx.expiring.certPem), [['pem-cert-expiring', 2]]);
+  assert.deepEqual(codesOf(fx.expired.certPem).filter(([c]) => c !== 'tls-public-ca-lifetime'), [['tls-cert-expired', 1]]);
+  assert.deepEqual(codesOf(fx.notYetValid.certPem), [['tls-cert-not-yet-valid', 1]]);
+  assert.deepEqual(codesOf(fx.expiring.certPem), [['tls-cert-expiring', 2]]);
   assert.deepEqual(codesOf(fx.expiring.certPem, ctx({ settings: { ...DEFAULT_SETTINGS, expiryWarningDays: 5 } })), []);
   // The same certificate seen from another date.
   const later = new Date(fx.leaf.cert.notAfter.getTime() + 86_400_000);
-  assert.deepEqual(codesOf(fx.leaf.certPem, ctx({ now: later })), [['pem-cert-expired', 1]]);
+  assert.deepEqual(codesOf(fx.leaf.certPem, ctx({ now: later })), [['tls-cert-expired', 1]]);
   const text = msg(lintPem(fx.expired.certPem, ctx())[0]);
   assert.match(text, /Certificate CN=expired\.localhost expired on \d{4}-\d\d-\d\d/);
   assert.match(text, /30 days ago/);
@@ -66,9 +67,9 @@ test('validity: expired, not yet valid, expiring within the configured days', as
 
 test('weak RSA: certificates, keys and CSRs under 2048 bits', async () => {
   const fx = await pemFixtures();
-  assert.deepEqual(summary(lintPem(fx.weakRsaLeaf.certPem, ctx())), [['pem-rsa-weak', 1, 0]]);
+  assert.deepEqual(summary(lintPem(fx.weakRsaLeaf.certPem, ctx())), [['tls-rsa-weak', 1, 0]]);
   const ds = lintPem(fx.keys.weakRsa1024, ctx());
-  assert.deepEqual(summary(ds), [['pem-rsa-weak', 1, 0]]);
+  assert.deepEqual(summary(ds), [['tls-rsa-weak', 1, 0]]);
   assert.match(msg(ds[0]), /1024-bit/);
   assert.match(msg(ds[0]), /2048/);
 });
@@ -77,15 +78,15 @@ test('weak signature: warning for a leaf, information for a self-signed root', a
   const fx = await pemFixtures();
   const text = fx.sha1Leaf.certPem + fx.sha1Root.certPem;
   const ds = lintPem(text, ctx());
-  assert.deepEqual(summary(ds), [['pem-weak-signature', 2, 0], ['pem-weak-signature', 3, beginLine(text, 1)]]);
+  assert.deepEqual(summary(ds), [['tls-weak-signature', 2, 0], ['tls-weak-signature', 3, beginLine(text, 1)]]);
   assert.match(msg(ds[0]), /SHA-1/);
   assert.match(msg(ds[0]), /SHA-256/);
 });
 
-test('CN-only leaf: pem-no-san quoting Go; client-only certificates are exempt', async () => {
+test('CN-only leaf: tls-cert-no-san quoting Go; client-only certificates are exempt', async () => {
   const fx = await pemFixtures();
   const ds = lintPem(fx.cnOnly.certPem, ctx());
-  assert.deepEqual(summary(ds), [['pem-no-san', 1, 0]]);
+  assert.deepEqual(summary(ds), [['tls-cert-no-san', 1, 0]]);
   assert.ok(msg(ds[0]).includes('x509: certificate relies on legacy Common Name field, use SANs instead'));
   assert.match(msg(ds[0]), /Go-based servers such as Milvus reject CN-only certificates/);
   assert.match(msg(ds[0]), /subjectAltName = DNS:localhost/);
@@ -95,24 +96,24 @@ test('CN-only leaf: pem-no-san quoting Go; client-only certificates are exempt',
 test('CA without keyCertSign', async () => {
   const fx = await pemFixtures();
   const ds = lintPem(fx.caNoKeyCertSign.certPem, ctx());
-  assert.deepEqual(summary(ds), [['pem-ca-no-keycertsign', 1, 0]]);
+  assert.deepEqual(summary(ds), [['tls-ca-no-keycertsign', 1, 0]]);
   assert.match(msg(ds[0]), /digitalSignature/);
 });
 
 test('CA without basicConstraints: found through the file or through sibling files', async () => {
   const fx = await pemFixtures();
   const text = fx.leafOfCaNoBc.certPem + fx.caNoBasicConstraints.certPem;
-  assert.deepEqual(summary(lintPem(text, ctx())), [['pem-ca-no-basic-constraints', 1, beginLine(text, 1)]]);
+  assert.deepEqual(summary(lintPem(text, ctx())), [['tls-ca-no-basic-constraints', 1, beginLine(text, 1)]]);
   // Alone it looks like a self-signed leaf; with the leaf it issued next door, it is a CA.
   const alone = lintPem(fx.caNoBasicConstraints.certPem, ctx());
-  assert.deepEqual(alone.map((d) => d.code), ['pem-no-san']);
+  assert.deepEqual(alone.map((d) => d.code), ['tls-cert-no-san']);
   let asked = 0;
   const siblings = () => {
     asked++;
     return [decodeFile(Buffer.from(fx.leafOfCaNoBc.certPem))];
   };
   const ds = lintPem(fx.caNoBasicConstraints.certPem, ctx({ siblingFiles: siblings }));
-  assert.deepEqual(summary(ds), [['pem-ca-no-basic-constraints', 1, 0]]);
+  assert.deepEqual(summary(ds), [['tls-ca-no-basic-constraints', 1, 0]]);
   assert.match(msg(ds[0]), /CA:TRUE/);
   assert.equal(asked, 1);
   // A proper CA never needs the siblings.
@@ -124,22 +125,22 @@ test('bundle order: each certificate must be followed by its issuer', async () =
   const fx = await pemFixtures();
   const wrong = fx.leafViaIntermediate.certPem + fx.ca.certPem + fx.intermediate.certPem;
   assert.deepEqual(summary(lintPem(wrong, ctx())), [
-    ['pem-bundle-order', 2, 0],
-    ['pem-bundle-order', 2, beginLine(wrong, 2)],
+    ['tls-chain-order', 2, 0],
+    ['tls-chain-order', 2, beginLine(wrong, 2)],
   ]);
   const rootFirst = fx.ca.certPem + fx.leaf.certPem;
   const ds = lintPem(rootFirst, ctx());
-  assert.deepEqual(summary(ds), [['pem-bundle-order', 2, beginLine(rootFirst, 1)]]);
+  assert.deepEqual(summary(ds), [['tls-chain-order', 2, beginLine(rootFirst, 1)]]);
   assert.match(msg(ds[0]), /issued by CN=Test Root CA \(line 1\)/);
   // Unrelated roots (a CA bundle) are not a chain: no order finding.
-  assert.deepEqual(lintPem(fx.ca.certPem + fx.sha1Root.certPem.replace(/x/g, 'x'), ctx()).filter((d) => d.code === 'pem-bundle-order'), []);
+  assert.deepEqual(lintPem(fx.ca.certPem + fx.sha1Root.certPem.replace(/x/g, 'x'), ctx()).filter((d) => d.code === 'tls-chain-order'), []);
 });
 
 test('duplicate certificate in a bundle', async () => {
   const fx = await pemFixtures();
   const text = fx.leaf.certPem + fx.ca.certPem + fx.ca.certPem;
   const ds = lintPem(text, ctx());
-  assert.deepEqual(summary(ds), [['pem-bundle-duplicate', 2, beginLine(text, 2)]]);
+  assert.deepEqual(summary(ds), [['tls-chain-duplicate', 2, beginLine(text, 2)]]);
   assert.match(msg(ds[0]), new RegExp(`line ${beginLine(text, 1) + 1}`));
 });
 
@@ -147,7 +148,7 @@ test('encrypted keys: error quoting Go, both PKCS#8 and legacy; no key bytes in 
   const fx = await pemFixtures();
   for (const pem of [fx.keys.encryptedPkcs8, fx.keys.legacyEncrypted]) {
     const ds = lintPem(pem, ctx());
-    assert.deepEqual(summary(ds), [['pem-key-encrypted', 1, 0]]);
+    assert.deepEqual(summary(ds), [['tls-key-encrypted', 1, 0]]);
     assert.match(msg(ds[0]), /tls: failed to parse private key/);
     assert.match(msg(ds[0]), /openssl pkey/);
     for (const line of keyBodyLines(pem)) assert.ok(!msg(ds[0]).includes(line));
@@ -175,7 +176,7 @@ test('key permissions: group/other access warns once, not on win32, not for cert
 
 test('leaf lifetime over 398 days: a hint only, and none when its private CA is at hand', async () => {
   const fx = await pemFixtures();
-  assert.deepEqual(summary(lintPem(fx.longLived.certPem, ctx())), [['pem-public-ca-lifetime', 4, 0]]);
+  assert.deepEqual(summary(lintPem(fx.longLived.certPem, ctx())), [['tls-public-ca-lifetime', 4, 0]]);
   assert.deepEqual(lintPem(fx.ca.certPem, ctx()), []);
   // In the same bundle, or in a sibling file (ca.pem beside server.pem).
   assert.deepEqual(lintPem(fx.longLived.certPem + fx.ca.certPem, ctx()), []);
@@ -197,18 +198,19 @@ test('every message says what to do', async () => {
 });
 
 test('the codes table is complete and well-formed', () => {
-  const codes = PEM_DIAGNOSTIC_CODES.map((c) => c.code);
+  const codes = [...PEM_DIAGNOSTIC_CODES, ...TLS_FILE_CODES].map((c) => c.code);
   assert.equal(new Set(codes).size, codes.length);
-  for (const c of PEM_DIAGNOSTIC_CODES) {
-    assert.match(c.code, /^pem-[a-z0-9-]+$/);
+  for (const c of PEM_DIAGNOSTIC_CODES) assert.match(c.code, /^pem-[a-z0-9-]+$/);
+  for (const c of [...PEM_DIAGNOSTIC_CODES, ...TLS_FILE_CODES]) {
+    assert.match(c.code, /^(pem|tls)-[a-z0-9-]+$/);
     assert.ok(['error', 'warning', 'information', 'hint'].includes(c.severity));
     assert.ok(c.summary.length > 10);
   }
   for (const required of [
     'pem-begin-without-end', 'pem-label-mismatch', 'pem-bad-base64', 'pem-data-outside-blocks', 'pem-binary', 'pem-undecodable',
-    'pem-cert-expired', 'pem-cert-not-yet-valid', 'pem-cert-expiring', 'pem-rsa-weak', 'pem-weak-signature', 'pem-no-san',
-    'pem-ca-no-keycertsign', 'pem-ca-no-basic-constraints', 'pem-bundle-order', 'pem-bundle-duplicate', 'pem-key-encrypted',
-    'pem-key-permissions', 'pem-public-ca-lifetime',
+    'tls-cert-expired', 'tls-cert-not-yet-valid', 'tls-cert-expiring', 'tls-rsa-weak', 'tls-weak-signature', 'tls-cert-no-san',
+    'tls-ca-no-keycertsign', 'tls-ca-no-basic-constraints', 'tls-chain-order', 'tls-chain-duplicate', 'tls-key-encrypted',
+    'pem-key-permissions', 'tls-public-ca-lifetime',
   ]) assert.ok(codes.includes(required), required);
 });
 

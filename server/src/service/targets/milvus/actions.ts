@@ -1,8 +1,8 @@
 /** Quick fixes for the milvus.yaml findings whose remedy is clear; each reads the `data.fix` its diagnostic carries. */
 import { URI } from 'vscode-uri';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { LineIndex, lspLines } from '../text';
-import type { Workspace } from '../workspace';
+import { LineIndex, lspLines } from '../../text';
+import type { Workspace } from '../../workspace';
 import type { FixData } from './validate';
 
 export const GENERATE_COMMAND = 'tlsConfig.generateCerts';

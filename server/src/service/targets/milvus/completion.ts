@@ -1,10 +1,10 @@
 /** Completion for TLS keys, tlsMode values, and container paths the compose mounts make available. */
 import * as path from 'node:path';
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver-types';
-import { extractTls, type MilvusTlsModel } from './extract';
+import { modelOf, type MilvusTlsModel } from './extract';
 import { keysOf, findKey, TLS_MODES, type SectionId, type FileKind } from './schema';
 import { deployContext } from './resolve';
-import { loadPemFile, certificates, privateKeys } from './files';
+import { loadPemFile, certificates, privateKeys } from '../../pem/files';
 import type { MilvusContext } from './validate';
 
 function sectionAt(model: MilvusTlsModel, line: number, indent: number): SectionId | undefined {
@@ -15,8 +15,8 @@ function sectionAt(model: MilvusTlsModel, line: number, indent: number): Section
   return best && (best.name === 'tls' || best.name === 'internaltls' || best.name === 'common.security') ? best.name : undefined;
 }
 
-export function milvusCompletion(text: string, file: string, pos: Position, ctx: MilvusContext): CompletionItem[] {
-  const model = extractTls(text);
+export function milvusCompletion(src: string | MilvusTlsModel, file: string, pos: Position, ctx: MilvusContext): CompletionItem[] {
+  const model = modelOf(src);
   const lineText = model.lines.lineText(pos.line).slice(0, pos.character);
   const keyMatch = /^(\s*)([\w]*)$/.exec(lineText);
   if (keyMatch) {

@@ -1,13 +1,13 @@
 /** Path values become links to the host file they resolve to. */
 import { URI } from 'vscode-uri';
 import type { DocumentLink } from 'vscode-languageserver-types';
-import { extractTls } from './extract';
+import { modelOf, type MilvusTlsModel } from './extract';
 import { findKey, type SectionId } from './schema';
 import { deployContext, resolvePath } from './resolve';
 import type { MilvusContext } from './validate';
 
-export function milvusLinks(text: string, file: string, ctx: MilvusContext): DocumentLink[] {
-  const model = extractTls(text);
+export function milvusLinks(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): DocumentLink[] {
+  const model = modelOf(src);
   const pathEntries = model.entries.filter((e) => findKey(e.section as SectionId, e.key)?.type === 'path' && typeof e.value === 'string' && e.value.trim() !== '');
   if (pathEntries.length === 0) return [];
   const deploy = deployContext(file, ctx.ws, ctx.processEnv);

@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import type { Hover, Position, Range } from 'vscode-languageserver-types';
-import type { Workspace } from '../workspace';
-import { composeEnv } from './env';
-import type { Env } from './interpolate';
-import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
-import type { VolumeMount } from './volumes';
+import type { Workspace } from '../../workspace';
+import { composeEnv } from '../../deploy/compose';
+import type { Env } from '../../deploy/compose';
+import { isWindowsAbsolute, parseComposeVolumes } from '../../deploy/compose';
+import type { ComposeModel, VolumeMount } from '../../deploy/compose';
 
 /** Folder listings in a hover stop after this many entries. */
 export const HOVER_MAX_ENTRIES = 30;
@@ -121,7 +121,15 @@ export function composeVolumeHover(
 ): Hover | null {
   try {
     const { env } = composeEnv(composePath, ws, processEnv);
-    const model = parseComposeVolumes(text, composePath, env);
+    return composeModelHover(parseComposeVolumes(text, composePath, env), position, ws, describeFile);
+  } catch {
+    return null;
+  }
+}
+
+/** The same over a model the caller already parsed. */
+export function composeModelHover(model: ComposeModel, position: Position, ws: Workspace, describeFile?: (hostPath: string) => string): Hover | null {
+  try {
     for (const svc of model.services) {
       for (const m of svc.volumes) {
         if (!contains(m.range, position)) continue;

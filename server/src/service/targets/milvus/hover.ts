@@ -1,17 +1,17 @@
 /** Hover on milvus.yaml TLS keys (what they mean) and path values (what the file holds). */
 import * as path from 'node:path';
 import type { Hover, Position } from 'vscode-languageserver-types';
-import { contains } from '../text';
-import { extractTls, type Entry } from './extract';
+import { contains } from '../../text';
+import { modelOf, type Entry, type MilvusTlsModel } from './extract';
 import { findKey, TLS_MODES, type SectionId } from './schema';
 import { deployContext, resolvePath } from './resolve';
-import { loadPemFile } from './files';
-import { certificateMarkdown, keyMarkdown } from '../pem/hover';
-import { describeItem } from '../pem/describe';
+import { loadPemFile } from '../../pem/files';
+import { certificateMarkdown, keyMarkdown } from '../../pem/hover';
+import { describeItem } from '../../pem/describe';
 import type { MilvusContext } from './validate';
 
-export function milvusHover(text: string, file: string, pos: Position, ctx: MilvusContext): Hover | null {
-  const model = extractTls(text);
+export function milvusHover(src: string | MilvusTlsModel, file: string, pos: Position, ctx: MilvusContext): Hover | null {
+  const model = modelOf(src);
   const e = model.entries.find((x) => contains(x.keyRange, pos) || (x.valueText !== '' && contains(x.valueRange, pos)));
   if (!e) return null;
   const spec = findKey(e.section as SectionId, e.key);

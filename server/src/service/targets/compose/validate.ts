@@ -1,34 +1,28 @@
 /**
  * Checks of a docker compose file that need only the compose file and the
- * host file system (through the Workspace). Checks that involve the mounted
- * milvus.yaml's TLS paths live in the milvus room and use `containerToHost`.
+ * host file system (through the Workspace), for any image. What one system
+ * expects of its service (Milvus: where milvus.yaml is mounted, whether its
+ * TLS paths are covered) is that target's `composeChecks`.
  */
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { diag, Severity } from '../types';
-import type { Workspace } from '../workspace';
-import { composeEnv } from './env';
-import type { Env } from './interpolate';
-import {
-  findMilvusService,
-  isMilvusConfigName,
-  looksLikeMilvusService,
-  MILVUS_CONFIG_TARGET,
-  MILVUS_USER_CONFIG_TARGET,
-} from './mapping';
-import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
-import type { ComposeModel, VolumeMount } from './volumes';
+import { diag, Severity } from '../../types';
+import type { Workspace } from '../../workspace';
+import { composeEnv } from '../../deploy/compose';
+import type { Env } from '../../deploy/compose';
+import { isWindowsAbsolute, parseComposeVolumes } from '../../deploy/compose';
+import type { ComposeModel, VolumeMount } from '../../deploy/compose';
 
-export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
+import type { SeverityName } from '../target';
 
 export interface ComposeDiagnosticCode {
   code: string;
-  /** As in the other rooms' tables (and the CLI): 'error' | 'warning' | 'info' | 'hint'. */
+  /** One vocabulary for every table: 'error' | 'warning' | 'information' | 'hint'. */
   severity: SeverityName;
   summary: string;
 }
 
-const SEVERITY_NUMBER: Record<SeverityName, 1 | 2 | 3 | 4> = { error: 1, warning: 2, info: 3, hint: 4 };
+const SEVERITY_NUMBER: Record<SeverityName, 1 | 2 | 3 | 4> = { error: 1, warning: 2, information: 3, hint: 4 };
 
 export const COMPOSE_DIAGNOSTIC_CODES: ComposeDiagnosticCode[] = [
   { code: 'compose-yaml-syntax', severity: 'error', summary: 'The compose file is not valid YAML; docker compose cannot read it.' },
@@ -44,13 +38,8 @@ export const COMPOSE_DIAGNOSTIC_CODES: ComposeDiagnosticCode[] = [
     summary: 'A bind source named like a file (server.pem, milvus.yaml) is a directory: usually Docker created it when the file was missing.',
   },
   {
-    code: 'compose-milvus-config-target',
-    severity: 'warning',
-    summary: 'milvus.yaml is mounted somewhere Milvus does not read it; mount it at /milvus/configs/milvus.yaml (or user.yaml at /milvus/configs/user.yaml).',
-  },
-  {
     code: 'compose-cert-mount-writable',
-    severity: 'info',
+    severity: 'information',
     summary: 'Certificates and keys are mounted read-write; add :ro (or read_only: true).',
   },
   {
@@ -125,9 +114,7 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
     out.push(diag(p.range, sev(code), code, p.message));
   }
   const trusted = ws.settings?.trusted !== false;
-  const milvus = findMilvusService(model);
   for (const svc of model.services) {
-    const isMilvus = svc === milvus || looksLikeMilvusService(svc);
     const targets = new Map<string, VolumeMount>();
     for (const m of svc.volumes) {
       for (const p of m.problems) {
@@ -163,19 +150,6 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
             'compose-bind-source-is-directory',
             `${m.hostPath} is a directory, but it is mounted at ${m.target} where a file is expected; Docker probably created this empty directory when the file was missing, and the container will fail with "is a directory". Delete the directory and put the real file there (or fix the path).`,
             { hostPath: m.hostPath },
-          ),
-        );
-      }
-      if (isMilvus && isMilvusConfigName(m.hostPath) && kind !== 'directory' && m.target !== MILVUS_CONFIG_TARGET && m.target !== MILVUS_USER_CONFIG_TARGET) {
-        const name = path.basename(m.hostPath.replace(/\\/g, '/'));
-        const want = /^user\.ya?ml$/i.test(name) ? MILVUS_USER_CONFIG_TARGET : MILVUS_CONFIG_TARGET;
-        out.push(
-          diag(
-            m.targetRange ?? m.range,
-            sev('compose-milvus-config-target'),
-            'compose-milvus-config-target',
-            `${name} is mounted at ${m.target || '(no target)'}, but Milvus reads its configuration from ${MILVUS_CONFIG_TARGET} (overrides from ${MILVUS_USER_CONFIG_TARGET}); mounted here it is ignored and TLS stays off. Mount it at ${want}.`,
-            { expectedTarget: want },
           ),
         );
       }

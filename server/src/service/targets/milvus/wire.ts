@@ -5,11 +5,11 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { Workspace } from '../workspace';
-import { LineIndex, lspLines } from '../text';
-import { extractTls, entry } from '../milvus/extract';
-import { loadCompose, MILVUS_WORKDIR } from '../milvus/resolve';
-import { findMilvusService, findMilvusConfigMount, containerToHost } from '../compose';
+import type { Workspace } from '../../workspace';
+import { LineIndex, lspLines } from '../../text';
+import { extractTls, entry } from './extract';
+import { MILVUS_WORKDIR, findMilvusService, findMilvusConfigMount } from './deploy';
+import { containerToHost, loadCompose } from '../../deploy/compose';
 
 export interface WireRequest {
   /** Host folder holding ca.pem, server.pem, server.key. */

@@ -7,7 +7,7 @@
  */
 import { parseDocument, isAlias, isMap, isScalar, isPair, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
-import { LineIndex } from '../text';
+import { LineIndex } from '../../text';
 
 export interface Entry {
   /** Where the key sits: 'tls', 'internaltls', 'common.security', 'common', or '' for top level. */
@@ -300,4 +300,9 @@ export function entry(model: MilvusTlsModel, section: string, key: string): Entr
     if (e.section === section && e.key === key) return e;
   }
   return undefined;
+}
+
+/** The model of a text, or the model itself when the caller already parsed it (the facade parses once per version). */
+export function modelOf(src: string | MilvusTlsModel): MilvusTlsModel {
+  return typeof src === 'string' ? extractTls(src) : src;
 }

@@ -1,0 +1,31 @@
+/** docker compose files: volume checks for any image, hover on volume entries, the :ro fix. */
+import * as path from 'node:path';
+import type { Target } from '../target';
+import { composeEnv, isComposeFileName, loadCompose, parseComposeVolumes, type ComposeModel } from '../../deploy/compose';
+import { validateComposeModel, COMPOSE_DIAGNOSTIC_CODES } from './validate';
+import { composeModelHover } from './hover';
+import { composeCodeActions } from './actions';
+
+interface ComposeDoc {
+  model?: ComposeModel;
+  dotEnvPath?: string;
+}
+
+export const composeTarget: Target<ComposeDoc> = {
+  id: 'compose',
+  recognise: (doc) => doc.languageId === 'dockercompose' || isComposeFileName(path.basename(doc.path)),
+  parse(doc, ctx) {
+    try {
+      const { env, dotEnvPath } = composeEnv(doc.path, ctx.ws, ctx.processEnv);
+      // The open document is the workspace's overlay: share the model the cross-file checks already cache for this version.
+      const model = ctx.ws.overlayText(doc.path) === doc.text ? loadCompose(doc.path, ctx.ws, ctx.processEnv) : parseComposeVolumes(doc.text, doc.path, env);
+      return { model, dotEnvPath };
+    } catch {
+      return {};
+    }
+  },
+  validate: (_doc, c, ctx) => (c.model ? validateComposeModel(c.model, ctx.ws, { dotEnvPath: c.dotEnvPath }) : []),
+  hover: (_doc, c, pos, ctx) => (c.model ? composeModelHover(c.model, pos, ctx.ws, (p) => ctx.describeFile(p)) : null),
+  codeActions: (doc, diagnostics) => composeCodeActions(doc.uri, diagnostics),
+  codes: COMPOSE_DIAGNOSTIC_CODES,
+};

@@ -1,0 +1,7 @@
+/** Every target, in the order a document is offered to them: the first that recognises it owns it. */
+import type { Target } from './target';
+import { pemTarget } from './pem';
+import { composeTarget } from './compose';
+import { milvusTarget } from './milvus';
+
+export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget];

@@ -1,0 +1,59 @@
+/**
+ * The one small interface every system we support implements. A target
+ * recognises its documents cheaply, parses each once per version (the facade
+ * caches the model and hands the same one to every feature), and answers the
+ * features it has. Adding a system is a folder under targets/ and a line in
+ * registry.ts.
+ */
+import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
+import type { Settings } from '../types';
+import type { Workspace } from '../workspace';
+import type { ComposeModel } from '../deploy/compose';
+
+export interface Doc {
+  /** Absolute file-system path. */
+  path: string;
+  uri: string;
+  languageId?: string;
+  text: string;
+  /** The editor's version of the text; undefined for files read from disk (CLI). */
+  version?: number;
+}
+
+export interface TargetContext {
+  ws: Workspace;
+  settings: Settings;
+  now: Date;
+  processEnv: Record<string, string | undefined>;
+  /** One-line description of a file's PEM contents (compose hovers). */
+  describeFile(file: string): string;
+}
+
+export interface Target<M = unknown> {
+  readonly id: string;
+  /** Cheap: the name, the language id, at most a line scan of the text. */
+  recognise(doc: Pick<Doc, 'path' | 'languageId' | 'text'>, settings: Settings): boolean;
+  parse(doc: Doc, ctx: TargetContext): M;
+  validate(doc: Doc, model: M, ctx: TargetContext): Diagnostic[];
+  hover?(doc: Doc, model: M, pos: Position, ctx: TargetContext): Hover | null;
+  completion?(doc: Doc, model: M, pos: Position, ctx: TargetContext): CompletionItem[];
+  links?(doc: Doc, model: M, ctx: TargetContext): DocumentLink[];
+  symbols?(doc: Doc, model: M): DocumentSymbol[];
+  folding?(doc: Doc, model: M): FoldingRange[];
+  /** Quick fixes for the diagnostics (of any document) whose `data` this target understands. */
+  codeActions?(doc: Doc, diagnostics: Diagnostic[], ctx: TargetContext): CodeAction[];
+  /** What this system expects of the compose file that runs it (checked on the compose document). */
+  composeChecks?(composePath: string, model: ComposeModel, ctx: TargetContext): Diagnostic[];
+  /** Server commands its code actions name, advertised in executeCommandProvider. */
+  readonly commands?: readonly string[];
+  /** Its diagnostic codes, for the generated table. */
+  readonly codes: readonly DiagnosticCodeInfo[];
+}
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+
+export interface DiagnosticCodeInfo {
+  code: string;
+  severity: SeverityName;
+  summary: string;
+}

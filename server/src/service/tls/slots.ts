@@ -1,0 +1,56 @@
+/**
+ * The contract between a target and the TLS pipeline: a target turns its
+ * document into slots (which file plays which role, where it is written, who
+ * loads it), groups them, and says how the failures read to its users.
+ */
+import type { Range } from 'vscode-languageserver-types';
+import type { Settings } from '../types';
+import type { Workspace } from '../workspace';
+import type { Decoded } from '../pem/model';
+
+export type SlotRole = 'server-cert' | 'server-key' | 'ca' | 'client-cert' | 'client-key';
+
+/** Which TLS stack loads the files: their verdicts differ (see ../shared/tls-stack-facts.md). */
+export type Consumer = 'go' | 'boringssl' | 'openssl' | 'libpq';
+
+export interface Slot {
+  role: SlotRole;
+  /** The setting as the user wrote it, for messages: "serverPemPath". */
+  key: string;
+  /** Where the finding goes: the value in the document. */
+  range: Range;
+  consumer: Consumer;
+}
+
+/** A slot whose value the target's deploy context resolved to a host file. */
+export interface LocatedSlot extends Slot {
+  hostPath: string;
+  /** How the path reads to the user: "/milvus/tls/server.pem → host /w/tls/server.pem". */
+  where: string;
+  /** A missing file under a short-syntax bind mount: Docker creates a directory in its place. */
+  dockerCreatesDirectory?: boolean;
+}
+
+export interface LoadedSlot extends LocatedSlot {
+  items: Decoded[];
+}
+
+export interface GroupWords {
+  /** The product that loads the files, for "Milvus fails with …". */
+  product: string;
+  /** What goes wrong when the server certificate is not issued by the CA slot of this group. */
+  caRejects: string;
+}
+
+export interface SlotGroup {
+  id: string;
+  words: GroupWords;
+  /** The name clients dial and must find in the server certificate's SANs, with where it is set. */
+  dialName?: { value: string; setting: string; range?: Range };
+}
+
+export interface PipelineContext {
+  ws: Workspace;
+  settings: Settings;
+  now: Date;
+}
