@@ -6,14 +6,13 @@ import * as path from 'node:path';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
-import { clientSnippets, type SnippetInput } from './service/certgen/snippets';
+import { clientSnippets } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
 import { planWrite } from './service/certgen/write';
-import { planWiring, type WireRequest } from './service/certgen/wire';
+import { planWiring } from './service/certgen/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
 import { findMilvusService } from './service/compose';
-
-import { SERVER_COMMANDS } from './command-ids';
+import { SERVER_COMMANDS, type ServerCommand, type CommandParams, type CommandResult, type DefaultsResult, type GenerateParams } from './protocol';
 
 export { SERVER_COMMANDS };
 
@@ -21,14 +20,6 @@ export interface CommandContext {
   ws: Workspace;
   service: LanguageService;
   openText: (file: string) => string | undefined;
-}
-
-export interface GenerateArgs {
-  out: string;
-  options: Partial<GenerateOptions>;
-  overwrite?: boolean;
-  /** Sign the new leaves with ca.pem / ca.key already in `out`. */
-  reuseCa?: boolean;
 }
 
 /** Compose file and Milvus service near a folder, for default names and wiring. */
@@ -42,32 +33,38 @@ export function nearestCompose(folder: string, ws: Workspace): { composePath?: s
   return {};
 }
 
+/** Suggested names, output folder and compose file for certificates asked for in `folder`. */
+function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
+  const near = nearestCompose(folder, ws);
+  const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
+  const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
+  const caExists = ws.kind(path.join(out, 'ca.pem')) === 'file' && ws.kind(path.join(out, 'ca.key')) === 'file';
+  return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
+}
+
+// Arguments come off the wire unchecked: each handler and the service validate what they use.
+type Handlers = { [C in ServerCommand]: (arg: CommandParams<C>, ctx: CommandContext) => CommandResult<C> | Promise<CommandResult<C>> };
+
+const handlers: Handlers = {
+  [SERVER_COMMANDS.defaults]: (a, ctx) => defaultsFor(String(a.folder ?? ctx.ws.roots[0] ?? process.cwd()), ctx.ws),
+  [SERVER_COMMANDS.plan]: (g) => {
+    const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
+    const names = fileNames(options, !!g.reuseCa);
+    return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
+  },
+  [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
+  [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
+  [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
+};
+
+function isServerCommand(command: string): command is ServerCommand {
+  return Object.hasOwn(handlers, command);
+}
+
 export async function executeServerCommand(command: string, args: unknown[], ctx: CommandContext): Promise<unknown> {
-  const a = (args[0] ?? {}) as Record<string, unknown>;
-  switch (command) {
-    case SERVER_COMMANDS.defaults: {
-      const folder = String(a.folder ?? ctx.ws.roots[0] ?? process.cwd());
-      const near = nearestCompose(folder, ctx.ws);
-      const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
-      const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
-      const caExists = ctx.ws.kind(path.join(out, 'ca.pem')) === 'file' && ctx.ws.kind(path.join(out, 'ca.key')) === 'file';
-      return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
-    }
-    case SERVER_COMMANDS.plan: {
-      const g = a as unknown as GenerateArgs;
-      const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
-      const names = fileNames(options, !!g.reuseCa);
-      return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
-    }
-    case SERVER_COMMANDS.generate:
-      return generate(a as unknown as GenerateArgs, ctx.ws);
-    case SERVER_COMMANDS.wiring:
-      return planWiring(a as unknown as WireRequest, ctx.ws);
-    case SERVER_COMMANDS.snippets:
-      return clientSnippets(a as unknown as SnippetInput);
-    default:
-      throw new Error(`unknown command ${command}`);
-  }
+  if (!isServerCommand(command)) throw new Error(`unknown command ${command}`);
+  const arg = (args[0] ?? {}) as never;
+  return handlers[command](arg, ctx);
 }
 
 function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
@@ -81,7 +78,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
   return names;
 }
 
-export async function generate(g: GenerateArgs, ws: Workspace): Promise<{ written: string[]; out: string }> {
+export async function generate(g: GenerateParams, ws: Workspace): Promise<CommandResult<typeof SERVER_COMMANDS.generate>> {
   const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
   if (g.reuseCa) {
     const cert = ws.read(path.join(g.out, 'ca.pem'));

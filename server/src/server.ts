@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Doc, LanguageService, Workspace } from './service';
 import type { Settings } from './service/types';
-import { SERVER_COMMANDS } from './command-ids';
+import { SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type SettingsParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -66,7 +66,7 @@ function applySettings(s: Partial<Settings> | undefined): void {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
-  applySettings(params.initializationOptions?.settings);
+  applySettings((params.initializationOptions as InitializationOptions | undefined)?.settings);
   watchRegistrationSupported = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   return {
     capabilities: {
@@ -99,12 +99,12 @@ connection.onInitialized(() => {
   }
 });
 
-connection.onNotification('tlsConfig/settings', (s: Partial<Settings>) => {
+connection.onNotification(SETTINGS_NOTIFICATION, (s: SettingsParams) => {
   applySettings(s);
   revalidateAll();
 });
 connection.onDidChangeConfiguration((p) => {
-  const s = (p.settings as { tlsConfig?: Partial<Settings> } | undefined)?.tlsConfig;
+  const s = (p.settings as Record<string, SettingsParams | undefined> | null | undefined)?.[SETTINGS_SECTION];
   if (s) {
     applySettings(s);
     revalidateAll();
