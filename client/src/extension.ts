@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runGenerateFlow } from './generate';
-import { CLIENT_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type DefaultsParams, type InitializationOptions, type SettingsParams } from '../../server/src/protocol';
+import { CLIENT_COMMANDS, SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type GenerateCertsParams, type InitializationOptions, type SettingsParams } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -40,6 +40,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: { settings: s } satisfies InitializationOptions,
     outputChannel: output,
     synchronize: { configurationSection: SETTINGS_SECTION },
+    middleware: {
+      // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
+      executeCommand: (command, args, next) => (command === SERVER_COMMANDS.generateCerts && client ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined) : next(command, args)),
+    },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
   await client.start();
@@ -48,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && push()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | DefaultsParams) => client && runGenerateFlow(client, arg)),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg)),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.

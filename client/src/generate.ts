@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import { SERVER_COMMANDS as CMD, type ServerCommand, type CommandParams, type CommandResult, type CommandFailure, type DefaultsParams, type KeyType } from '../../server/src/protocol';
+import { SERVER_COMMANDS as CMD, type ServerCommand, type CommandParams, type CommandResult, type CommandFailure, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
 
 // Sent as requests, not through vscode.commands: the middleware would turn the generate command back into this wizard.
 async function exec<C extends ServerCommand>(client: LanguageClient, command: C, arg: CommandParams<C>): Promise<CommandResult<C>> {
@@ -11,7 +11,7 @@ async function exec<C extends ServerCommand>(client: LanguageClient, command: C,
   return r as CommandResult<C>;
 }
 
-function pickFolder(arg?: vscode.Uri | DefaultsParams): string | undefined {
+function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (arg && typeof arg === 'object' && 'folder' in arg && arg.folder) return arg.folder;
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -21,7 +21,7 @@ function pickFolder(arg?: vscode.Uri | DefaultsParams): string | undefined {
 
 const positiveInt = (v: string) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 36500 ? undefined : 'Enter a number of days between 1 and 36500');
 
-export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | DefaultsParams): Promise<void> {
+export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | Partial<GenerateCertsParams>): Promise<void> {
   try {
     const folder = pickFolder(arg);
     if (!folder) {

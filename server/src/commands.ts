@@ -3,6 +3,7 @@
  * and the CLI: the VS Code client only gathers answers and shows progress.
  */
 import * as path from 'node:path';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
@@ -12,14 +13,24 @@ import { planWrite } from './service/certgen/write';
 import { planWiring } from './service/certgen/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/milvus/resolve';
 import { findMilvusService } from './service/compose';
-import { SERVER_COMMANDS, type ServerCommand, type CommandParams, type CommandResult, type DefaultsResult, type GenerateParams } from './protocol';
+import { SERVER_COMMANDS, type ServerCommand, type CommandParams, type CommandResult, type DefaultsResult, type GenerateParams, type GenerateCertsResult } from './protocol';
 
 export { SERVER_COMMANDS };
+
+/** The editor a command talks to when it acts on its own; absent in the CLI and unit tests. */
+export interface Editor {
+  showMessage(kind: 'info' | 'warning' | 'error', text: string): void;
+  /** Present only when the client applies workspace edits with documentChanges. */
+  applyEdit?: (edit: WorkspaceEdit) => Promise<boolean>;
+  /** The client accepts `create` file operations in an edit (wiring creates a missing milvus.yaml). */
+  canCreateFiles?: boolean;
+}
 
 export interface CommandContext {
   ws: Workspace;
   service: LanguageService;
   openText: (file: string) => string | undefined;
+  editor?: Editor;
 }
 
 /** Compose file and Milvus service near a folder, for default names and wiring. */
@@ -55,6 +66,7 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
   [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
   [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
+  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
 };
 
 function isServerCommand(command: string): command is ServerCommand {
@@ -65,6 +77,47 @@ export async function executeServerCommand(command: string, args: unknown[], ctx
   if (!isServerCommand(command)) throw new Error(`unknown command ${command}`);
   const arg = (args[0] ?? {}) as never;
   return handlers[command](arg, ctx);
+}
+
+/**
+ * "Generate TLS certs" without questions, for editors that have no wizard:
+ * the defaults the wizard would propose, never over existing files, then the
+ * wiring edit when the client can apply it.
+ */
+async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): Promise<GenerateCertsResult> {
+  const say = (kind: 'info' | 'warning' | 'error', text: string) => ctx.editor?.showMessage(kind, text);
+  if (typeof folder !== 'string' || !path.isAbsolute(folder)) {
+    const text = `${SERVER_COMMANDS.generateCerts} needs { folder: an absolute path }.`;
+    say('error', text);
+    throw new Error(text);
+  }
+  const d = defaultsFor(folder, ctx.ws);
+  const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
+  // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.
+  const existing = planWrite(d.out, fileNames(options, false).map((name) => ({ name, contents: '', secret: false })))
+    .filter((f) => f.exists)
+    .map((f) => f.path);
+  if (existing.length) {
+    const message = `Not generating TLS certificates in ${d.out}: ${existing.map((f) => path.basename(f)).join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}. Nothing was changed; move ${existing.length === 1 ? 'it' : 'them'} away or choose another folder.`;
+    say('warning', message);
+    return { status: 'refused', out: d.out, existing, message };
+  }
+  let written: string[];
+  try {
+    written = (await generate({ out: d.out, options }, ctx.ws)).written;
+  } catch (e) {
+    say('error', `Generate TLS certs failed: ${(e as Error).message}`);
+    throw e;
+  }
+  const plan = planWiring({ certDir: d.out, mode: options.mode === 'mutual' ? 2 : 1, composePath: d.composePath }, ctx.ws);
+  const creates = (plan.edit.documentChanges ?? []).some((c) => 'kind' in c && c.kind === 'create');
+  const canApply = !!ctx.editor?.applyEdit && (!creates || !!ctx.editor.canCreateFiles);
+  const applied = plan.summary.length > 0 && canApply ? await ctx.editor!.applyEdit!(plan.edit).catch(() => false) : false;
+  const wrote = `Wrote ${written.map((f) => path.basename(f)).join(', ')} to ${d.out} (names: ${d.names.join(', ')}).`;
+  const wiring = !plan.summary.length ? 'The config already points at these files.' : applied ? `Edited, not saved: ${plan.summary.join('; ')}.` : `To use them: ${plan.summary.join('; ')}.`;
+  const message = `${wrote} ${wiring}`;
+  say('info', message);
+  return { status: 'written', out: d.out, written, wiring: { applied, summary: plan.summary }, message };
 }
 
 function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {

@@ -41,6 +41,8 @@ export const SERVER_COMMANDS = {
   generate: 'tlsConfig.server.generate',
   wiring: 'tlsConfig.server.planWiring',
   snippets: 'tlsConfig.server.snippets',
+  /** The whole "Generate TLS certs" action with defaults; what the quick fix names. */
+  generateCerts: 'tlsConfig.server.generateCerts',
 } as const;
 
 /**
@@ -89,6 +91,23 @@ export interface GenerateResult {
   out: string;
 }
 
+export interface GenerateCertsParams {
+  /** Absolute path of the folder the certificates are for (the quick fix passes the missing file's folder). */
+  folder: string;
+}
+
+export type GenerateCertsResult =
+  | {
+      status: 'written';
+      out: string;
+      written: string[];
+      /** `applied` is false when the client cannot apply edits or declined; `summary` then says what to change by hand. */
+      wiring: { applied: boolean; summary: string[] };
+      /** The text also shown with window/showMessage. */
+      message: string;
+    }
+  | { status: 'refused'; out: string; existing: string[]; message: string };
+
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
   error: string;
@@ -100,6 +119,7 @@ interface Signatures {
   generate: [GenerateParams, GenerateResult];
   wiring: [WireRequest, WirePlan];
   snippets: [SnippetInput, ClientSnippets];
+  generateCerts: [GenerateCertsParams, GenerateCertsResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };
