@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Doc, LanguageService, Workspace } from './service';
 import type { Settings } from './service/types';
+import { version } from '../../package.json';
 import { SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type SettingsParams } from './protocol';
 import type { Editor } from './commands';
 
@@ -90,7 +91,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'tls-config', version: '0.1.0' },
+    serverInfo: { name: 'tls-config', version },
   };
 });
 

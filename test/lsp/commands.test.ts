@@ -168,6 +168,11 @@ test('a client that cannot apply edits gets the files and, in the message, what 
   assert.ok(s.messages.at(-1)!.message.includes(r.wiring.summary[0]));
 });
 
+test('serverInfo names tls-config at the version in package.json', async () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  assert.deepEqual(init.serverInfo, { name: 'tls-config', version: pkg.version });
+});
+
 test('every server command in the protocol is advertised, and nothing else', () => {
   assert.deepEqual([...init.capabilities.executeCommandProvider.commands].sort(), Object.values(SERVER_COMMANDS).sort());
 });
