@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runGenerateFlow } from './generate';
+import { CLIENT_COMMANDS, SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type GenerateCertsParams, type InitializationOptions, type SettingsParams } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
-function settings() {
-  const c = vscode.workspace.getConfiguration('tlsConfig');
+function settings(): Required<SettingsParams> {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return {
     expiryWarningDays: c.get<number>('expiryWarningDays', 30),
     pemGlobs: c.get<string[]>('pemGlobs', []),
@@ -36,20 +37,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'dockercompose' },
       ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
     ],
-    initializationOptions: { settings: s },
+    initializationOptions: { settings: s } satisfies InitializationOptions,
     outputChannel: output,
-    synchronize: { configurationSection: 'tlsConfig' },
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    middleware: {
+      // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
+      executeCommand: (command, args, next) => (command === SERVER_COMMANDS.generateCerts && client ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined) : next(command, args)),
+    },
   };
-  client = new LanguageClient('tlsConfig', 'TLS Config', serverOptions, clientOptions);
+  client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
   await client.start();
-  const push = () => client?.sendNotification('tlsConfig/settings', settings());
+  const push = () => client?.sendNotification(SETTINGS_NOTIFICATION, settings());
   context.subscriptions.push(
     output,
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tlsConfig') && push()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && push()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
-    vscode.commands.registerCommand('tlsConfig.generateCerts', (arg?: vscode.Uri | { folder?: string }) => client && runGenerateFlow(client, arg)),
-    vscode.commands.registerCommand('tlsConfig.showOutput', () => output.show()),
-    vscode.commands.registerCommand('tlsConfig.checkWorkspace', async () => {
+    vscode.commands.registerCommand(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg)),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
       const files = await vscode.workspace.findFiles('**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}', '**/node_modules/**', 500);
       for (const f of files) await vscode.workspace.openTextDocument(f);

@@ -1,32 +1,17 @@
 /** The UI of "Generate TLS certs": questions, confirmation, progress, wiring. The work is the server's. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import { SERVER_COMMANDS as CMD, type ServerCommand, type CommandParams, type CommandResult, type CommandFailure, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
 
-const CMD = {
-  defaults: 'tlsConfig.server.generateDefaults',
-  plan: 'tlsConfig.server.planGenerate',
-  generate: 'tlsConfig.server.generate',
-  wiring: 'tlsConfig.server.planWiring',
-  snippets: 'tlsConfig.server.snippets',
-};
-
-interface Defaults {
-  names: string[];
-  out: string;
-  composePath?: string;
-  service?: string;
-  caExists: boolean;
-  options: { leafDays: number; caDays: number };
-}
-
-async function exec<T>(client: LanguageClient, command: string, arg: unknown): Promise<T> {
-  const r = (await client.sendRequest('workspace/executeCommand', { command, arguments: [arg] })) as T & { error?: string };
+// Sent as requests, not through vscode.commands: the middleware would turn the generate command back into this wizard.
+async function exec<C extends ServerCommand>(client: LanguageClient, command: C, arg: CommandParams<C>): Promise<CommandResult<C>> {
+  const r = (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [arg] })) as CommandResult<C> | CommandFailure;
   if (r && typeof r === 'object' && 'error' in r && r.error) throw new Error(r.error);
-  return r;
+  return r as CommandResult<C>;
 }
 
-function pickFolder(arg?: vscode.Uri | { folder?: string }): string | undefined {
+function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (arg && typeof arg === 'object' && 'folder' in arg && arg.folder) return arg.folder;
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -36,14 +21,14 @@ function pickFolder(arg?: vscode.Uri | { folder?: string }): string | undefined 
 
 const positiveInt = (v: string) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 36500 ? undefined : 'Enter a number of days between 1 and 36500');
 
-export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | { folder?: string }): Promise<void> {
+export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | Partial<GenerateCertsParams>): Promise<void> {
   try {
     const folder = pickFolder(arg);
     if (!folder) {
       void vscode.window.showErrorMessage('Open a folder first: the certificates are written into the workspace.');
       return;
     }
-    const d = await exec<Defaults>(client, CMD.defaults, { folder });
+    const d = await exec(client, CMD.defaults, { folder });
     const mode = await vscode.window.showQuickPick(
       [
         { label: 'Mutual TLS', description: 'CA + server + client (tlsMode 2)', value: 'mutual' as const },
@@ -59,7 +44,7 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       validateInput: (v) => (v.split(',').map((x) => x.trim()).filter(Boolean).length ? undefined : 'Give at least one name'),
     });
     if (namesText === undefined) return;
-    const keyType = await vscode.window.showQuickPick(
+    const keyType = await vscode.window.showQuickPick<{ label: KeyType; description: string }>(
       [
         { label: 'P-256', description: 'ECDSA, fast and widely supported (default)' },
         { label: 'P-384', description: 'ECDSA' },
@@ -103,7 +88,7 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       caDays = Number(v);
     }
     const options = { mode: mode.value, names: namesText.split(',').map((x) => x.trim()).filter(Boolean), keyType: keyType.label, leafDays: Number(leafDays), caDays, csr: csr.value };
-    const plan = await exec<{ files: { path: string; exists: boolean }[]; errors: string[] }>(client, CMD.plan, { out: outAbs, options, reuseCa });
+    const plan = await exec(client, CMD.plan, { out: outAbs, options, reuseCa });
     if (plan.errors.length) {
       void vscode.window.showErrorMessage(`Cannot generate: ${plan.errors.join('; ')}`);
       return;
@@ -116,17 +101,17 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       overwrite = true;
     }
     const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Generating TLS certificates…' }, () =>
-      exec<{ written: string[] }>(client, CMD.generate, { out: outAbs, options, overwrite, reuseCa }),
+      exec(client, CMD.generate, { out: outAbs, options, overwrite, reuseCa }),
     );
     const mode12 = mode.value === 'mutual' ? 2 : 1;
-    const wiring = await exec<{ edit: unknown; summary: string[] }>(client, CMD.wiring, { certDir: outAbs, mode: mode12, composePath: d.composePath });
+    const wiring = await exec(client, CMD.wiring, { certDir: outAbs, mode: mode12, composePath: d.composePath });
     const choice = await vscode.window.showInformationMessage(
       `Wrote ${res.written.length} files to ${outAbs}. Wire them into milvus.yaml${d.composePath ? ' and ' + path.basename(d.composePath) : ''}?`,
       { modal: true, detail: wiring.summary.join('\n') || 'Nothing to change: the config already points at these files.' },
       'Apply',
     );
     if (choice === 'Apply' && wiring.summary.length) {
-      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(wiring.edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(wiring.edit);
       if (edit && (await vscode.workspace.applyEdit(edit))) {
         for (const e of edit.entries()) {
           const doc = await vscode.workspace.openTextDocument(e[0]);
@@ -134,7 +119,7 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
         }
       }
     }
-    const snip = await exec<{ pymilvus: string; curl: string }>(client, CMD.snippets, { mode: mode.value, serverName: options.names[0], host: options.names[0], port: 19530, dir: outAbs });
+    const snip = await exec(client, CMD.snippets, { mode: mode.value, serverName: options.names[0], host: options.names[0], port: 19530, dir: outAbs });
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Connect to Milvus with these certificates\n\n\`\`\`python\n${snip.pymilvus}\n\`\`\`\n\n\`\`\`sh\n${snip.curl}\n\`\`\`\n` });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   } catch (e) {

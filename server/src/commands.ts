@@ -3,32 +3,34 @@
  * and the CLI: the VS Code client only gathers answers and shows progress.
  */
 import * as path from 'node:path';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
-import { clientSnippets, type SnippetInput } from './service/certgen/snippets';
+import { clientSnippets } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
 import { planWrite } from './service/certgen/write';
-import { planWiring, type WireRequest } from './service/targets/milvus/wire';
+import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
-
-import { SERVER_COMMANDS } from './command-ids';
+import { SERVER_COMMANDS, type ServerCommand, type CommandParams, type CommandResult, type DefaultsResult, type GenerateParams, type GenerateCertsResult } from './protocol';
 
 export { SERVER_COMMANDS };
+
+/** The editor a command talks to when it acts on its own; absent in the CLI and unit tests. */
+export interface Editor {
+  showMessage(kind: 'info' | 'warning' | 'error', text: string): void;
+  /** Present only when the client applies workspace edits with documentChanges. */
+  applyEdit?: (edit: WorkspaceEdit) => Promise<boolean>;
+  /** The client accepts `create` file operations in an edit (wiring creates a missing milvus.yaml). */
+  canCreateFiles?: boolean;
+}
 
 export interface CommandContext {
   ws: Workspace;
   service: LanguageService;
   openText: (file: string) => string | undefined;
-}
-
-export interface GenerateArgs {
-  out: string;
-  options: Partial<GenerateOptions>;
-  overwrite?: boolean;
-  /** Sign the new leaves with ca.pem / ca.key already in `out`. */
-  reuseCa?: boolean;
+  editor?: Editor;
 }
 
 /** Compose file and Milvus service near a folder, for default names and wiring. */
@@ -42,32 +44,80 @@ export function nearestCompose(folder: string, ws: Workspace): { composePath?: s
   return {};
 }
 
+/** Suggested names, output folder and compose file for certificates asked for in `folder`. */
+function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
+  const near = nearestCompose(folder, ws);
+  const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
+  const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
+  const caExists = ws.kind(path.join(out, 'ca.pem')) === 'file' && ws.kind(path.join(out, 'ca.key')) === 'file';
+  return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
+}
+
+// Arguments come off the wire unchecked: each handler and the service validate what they use.
+type Handlers = { [C in ServerCommand]: (arg: CommandParams<C>, ctx: CommandContext) => CommandResult<C> | Promise<CommandResult<C>> };
+
+const handlers: Handlers = {
+  [SERVER_COMMANDS.defaults]: (a, ctx) => defaultsFor(String(a.folder ?? ctx.ws.roots[0] ?? process.cwd()), ctx.ws),
+  [SERVER_COMMANDS.plan]: (g) => {
+    const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
+    const names = fileNames(options, !!g.reuseCa);
+    return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
+  },
+  [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
+  [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
+  [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
+  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
+};
+
+function isServerCommand(command: string): command is ServerCommand {
+  return Object.hasOwn(handlers, command);
+}
+
 export async function executeServerCommand(command: string, args: unknown[], ctx: CommandContext): Promise<unknown> {
-  const a = (args[0] ?? {}) as Record<string, unknown>;
-  switch (command) {
-    case SERVER_COMMANDS.defaults: {
-      const folder = String(a.folder ?? ctx.ws.roots[0] ?? process.cwd());
-      const near = nearestCompose(folder, ctx.ws);
-      const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
-      const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
-      const caExists = ctx.ws.kind(path.join(out, 'ca.pem')) === 'file' && ctx.ws.kind(path.join(out, 'ca.key')) === 'file';
-      return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
-    }
-    case SERVER_COMMANDS.plan: {
-      const g = a as unknown as GenerateArgs;
-      const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
-      const names = fileNames(options, !!g.reuseCa);
-      return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
-    }
-    case SERVER_COMMANDS.generate:
-      return generate(a as unknown as GenerateArgs, ctx.ws);
-    case SERVER_COMMANDS.wiring:
-      return planWiring(a as unknown as WireRequest, ctx.ws);
-    case SERVER_COMMANDS.snippets:
-      return clientSnippets(a as unknown as SnippetInput);
-    default:
-      throw new Error(`unknown command ${command}`);
+  if (!isServerCommand(command)) throw new Error(`unknown command ${command}`);
+  const arg = (args[0] ?? {}) as never;
+  return handlers[command](arg, ctx);
+}
+
+/**
+ * "Generate TLS certs" without questions, for editors that have no wizard:
+ * the defaults the wizard would propose, never over existing files, then the
+ * wiring edit when the client can apply it.
+ */
+async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): Promise<GenerateCertsResult> {
+  const say = (kind: 'info' | 'warning' | 'error', text: string) => ctx.editor?.showMessage(kind, text);
+  if (typeof folder !== 'string' || !path.isAbsolute(folder)) {
+    const text = `${SERVER_COMMANDS.generateCerts} needs { folder: an absolute path }.`;
+    say('error', text);
+    throw new Error(text);
   }
+  const d = defaultsFor(folder, ctx.ws);
+  const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
+  // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.
+  const existing = planWrite(d.out, fileNames(options, false).map((name) => ({ name, contents: '', secret: false })))
+    .filter((f) => f.exists)
+    .map((f) => f.path);
+  if (existing.length) {
+    const message = `Not generating TLS certificates in ${d.out}: ${existing.map((f) => path.basename(f)).join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}. Nothing was changed; move ${existing.length === 1 ? 'it' : 'them'} away or choose another folder.`;
+    say('warning', message);
+    return { status: 'refused', out: d.out, existing, message };
+  }
+  let written: string[];
+  try {
+    written = (await generate({ out: d.out, options }, ctx.ws)).written;
+  } catch (e) {
+    say('error', `Generate TLS certs failed: ${(e as Error).message}`);
+    throw e;
+  }
+  const plan = planWiring({ certDir: d.out, mode: options.mode === 'mutual' ? 2 : 1, composePath: d.composePath }, ctx.ws);
+  const creates = (plan.edit.documentChanges ?? []).some((c) => 'kind' in c && c.kind === 'create');
+  const canApply = !!ctx.editor?.applyEdit && (!creates || !!ctx.editor.canCreateFiles);
+  const applied = plan.summary.length > 0 && canApply ? await ctx.editor!.applyEdit!(plan.edit).catch(() => false) : false;
+  const wrote = `Wrote ${written.map((f) => path.basename(f)).join(', ')} to ${d.out} (names: ${d.names.join(', ')}).`;
+  const wiring = !plan.summary.length ? 'The config already points at these files.' : applied ? `Edited, not saved: ${plan.summary.join('; ')}.` : `To use them: ${plan.summary.join('; ')}.`;
+  const message = `${wrote} ${wiring}`;
+  say('info', message);
+  return { status: 'written', out: d.out, written, wiring: { applied, summary: plan.summary }, message };
 }
 
 function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
@@ -81,7 +131,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
   return names;
 }
 
-export async function generate(g: GenerateArgs, ws: Workspace): Promise<{ written: string[]; out: string }> {
+export async function generate(g: GenerateParams, ws: Workspace): Promise<CommandResult<typeof SERVER_COMMANDS.generate>> {
   const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
   if (g.reuseCa) {
     const cert = ws.read(path.join(g.out, 'ca.pem'));

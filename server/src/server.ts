@@ -3,12 +3,14 @@
  * lives here. Runs over stdio (`--stdio`, any LSP client) or VS Code's IPC.
  */
 import * as path from 'node:path';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, ShowMessageNotification, MessageType, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Doc, LanguageService, Workspace } from './service';
 import type { Settings } from './service/types';
-import { SERVER_COMMANDS } from './command-ids';
+import { version } from '../../package.json';
+import { SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type SettingsParams } from './protocol';
+import type { Editor } from './commands';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -32,6 +34,7 @@ function get(): { ws: Workspace; service: LanguageService } {
 const DEBOUNCE_MS = Number(process.env.TLS_CONFIG_DEBOUNCE_MS ?? 25);
 const pending = new Map<string, NodeJS.Timeout>();
 let watchRegistrationSupported = false;
+let editor: Editor | undefined;
 
 // Anything on stdout that is not a protocol message breaks stdio clients: route console output to the client's log.
 console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
@@ -66,8 +69,16 @@ function applySettings(s: Partial<Settings> | undefined): void {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
-  applySettings(params.initializationOptions?.settings);
+  applySettings((params.initializationOptions as InitializationOptions | undefined)?.settings);
   watchRegistrationSupported = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  const w = params.capabilities.workspace;
+  editor = {
+    // A notification: connection.window.show*Message would send window/showMessageRequest and wait for an answer.
+    showMessage: (kind, message) => void connection.sendNotification(ShowMessageNotification.type, { type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info, message }),
+    // The wiring edit is built as documentChanges; a client without them would misread it.
+    applyEdit: w?.applyEdit && w.workspaceEdit?.documentChanges ? async (edit) => (await connection.workspace.applyEdit(edit)).applied : undefined,
+    canCreateFiles: !!w?.workspaceEdit?.resourceOperations?.includes('create'),
+  };
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -80,7 +91,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'tls-config', version: '0.1.0' },
+    serverInfo: { name: 'tls-config', version },
   };
 });
 
@@ -99,12 +110,12 @@ connection.onInitialized(() => {
   }
 });
 
-connection.onNotification('tlsConfig/settings', (s: Partial<Settings>) => {
+connection.onNotification(SETTINGS_NOTIFICATION, (s: SettingsParams) => {
   applySettings(s);
   revalidateAll();
 });
 connection.onDidChangeConfiguration((p) => {
-  const s = (p.settings as { tlsConfig?: Partial<Settings> } | undefined)?.tlsConfig;
+  const s = (p.settings as Record<string, SettingsParams | undefined> | null | undefined)?.[SETTINGS_SECTION];
   if (s) {
     applySettings(s);
     revalidateAll();
@@ -191,7 +202,10 @@ connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => get().serv
 connection.onExecuteCommand(async (p) => {
   try {
     const { ws, service } = get();
-    return await core!.executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file) });
+    const result = await core!.executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file), editor });
+    // Open documents may name the files just written, and not every client reports file changes.
+    if (p.command === SERVER_COMMANDS.generate || p.command === SERVER_COMMANDS.generateCerts) revalidateAll();
+    return result;
   } catch (e) {
     // Errors go back to the client as a message it can show; never a stack with file contents.
     return { error: (e as Error).message };

@@ -110,6 +110,8 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
     ['workspace/executeCommand', { command: 'tlsConfig.server.planGenerate', arguments: [{ out: null, options: { mode: 'triple' } }] }],
     ['workspace/executeCommand', { command: 'tlsConfig.server.snippets', arguments: [null] }],
     ['workspace/executeCommand', { command: 'tlsConfig.server.generateDefaults', arguments: [{ folder: 12 }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generateCerts', arguments: [{ folder: ['/'] }] }],
+    ['workspace/executeCommand', { command: 'tlsConfig.server.generateCerts', arguments: 'not an array' }],
     ['workspace/executeCommand', { command: 'no.such.command' }],
     ['workspace/executeCommand', null],
   ];

@@ -6,7 +6,10 @@
  * - time stamps on every publishDiagnostics and on spawn,
  * - waits for diagnostics by version, or published after a given instant (servers
  *   that do not echo the document version),
- * - records anything on stdout that is not a protocol frame, and the server's log,
+ * - records anything on stdout that is not a protocol frame, the server's log and its
+ *   window/showMessage notifications,
+ * - records workspace/applyEdit requests and answers them from `applyEditAnswer`
+ *   (it applies nothing itself),
  * - peak RSS of the server process (VmHWM), and a registry so every spawned
  *   server can be killed at exit, whatever happens.
  */
@@ -53,6 +56,12 @@ export class LspClient {
   readonly serverRequests: string[] = [];
   /** window/logMessage texts. */
   readonly logs: string[] = [];
+  /** window/showMessage notifications (type 1 error, 2 warning, 3 info). */
+  readonly messages: { type: number; message: string }[] = [];
+  /** Params of every workspace/applyEdit request. */
+  readonly applyEditRequests: Json[] = [];
+  /** The answer to workspace/applyEdit. */
+  applyEditAnswer: Json = { applied: false, failureReason: 'the test client applies no edits' };
   /** Anything on stdout that is not a protocol frame (tests assert there is none). */
   readonly stdoutNoise: string[] = [];
   stderr = '';
@@ -121,11 +130,16 @@ export class LspClient {
     }
     if (msg.method === 'textDocument/publishDiagnostics') this.published.push({ ...msg.params, at: process.hrtime.bigint() });
     if (msg.method === 'window/logMessage') this.logs.push(msg.params.message);
+    if (msg.method === 'window/showMessage') this.messages.push(msg.params);
     if (msg.id !== undefined && msg.method) {
       this.serverRequests.push(msg.method);
       let result: Json = null;
       if (msg.method === 'workspace/configuration') result = (msg.params?.items ?? []).map((i: Json) => section(this.settings, i.section));
       else if (msg.method === 'workspace/workspaceFolders') result = null;
+      else if (msg.method === 'workspace/applyEdit') {
+        this.applyEditRequests.push(msg.params);
+        result = this.applyEditAnswer;
+      }
       this.send({ jsonrpc: '2.0', id: msg.id, result });
     }
     for (const l of this.listeners) l(msg);

@@ -62,7 +62,7 @@ test('a missing certificate offers "Generate TLS certs" for its folder', async (
   const svc = serviceFor(root);
   const doc = docOf(root, 'milvus.yaml');
   const d = svc.validate(doc).filter((x) => x.code === 'tls-file-missing');
-  const a = svc.codeActions(doc, d).find((x) => x.command?.command === 'tlsConfig.generateCerts')!;
+  const a = svc.codeActions(doc, d).find((x) => x.command?.command === 'tlsConfig.server.generateCerts')!;
   assert.ok(a);
   assert.deepEqual(a.command!.arguments, [{ folder: path.join(root, 'tls') }]);
   assert.equal(URI.parse(doc.uri).fsPath, doc.path);

@@ -4,8 +4,9 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import { LineIndex, lspLines } from '../../text';
 import type { Workspace } from '../../workspace';
 import type { FixData } from './validate';
+import { SERVER_COMMANDS } from '../../../protocol';
 
-export const GENERATE_COMMAND = 'tlsConfig.generateCerts';
+export const GENERATE_COMMAND = SERVER_COMMANDS.generateCerts;
 
 function endOfLine(text: string, line: number): { line: number; character: number } {
   const idx = new LineIndex(text);
