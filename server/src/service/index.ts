@@ -45,7 +45,7 @@ export class LanguageService {
   }
 
   private ctx(): TargetContext {
-    return { ws: this.ws, settings: this.ws.settings, now: this.clock(), processEnv: this.env, describeFile: (f) => this.describeFile(f) };
+    return { ws: this.ws, settings: this.ws.settings, now: this.clock(), processEnv: this.env, describeFile: (f) => this.describeFile(f), targets: TARGETS };
   }
 
   private targetOf(doc: Pick<Doc, 'path' | 'languageId' | 'text'>): Target<unknown> | undefined {
@@ -87,13 +87,7 @@ export class LanguageService {
       if (doc.text.length > MAX_DOCUMENT_CHARS) {
         return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'file-too-large', `This file is ${(doc.text.length / 1048576).toFixed(1)} MB; files over ${MAX_DOCUMENT_CHARS / 1048576} MB are not checked. Split it or check it with a smaller excerpt.`)];
       }
-      const ctx = this.ctx();
-      const out = p.target.validate(doc, p.model, ctx);
-      if (p.target.id === 'compose') {
-        const model = (p.model as { model?: import('./deploy/compose').ComposeModel }).model;
-        if (model) for (const t of TARGETS) if (t.composeChecks) out.push(...t.composeChecks(doc.path, model, ctx));
-      }
-      return out;
+      return p.target.validate(doc, p.model, this.ctx());
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
       return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'internal-error', `The TLS checker failed on this file (${(e as Error).message}). Please report it; other features keep working.`)];

@@ -27,6 +27,8 @@ export interface TargetContext {
   processEnv: Record<string, string | undefined>;
   /** One-line description of a file's PEM contents (compose hovers). */
   describeFile(file: string): string;
+  /** Every registered target: a deploy document (compose) asks the others what they expect of it. */
+  targets: readonly Target<unknown>[];
 }
 
 export interface Target<M = unknown> {

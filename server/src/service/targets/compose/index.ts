@@ -24,7 +24,12 @@ export const composeTarget: Target<ComposeDoc> = {
       return {};
     }
   },
-  validate: (_doc, c, ctx) => (c.model ? validateComposeModel(c.model, ctx.ws, { dotEnvPath: c.dotEnvPath }) : []),
+  validate(doc, c, ctx) {
+    if (!c.model) return [];
+    const model = c.model;
+    // What each system expects of the service that runs it (Milvus: its config mount, its TLS paths covered).
+    return [...validateComposeModel(model, ctx.ws, { dotEnvPath: c.dotEnvPath }), ...ctx.targets.flatMap((t) => t.composeChecks?.(doc.path, model, ctx) ?? [])];
+  },
   hover: (_doc, c, pos, ctx) => (c.model ? composeModelHover(c.model, pos, ctx.ws, (p) => ctx.describeFile(p)) : null),
   codeActions: (doc, diagnostics) => composeCodeActions(doc.uri, diagnostics),
   codes: COMPOSE_DIAGNOSTIC_CODES,
