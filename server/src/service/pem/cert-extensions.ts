@@ -1,0 +1,77 @@
+/**
+ * The certificate extensions the checks read (basicConstraints, keyUsage,
+ * EKU, SAN, SKI/AKI), straight from the DER of the TBSCertificate.
+ */
+import { bytesOf, children, expect, hex, oid, readTlv, type Tlv } from './der';
+import { generalNames } from './general-names';
+import type { CertInfo } from './model';
+
+const EKUS: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection', '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+};
+const KEY_USAGES = [
+  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
+];
+
+export type ExtensionFields = Pick<
+  CertInfo,
+  'sans' | 'hasSanExtension' | 'basicConstraints' | 'keyUsage' | 'extKeyUsage' | 'subjectKeyId' | 'authorityKeyId'
+>;
+
+/** Reads the `[3] Extensions` element of a TBSCertificate (undefined when the certificate has none). */
+export function certExtensions(der: Uint8Array, extsT: Tlv | undefined): ExtensionFields {
+  const ext = extsT ? readExtensions(der, children(der, extsT)[0]) : new Map<string, { critical: boolean; value: Tlv }>();
+  const out: ExtensionFields = { sans: [], hasSanExtension: ext.has('2.5.29.17') };
+  const san = ext.get('2.5.29.17');
+  if (san) out.sans = generalNames(der, san.value);
+  const bc = ext.get('2.5.29.19');
+  if (bc) {
+    const parts = children(der, expect(bc.value, 0x30));
+    const caT = parts.find((t) => t.tag === 0x01);
+    const lenT = parts.find((t) => t.tag === 0x02);
+    out.basicConstraints = { ca: !!caT && der[caT.body] !== 0, critical: bc.critical };
+    if (lenT) out.basicConstraints.pathLength = integerOf(der, lenT);
+  }
+  const ku = ext.get('2.5.29.15');
+  if (ku) out.keyUsage = keyUsage(der, ku.value);
+  const eku = ext.get('2.5.29.37');
+  if (eku) out.extKeyUsage = children(der, expect(eku.value, 0x30)).map((t) => EKUS[oid(der, t)] ?? oid(der, t));
+  const ski = ext.get('2.5.29.14');
+  if (ski) out.subjectKeyId = hex(bytesOf(der, expect(ski.value, 0x04)), ':').toUpperCase();
+  const aki = ext.get('2.5.29.35');
+  if (aki) {
+    const id = children(der, expect(aki.value, 0x30)).find((t) => t.tag === 0x80);
+    if (id) out.authorityKeyId = hex(bytesOf(der, id), ':').toUpperCase();
+  }
+  return out;
+}
+
+function readExtensions(der: Uint8Array, seq: Tlv): Map<string, { critical: boolean; value: Tlv }> {
+  const out = new Map<string, { critical: boolean; value: Tlv }>();
+  for (const e of children(der, expect(seq, 0x30))) {
+    const parts = children(der, expect(e, 0x30));
+    const id = oid(der, parts[0]);
+    const critical = parts[1]?.tag === 0x01 && der[parts[1].body] !== 0;
+    const octets = expect(parts[parts.length - 1], 0x04);
+    out.set(id, { critical, value: readTlv(der, octets.body, octets.end) });
+  }
+  return out;
+}
+
+function keyUsage(der: Uint8Array, t: Tlv): string[] {
+  const b = bytesOf(der, expect(t, 0x03));
+  const out: string[] = [];
+  for (let bit = 0; bit < KEY_USAGES.length; bit++) {
+    const byte = 1 + (bit >> 3);
+    if (byte < b.length && b[byte] & (0x80 >> (bit & 7))) out.push(KEY_USAGES[bit]);
+  }
+  return out;
+}
+
+function integerOf(der: Uint8Array, t: Tlv): number {
+  let v = 0;
+  for (let i = t.body; i < t.end; i++) v = v * 256 + der[i];
+  return v;
+}
