@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { X509Certificate, createHash, createPublicKey, webcrypto } from 'node:crypto';
 import { decodeBlock, decodeFile } from '../../server/src/service/pem/decode';
 import { parsePem } from '../../server/src/service/pem/parse';
 import type { Decoded } from '../../server/src/service/pem/model';
@@ -140,6 +142,33 @@ test('CSR: subject, requested SANs, key, signature algorithm', async () => {
   assert.deepEqual(d.csr.sans, [{ type: 'dns', value: 'csr.localhost' }, { type: 'ip', value: '10.0.0.1' }]);
   assert.deepEqual([d.csr.publicKey.algorithm, d.csr.publicKey.curve], ['EC', 'P-256']);
   assert.equal(d.csr.signatureAlgorithm, 'ecdsa-with-SHA256');
+});
+
+test('CSR: the last CN wins and every SAN type reads as it does in a certificate', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const names: x509.JsonGeneralNames = [
+    { type: 'dns', value: 'a.example' },
+    { type: 'ip', value: '2001:db8:0:0:0:0:0:1' },
+    { type: 'email', value: 'ops@example.com' },
+    { type: 'url', value: 'spiffe://example/milvus' },
+    { type: 'id', value: '1.2.3.4' },
+  ];
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+    { name: 'CN=first, CN=second', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.SubjectAlternativeNameExtension(names)] },
+    webcrypto as never,
+  );
+  const d = one(`${csr.toString('pem')}\n`);
+  assert.equal(d.kind, 'csr');
+  if (d.kind !== 'csr') return;
+  assert.equal(d.csr.subjectCN, 'second');
+  assert.deepEqual(d.csr.sans, [
+    { type: 'dns', value: 'a.example' },
+    { type: 'ip', value: '2001:db8::1' },
+    { type: 'email', value: 'ops@example.com' },
+    { type: 'uri', value: 'spiffe://example/milvus' },
+    { type: 'other', value: 'Registered ID:1.2.3.4' },
+  ]);
 });
 
 test('public key blocks and unknown labels', async () => {
