@@ -73,6 +73,25 @@ test('a leaf with the same DN as its CA and no key ids is not self-signed (gen.s
   assert.equal(cert(selfMade.certPem).selfSigned, true);
 });
 
+test('EKU: known usages by name in order, unknown ones as dotted OIDs, an empty extension as an empty list', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const eku = async (usages: string[] | undefined) => {
+    const extensions = usages ? [new x509.ExtendedKeyUsageExtension(usages)] : [];
+    const c = await x509.X509CertificateGenerator.createSelfSigned(
+      { serialNumber: '01', name: 'CN=eku', keys: keys as never, signingAlgorithm: alg, extensions },
+      webcrypto as never,
+    );
+    return cert(c.toString('pem')).extKeyUsage;
+  };
+  assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.9', '2.5.29.37.0']), [
+    'clientAuth', 'serverAuth', 'OCSPSigning', 'anyExtendedKeyUsage',
+  ]);
+  assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.17', '1.3.6.1.5.5.7.3.4']), ['1.3.6.1.5.5.7.3.17', 'emailProtection']);
+  assert.deepEqual(await eku([]), []);
+  assert.equal(await eku(undefined), undefined);
+});
+
 test('certificate without SAN: hasSanExtension false, empty sans', async () => {
   const fx = await pemFixtures();
   const c = cert(fx.cnOnly.certPem);

@@ -1,23 +1,19 @@
 /**
  * The certificate extensions the checks read (basicConstraints, keyUsage,
- * EKU, SAN, SKI/AKI), straight from the DER of the TBSCertificate.
+ * SAN, SKI/AKI), straight from the DER of the TBSCertificate. EKU comes from
+ * Node instead (ext-key-usage.ts).
  */
 import { bytesOf, children, expect, hex, oid, readTlv, type Tlv } from './der';
 import { generalNames } from './general-names';
 import type { CertInfo } from './model';
 
-const EKUS: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection', '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
 const KEY_USAGES = [
   'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
 ];
 
 export type ExtensionFields = Pick<
   CertInfo,
-  'sans' | 'hasSanExtension' | 'basicConstraints' | 'keyUsage' | 'extKeyUsage' | 'subjectKeyId' | 'authorityKeyId'
+  'sans' | 'hasSanExtension' | 'basicConstraints' | 'keyUsage' | 'subjectKeyId' | 'authorityKeyId'
 >;
 
 /** Reads the `[3] Extensions` element of a TBSCertificate (undefined when the certificate has none). */
@@ -36,8 +32,6 @@ export function certExtensions(der: Uint8Array, extsT: Tlv | undefined): Extensi
   }
   const ku = ext.get('2.5.29.15');
   if (ku) out.keyUsage = keyUsage(der, ku.value);
-  const eku = ext.get('2.5.29.37');
-  if (eku) out.extKeyUsage = children(der, expect(eku.value, 0x30)).map((t) => EKUS[oid(der, t)] ?? oid(der, t));
   const ski = ext.get('2.5.29.14');
   if (ski) out.subjectKeyId = hex(bytesOf(der, expect(ski.value, 0x04)), ':').toUpperCase();
   const aki = ext.get('2.5.29.35');

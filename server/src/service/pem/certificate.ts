@@ -1,11 +1,12 @@
 /**
  * X.509 certificates: Node's X509Certificate gives OpenSSL-formatted names,
- * fingerprints and the public key; serial, dates, CN and extensions come from
- * our own DER walk (see decode.ts for why it is hand-written).
+ * fingerprints, the public key and the EKU OIDs; serial, dates, CN and the
+ * other extensions come from our own DER walk (see decode.ts for why it is hand-written).
  */
 import { X509Certificate } from 'node:crypto';
 import { certExtensions } from './cert-extensions';
 import { bytesOf, children, expect, hex, readTlv, time, whole, type Tlv } from './der';
+import { extKeyUsage } from './ext-key-usage';
 import { lazy } from './lazy';
 import type { CertInfo, PublicKeyInfo } from './model';
 import { commonName, nodeName } from './names';
@@ -44,6 +45,8 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
   };
   const cn = commonName(certDer, subjectT);
   if (cn !== undefined) info.subjectCN = cn;
+  const eku = extKeyUsage(x509);
+  if (eku) info.extKeyUsage = eku;
   // May need a signature check; only pay for it when someone asks.
   lazy(info, 'selfSigned', () => isSelfSigned(info));
   return info;
