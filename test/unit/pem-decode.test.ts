@@ -73,6 +73,18 @@ test('a leaf with the same DN as its CA and no key ids is not self-signed (gen.s
   assert.equal(cert(selfMade.certPem).selfSigned, true);
 });
 
+test('basicConstraints path length is read, zero and multi-byte alike', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  for (const pathLength of [0, 300]) {
+    const c = await x509.X509CertificateGenerator.createSelfSigned(
+      { serialNumber: '01', name: 'CN=ca', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.BasicConstraintsExtension(true, pathLength, true)] },
+      webcrypto as never,
+    );
+    assert.deepEqual(cert(c.toString('pem')).basicConstraints, { ca: true, pathLength, critical: true });
+  }
+});
+
 test('EKU: known usages by name in order, unknown ones as dotted OIDs, an empty extension as an empty list', async () => {
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;

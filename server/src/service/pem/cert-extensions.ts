@@ -3,7 +3,7 @@
  * SAN, SKI/AKI), straight from the DER of the TBSCertificate. EKU comes from
  * Node instead (ext-key-usage.ts).
  */
-import { bytesOf, children, expect, hex, oid, readTlv, type Tlv } from './der';
+import { bytesOf, children, expect, hex, integer, oid, readTlv, type Tlv } from './der';
 import { generalNames } from './general-names';
 import type { CertInfo } from './model';
 
@@ -28,7 +28,7 @@ export function certExtensions(der: Uint8Array, extsT: Tlv | undefined): Extensi
     const caT = parts.find((t) => t.tag === 0x01);
     const lenT = parts.find((t) => t.tag === 0x02);
     out.basicConstraints = { ca: !!caT && der[caT.body] !== 0, critical: bc.critical };
-    if (lenT) out.basicConstraints.pathLength = integerOf(der, lenT);
+    if (lenT) out.basicConstraints.pathLength = integer(der, lenT);
   }
   const ku = ext.get('2.5.29.15');
   if (ku) out.keyUsage = keyUsage(der, ku.value);
@@ -62,10 +62,4 @@ function keyUsage(der: Uint8Array, t: Tlv): string[] {
     if (byte < b.length && b[byte] & (0x80 >> (bit & 7))) out.push(KEY_USAGES[bit]);
   }
   return out;
-}
-
-function integerOf(der: Uint8Array, t: Tlv): number {
-  let v = 0;
-  for (let i = t.body; i < t.end; i++) v = v * 256 + der[i];
-  return v;
 }
