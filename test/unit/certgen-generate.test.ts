@@ -270,6 +270,18 @@ describe('reusing an existing CA', { concurrency: true }, () => {
     await assert.rejects(reuse(file(a, 'ca.pem'), file(a, 'ca.key'), { leafDays: 3650 }), /Use at most 36\d\d days/);
     await assert.rejects(reuse('not a pem', file(a, 'ca.key')), /not a PEM certificate/);
   });
+
+  it('finds the reused CA among several blocks of a CRLF bundle and names a block it cannot decode', async () => {
+    const a = sets.get('P-256')!.files;
+    const bundle = (file(foreign, 'ca.pem') + file(a, 'ca.pem')).replace(/\n/g, '\r\n');
+    const r = await generateCertSetWithInfo(opts({ mode: 'one-way', reuseCa: { certPem: bundle, keyPem: file(a, 'ca.key') } }));
+    assert.equal(r.ca.subject, new x509.X509Certificate(file(a, 'ca.pem')).subject);
+    const broken = '-----BEGIN CERTIFICATE-----\nTU*J\n-----END CERTIFICATE-----\n';
+    await assert.rejects(
+      generateCertSet(opts({ reuseCa: { certPem: broken + file(a, 'ca.pem'), keyPem: file(a, 'ca.key') } })),
+      /Certificate #1 in the CA file could not be decoded/,
+    );
+  });
 });
 
 describe('harness negative controls (the harness can fail)', { concurrency: true }, () => {

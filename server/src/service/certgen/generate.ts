@@ -21,6 +21,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import { parsePem } from '../pem/parse';
 import {
   classifyName,
   normalizeNames,
@@ -264,9 +265,11 @@ async function loadIssuer(certPem: string, keyPem: string, now: number, leafDays
     throw new CertGenError(`The CA private key could not be read: ${msg}`);
   }
   const spki = spkiOf(key);
-  const certs = pemBlocks(certPem, 'CERTIFICATE').map((der, i) => {
+  const blocks = parsePem(certPem).blocks.filter((b) => b.label === 'CERTIFICATE');
+  const certs = blocks.map((b, i) => {
     try {
-      return new x509.X509Certificate(der);
+      if (!b.der) throw new Error('its base64 body is broken');
+      return new x509.X509Certificate(b.der);
     } catch (e) {
       throw new CertGenError(`Certificate #${i + 1} in the CA file could not be decoded: ${errorText(e)}`);
     }
@@ -331,11 +334,6 @@ function issuerAlgorithm(key: KeyObject): { algorithm: webcrypto.RsaHashedImport
 
 function spkiOf(key: KeyObject): Buffer {
   return createPublicKey(key).export({ type: 'spki', format: 'der' });
-}
-
-function pemBlocks(text: string, label: string): Buffer[] {
-  const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, 'g');
-  return [...text.matchAll(re)].map((m) => Buffer.from(m[1].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
