@@ -10,5 +10,8 @@ fs.writeFileSync(out, text);
 // The README carries the same table between its markers.
 const readme = path.join(__dirname, '..', 'README.md');
 const table = `| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}`;
-const r = fs.readFileSync(readme, 'utf8').replace(/<!-- diagnostics:start -->[\s\S]*<!-- diagnostics:end -->/, `<!-- diagnostics:start -->\n${table}\n<!-- diagnostics:end -->`);
+// A replacer function, not a string: a replacement string would read the table's `$$` as an escaped `$`.
+const r = fs
+  .readFileSync(readme, 'utf8')
+  .replace(/<!-- diagnostics:start -->[\s\S]*<!-- diagnostics:end -->/, () => `<!-- diagnostics:start -->\n${table}\n<!-- diagnostics:end -->`);
 fs.writeFileSync(readme, r);

@@ -93,6 +93,7 @@ for (const keyType of KEY_TYPES) {
       assert.ok(ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
       assert.match(ca.subject, /^O=tls-config, CN=TLS Config CA [0-9a-f]{8}$/);
       assert.ok(await ca.isSelfSigned(webcrypto));
+      assert.equal(ca.notAfter.getTime() - ca.notBefore.getTime(), 3650 * DAY, 'CA valid exactly caDays from its notBefore');
     });
 
     for (const role of ['server', 'client'] as const) {
@@ -128,8 +129,8 @@ for (const keyType of KEY_TYPES) {
         // notBefore about five minutes before generation (second precision in X.509).
         const back = at - leaf.notBefore.getTime();
         assert.ok(back > 4 * 60_000 && back < 6 * 60_000 + 2_000, `notBefore ${back} ms before generation`);
-        const days = (leaf.notAfter.getTime() - at) / DAY;
-        assert.ok(Math.abs(days - 825) < 0.01, `leaf valid ${days} days`);
+        // Counted from the backdated notBefore: exactly the days asked for.
+        assert.equal(leaf.notAfter.getTime() - leaf.notBefore.getTime(), 825 * DAY);
 
         // Signature hash follows the CA key.
         const sig = leaf.signatureAlgorithm as { name: string; hash?: { name: string } };
@@ -269,6 +270,20 @@ describe('reusing an existing CA', { concurrency: true }, () => {
     await assert.rejects(reuse(file(a, 'ca.pem'), encrypted), /encrypted/);
     await assert.rejects(reuse(file(a, 'ca.pem'), file(a, 'ca.key'), { leafDays: 3650 }), /Use at most 36\d\d days/);
     await assert.rejects(reuse('not a pem', file(a, 'ca.key')), /not a PEM certificate/);
+  });
+
+  it('finds the reused CA among several blocks of a CRLF bundle and names a block it cannot decode', async () => {
+    const a = sets.get('P-256')!.files;
+    const bundle = (file(foreign, 'ca.pem') + file(a, 'ca.pem')).replace(/\n/g, '\r\n');
+    const r = await generateCertSetWithInfo(opts({ mode: 'one-way', reuseCa: { certPem: bundle, keyPem: file(a, 'ca.key') } }));
+    assert.equal(r.ca.subject, new x509.X509Certificate(file(a, 'ca.pem')).subject);
+    const leaf = new x509.X509Certificate(file(r.files, 'server.pem'));
+    assert.equal(leaf.notAfter.getTime() - leaf.notBefore.getTime(), 825 * DAY, 'a leaf under a reused CA is valid exactly leafDays too');
+    const broken = '-----BEGIN CERTIFICATE-----\nTU*J\n-----END CERTIFICATE-----\n';
+    await assert.rejects(
+      generateCertSet(opts({ reuseCa: { certPem: broken + file(a, 'ca.pem'), keyPem: file(a, 'ca.key') } })),
+      /Certificate #1 in the CA file could not be decoded/,
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { X509Certificate, createHash, createPublicKey, webcrypto } from 'node:crypto';
 import { decodeBlock, decodeFile } from '../../server/src/service/pem/decode';
 import { parsePem } from '../../server/src/service/pem/parse';
 import type { Decoded } from '../../server/src/service/pem/model';
@@ -69,6 +71,37 @@ test('a leaf with the same DN as its CA and no key ids is not self-signed (gen.s
   assert.equal(c.selfSigned, false);
   const selfMade = await makeCert({ cn: 'plain self-signed', noKeyIds: true });
   assert.equal(cert(selfMade.certPem).selfSigned, true);
+});
+
+test('basicConstraints path length is read, zero and multi-byte alike', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  for (const pathLength of [0, 300]) {
+    const c = await x509.X509CertificateGenerator.createSelfSigned(
+      { serialNumber: '01', name: 'CN=ca', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.BasicConstraintsExtension(true, pathLength, true)] },
+      webcrypto as never,
+    );
+    assert.deepEqual(cert(c.toString('pem')).basicConstraints, { ca: true, pathLength, critical: true });
+  }
+});
+
+test('EKU: known usages by name in order, unknown ones as dotted OIDs, an empty extension as an empty list', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const eku = async (usages: string[] | undefined) => {
+    const extensions = usages ? [new x509.ExtendedKeyUsageExtension(usages)] : [];
+    const c = await x509.X509CertificateGenerator.createSelfSigned(
+      { serialNumber: '01', name: 'CN=eku', keys: keys as never, signingAlgorithm: alg, extensions },
+      webcrypto as never,
+    );
+    return cert(c.toString('pem')).extKeyUsage;
+  };
+  assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.9', '2.5.29.37.0']), [
+    'clientAuth', 'serverAuth', 'OCSPSigning', 'anyExtendedKeyUsage',
+  ]);
+  assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.17', '1.3.6.1.5.5.7.3.4']), ['1.3.6.1.5.5.7.3.17', 'emailProtection']);
+  assert.deepEqual(await eku([]), []);
+  assert.equal(await eku(undefined), undefined);
 });
 
 test('certificate without SAN: hasSanExtension false, empty sans', async () => {
@@ -140,6 +173,33 @@ test('CSR: subject, requested SANs, key, signature algorithm', async () => {
   assert.deepEqual(d.csr.sans, [{ type: 'dns', value: 'csr.localhost' }, { type: 'ip', value: '10.0.0.1' }]);
   assert.deepEqual([d.csr.publicKey.algorithm, d.csr.publicKey.curve], ['EC', 'P-256']);
   assert.equal(d.csr.signatureAlgorithm, 'ecdsa-with-SHA256');
+});
+
+test('CSR: the last CN wins and every SAN type reads as it does in a certificate', async () => {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const names: x509.JsonGeneralNames = [
+    { type: 'dns', value: 'a.example' },
+    { type: 'ip', value: '2001:db8:0:0:0:0:0:1' },
+    { type: 'email', value: 'ops@example.com' },
+    { type: 'url', value: 'spiffe://example/milvus' },
+    { type: 'id', value: '1.2.3.4' },
+  ];
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+    { name: 'CN=first, CN=second', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.SubjectAlternativeNameExtension(names)] },
+    webcrypto as never,
+  );
+  const d = one(`${csr.toString('pem')}\n`);
+  assert.equal(d.kind, 'csr');
+  if (d.kind !== 'csr') return;
+  assert.equal(d.csr.subjectCN, 'second');
+  assert.deepEqual(d.csr.sans, [
+    { type: 'dns', value: 'a.example' },
+    { type: 'ip', value: '2001:db8::1' },
+    { type: 'email', value: 'ops@example.com' },
+    { type: 'uri', value: 'spiffe://example/milvus' },
+    { type: 'other', value: 'Registered ID:1.2.3.4' },
+  ]);
 });
 
 test('public key blocks and unknown labels', async () => {

@@ -22,14 +22,18 @@ export class LineIndex {
   offsetAt(p: Position): number {
     if (p.line >= this.starts.length) return this.text.length;
     if (p.line < 0) return 0;
-    return Math.min(this.starts[p.line] + p.character, this.lineEnd(p.line));
+    return Math.min(this.starts[p.line] + Math.max(0, p.character), this.lineEnd(p.line));
   }
-  /** Offset of the end of a line, before its \r\n or \n. */
+  /** Offset of the end of a line, before its \r\n or \n; lines outside the text end where it does (or starts). */
   lineEnd(line: number): number {
+    if (line < 0) return 0;
+    if (line >= this.starts.length) return this.text.length;
     const next = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
     return next > this.starts[line] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
   }
+  /** A line's text without its line break; '' for a line outside the text (a client may ask past the end). */
   lineText(line: number): string {
+    if (line < 0 || line >= this.starts.length) return '';
     return this.text.slice(this.starts[line], this.lineEnd(line));
   }
   get lineCount(): number {

@@ -11,7 +11,9 @@
  * - Serial numbers are 16 random bytes with the top bit cleared: positive,
  *   unique, at most 20 octets as RFC 5280 requires.
  * - notBefore is 5 minutes in the past so a container whose clock is slightly
- *   behind does not reject a certificate made a moment ago.
+ *   behind does not reject a certificate made a moment ago; the validity
+ *   counts from there, so notAfter - notBefore is exactly the days asked for
+ *   (as mkcert does).
  * - Private keys are unencrypted PKCS#8 ("BEGIN PRIVATE KEY"): Milvus cannot
  *   read encrypted keys; file permissions protect them (see write.ts).
  * - The signature hash follows the CA key: SHA-256 for P-256 and RSA,
@@ -21,6 +23,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import { parsePem } from '../pem/parse';
 import {
   classifyName,
   normalizeNames,
@@ -179,6 +182,11 @@ async function generate(o: GenerateOptions): Promise<CertSetResult> {
   return { files, ca: { reused: !!o.reuseCa, subject: ca.cert.subject, notAfter: ca.cert.notAfter } };
 }
 
+function validity(now: number, days: number): { notBefore: Date; notAfter: Date } {
+  const notBefore = now - CLOCK_SKEW_MS;
+  return { notBefore: new Date(notBefore), notAfter: new Date(notBefore + days * DAY_MS) };
+}
+
 async function newKeyPair(spec: KeySpec): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey(spec.generate, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
@@ -190,8 +198,7 @@ async function newCa(keys: CryptoKeyPair, spec: KeySpec, days: number, now: numb
       serialNumber: randomSerial(),
       // A random suffix keeps two generated CAs apart in a trust store.
       name: [{ O: [ORG] }, { CN: [`TLS Config CA ${randomBytes(4).toString('hex')}`] }],
-      notBefore: new Date(now - CLOCK_SKEW_MS),
-      notAfter: new Date(now + days * DAY_MS),
+      ...validity(now, days),
       keys,
       signingAlgorithm: spec.sign,
       extensions: [
@@ -234,8 +241,7 @@ async function issueLeaf(
       subject,
       // The CA's own encoded subject: Go matches issuer to subject byte for byte.
       issuer: ca.cert.subjectName,
-      notBefore: new Date(now - CLOCK_SKEW_MS),
-      notAfter: new Date(now + days * DAY_MS),
+      ...validity(now, days),
       publicKey,
       signingKey: ca.privateKey,
       signingAlgorithm: ca.sign,
@@ -264,9 +270,11 @@ async function loadIssuer(certPem: string, keyPem: string, now: number, leafDays
     throw new CertGenError(`The CA private key could not be read: ${msg}`);
   }
   const spki = spkiOf(key);
-  const certs = pemBlocks(certPem, 'CERTIFICATE').map((der, i) => {
+  const blocks = parsePem(certPem).blocks.filter((b) => b.label === 'CERTIFICATE');
+  const certs = blocks.map((b, i) => {
     try {
-      return new x509.X509Certificate(der);
+      if (!b.der) throw new Error('its base64 body is broken');
+      return new x509.X509Certificate(b.der);
     } catch (e) {
       throw new CertGenError(`Certificate #${i + 1} in the CA file could not be decoded: ${errorText(e)}`);
     }
@@ -294,9 +302,9 @@ async function loadIssuer(certPem: string, keyPem: string, now: number, leafDays
   if (cert.notBefore.getTime() > now) {
     throw new CertGenError(`The CA "${cert.subject}" is not valid before ${cert.notBefore.toISOString()}; check the clock.`);
   }
-  const leafEnd = now + leafDays * DAY_MS;
-  if (leafEnd > cert.notAfter.getTime()) {
-    const maxDays = Math.floor((cert.notAfter.getTime() - now) / DAY_MS);
+  const leaf = validity(now, leafDays);
+  if (leaf.notAfter.getTime() > cert.notAfter.getTime()) {
+    const maxDays = Math.floor((cert.notAfter.getTime() - leaf.notBefore.getTime()) / DAY_MS);
     throw new CertGenError(
       `The CA "${cert.subject}" expires on ${cert.notAfter.toISOString().slice(0, 10)}, before certificates valid for ${leafDays} days would. ` +
         (maxDays >= 1 ? `Use at most ${maxDays} days, or generate a new CA.` : 'Generate a new CA.'),
@@ -331,11 +339,6 @@ function issuerAlgorithm(key: KeyObject): { algorithm: webcrypto.RsaHashedImport
 
 function spkiOf(key: KeyObject): Buffer {
   return createPublicKey(key).export({ type: 'spki', format: 'der' });
-}
-
-function pemBlocks(text: string, label: string): Buffer[] {
-  const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, 'g');
-  return [...text.matchAll(re)].map((m) => Buffer.from(m[1].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {

@@ -1,8 +1,9 @@
 /**
  * A minimal, strict DER walker. Node's X509Certificate lacks extension detail
- * and @peculiar/x509 costs ~1 ms per certificate to construct, which would
- * blow the hover budget on a bundle; reading the handful of extensions we need
- * straight from the bytes is both faster and fully under our control.
+ * and @peculiar/x509 costs ~1.2 ms per certificate to construct and read,
+ * which would blow the hover budget on a bundle; reading the handful of
+ * extensions we need straight from the bytes is ~75x faster (figures in
+ * decode.ts) and fully under our control.
  * Functions throw DerError on malformed input; decode.ts catches it.
  */
 
