@@ -37,7 +37,8 @@ function write(root: string, rel: string, contents: string): string {
 export function mode2MilvusYaml(stock: string): string {
   const out = stock.replaceAll('configs/cert/', '/milvus/tls/').replace(/^(\s+tlsMode:\s*)0\b/m, (_m, lead: string) => `${lead}2`);
   if (!/^\s+tlsMode: 2\b/m.test(out)) throw new Error('could not set common.security.tlsMode: 2 in the stock milvus.yaml');
-  if (!/^tls:\n\s+serverPemPath: \/milvus\/tls\/server\.pem/m.test(out)) throw new Error('could not point tls.serverPemPath at /milvus/tls/server.pem');
+  if (!/^tls:\n\s+serverPemPath: \/milvus\/tls\/server\.pem/m.test(out))
+    throw new Error('could not point tls.serverPemPath at /milvus/tls/server.pem');
   return out;
 }
 

@@ -62,12 +62,36 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 
-function addSamples(section: string, metric: string, tool: string, samples: number[], target?: { label: string; ok: (s: ReturnType<typeof summarize>) => boolean }): void {
+function addSamples(
+  section: string,
+  metric: string,
+  tool: string,
+  samples: number[],
+  target?: { label: string; ok: (s: ReturnType<typeof summarize>) => boolean },
+): void {
   const s = summarize(samples);
-  rows.push({ section, metric, tool, unit: 'ms', n: s.n, median: s.median, p95: s.p95, target: target?.label, pass: target ? target.ok(s) : undefined, samples: samples.map((x) => Math.round(x * 1000) / 1000) });
+  rows.push({
+    section,
+    metric,
+    tool,
+    unit: 'ms',
+    n: s.n,
+    median: s.median,
+    p95: s.p95,
+    target: target?.label,
+    pass: target ? target.ok(s) : undefined,
+    samples: samples.map((x) => Math.round(x * 1000) / 1000),
+  });
 }
 
-function addValue(section: string, metric: string, tool: string, unit: Row['unit'], value: number, target?: { label: string; ok: (v: number) => boolean }): void {
+function addValue(
+  section: string,
+  metric: string,
+  tool: string,
+  unit: Row['unit'],
+  value: number,
+  target?: { label: string; ok: (v: number) => boolean },
+): void {
   rows.push({ section, metric, tool, unit, n: 1, median: value, target: target?.label, pass: target ? target.ok(value) : undefined });
 }
 
@@ -97,7 +121,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- servers
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function oursEnv(debounce: string | undefined): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -143,11 +167,15 @@ async function ensureYamlLanguageServer(): Promise<string> {
   if (installed() !== YLS_VERSION) {
     log(`installing yaml-language-server@${YLS_VERSION} into bench/.tools …`);
     fs.mkdirSync(TOOLS, { recursive: true });
-    await execFileP('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', TOOLS, `yaml-language-server@${YLS_VERSION}`], {
-      cwd: TOOLS,
-      timeout: 300_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await execFileP(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', TOOLS, `yaml-language-server@${YLS_VERSION}`],
+      {
+        cwd: TOOLS,
+        timeout: 300_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
   }
   const v = installed();
   if (!v) throw new Error('yaml-language-server is not installed in bench/.tools');
@@ -174,7 +202,14 @@ async function initTimes(make: () => BenchLspClient, root: string, reps: number)
  * didChange (full text) → the matching publishDiagnostics, alternating a
  * harmless comment edit. Returns the measured samples and the version reached.
  */
-async function editLatency(c: BenchLspClient, uri: string, text: string, startVersion: number, reps: number, warmup: number): Promise<{ samples: number[]; version: number; diagnostics: number }> {
+async function editLatency(
+  c: BenchLspClient,
+  uri: string,
+  text: string,
+  startVersion: number,
+  reps: number,
+  warmup: number,
+): Promise<{ samples: number[]; version: number; diagnostics: number }> {
   const samples: number[] = [];
   let version = startVersion;
   let diagnostics = 0;
@@ -191,7 +226,13 @@ async function editLatency(c: BenchLspClient, uri: string, text: string, startVe
   return { samples, version, diagnostics };
 }
 
-async function hoverLatency(c: BenchLspClient, uri: string, position: { line: number; character: number }, reps: number, warmup: number): Promise<{ samples: number[]; sample: Json }> {
+async function hoverLatency(
+  c: BenchLspClient,
+  uri: string,
+  position: { line: number; character: number },
+  reps: number,
+  warmup: number,
+): Promise<{ samples: number[]; sample: Json }> {
   const samples: number[] = [];
   let sample: Json = null;
   for (let i = 0; i < warmup + reps; i++) {
@@ -215,9 +256,15 @@ function hoverText(h: Json): string {
 async function sanityCheck(c: BenchLspClient, ws: MilvusWorkspace, version: number, name: string): Promise<number> {
   version++;
   const t0 = process.hrtime.bigint();
-  c.change(ws.milvusUri, version, ws.milvusText.replace(/^(\s+tlsMode:\s*)2\b/m, (_m, lead: string) => `${lead}5`));
+  c.change(
+    ws.milvusUri,
+    version,
+    ws.milvusText.replace(/^(\s+tlsMode:\s*)2\b/m, (_m, lead: string) => `${lead}5`),
+  );
   const p = await c.diagnosticsAfter(ws.milvusUri, t0, version);
-  notes.push(`${name}: tlsMode: 5 → ${p.diagnostics.length} diagnostic(s)${p.diagnostics[0] ? ` (“${String(p.diagnostics[0].message).split('\n')[0].slice(0, 80)}”)` : ' — NOT VALIDATING'}`);
+  notes.push(
+    `${name}: tlsMode: 5 → ${p.diagnostics.length} diagnostic(s)${p.diagnostics[0] ? ` (“${String(p.diagnostics[0].message).split('\n')[0].slice(0, 80)}”)` : ' — NOT VALIDATING'}`,
+  );
   version++;
   const t1 = process.hrtime.bigint();
   c.change(ws.milvusUri, version, ws.milvusText);
@@ -243,7 +290,9 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
     const t0 = process.hrtime.bigint();
     a.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
     const first = await a.diagnosticsAfter(ws.milvusUri, t0, 1);
-    notes.push(`tls-config: the mode-2 stock milvus.yaml (${ws.milvusText.replace(/\n$/, '').split('\n').length} lines) opens with ${first.diagnostics.length} diagnostic(s)${first.diagnostics.length ? ': ' + first.diagnostics.map((d: Json) => d.code).join(', ') : ''}`);
+    notes.push(
+      `tls-config: the mode-2 stock milvus.yaml (${ws.milvusText.replace(/\n$/, '').split('\n').length} lines) opens with ${first.diagnostics.length} diagnostic(s)${first.diagnostics.length ? ': ' + first.diagnostics.map((d: Json) => d.code).join(', ') : ''}`,
+    );
     const r = await editLatency(a, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
     editDefault = r.samples;
     addSamples(S, 'edit→diagnostics (default debounce)', tool, r.samples);
@@ -263,13 +312,16 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
         b.open(ws.milvusPath, ws.milvusText, 'yaml', 1);
         await b.diagnosticsAfter(ws.milvusUri, t0, 1);
         const r = await editLatency(b, ws.milvusUri, ws.milvusText, 1, REPS.latency, REPS.latencyWarmup);
-        addSamples(S, 'edit→diagnostics work (debounce 0)', tool, r.samples, { label: '<10 med, <25 p95', ok: (s) => s.median < 10 && s.p95 < 25 });
+        addSamples(S, 'edit→diagnostics work (debounce 0)', tool, r.samples, {
+          label: '<10 med, <25 p95',
+          ok: (s) => s.median < 10 && s.p95 < 25,
+        });
         if (editDefault.length) {
           const overhead = summarize(editDefault).median - summarize(r.samples).median;
           notes.push(`tls-config: default − debounce-0 medians = ${fmtMs(overhead)} ms (≈ the debounce)`);
         }
         const rss = b.peakRssKb();
-        if (rss) notes.push(`tls-config (debounce-0 server, edits only): peak RSS ${(rss * 1024 / 1e6).toFixed(1)} MB`);
+        if (rss) notes.push(`tls-config (debounce-0 server, edits only): peak RSS ${((rss * 1024) / 1e6).toFixed(1)} MB`);
       } finally {
         await b.shutdown();
       }
@@ -278,7 +330,16 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
   );
 
   if (Number.isFinite(debounce)) {
-    rows.push({ section: S, metric: 'debounce (configured default)', tool, unit: 'ms', n: 1, median: debounce, target: '≤50', pass: debounce <= 50 });
+    rows.push({
+      section: S,
+      metric: 'debounce (configured default)',
+      tool,
+      unit: 'ms',
+      n: 1,
+      median: debounce,
+      target: '≤50',
+      pass: debounce <= 50,
+    });
   } else addText(S, 'debounce (configured default)', tool, 'n/a: not found in server.ts', '≤50');
 
   // Hovers, on the default server (all work lands on one process, then its peak RSS is read).
@@ -291,7 +352,9 @@ async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
       const r = await hoverLatency(a, ws.milvusUri, ws.serverPemValuePos, REPS.latency, REPS.latencyWarmup);
       const txt = hoverText(r.sample);
       if (!txt) throw new Error('hover returned nothing');
-      notes.push(`tls-config hover on tls.serverPemPath: ${txt.length} chars, names the host file: ${txt.includes(ws.serverPemPath) ? 'yes' : 'no'}`);
+      notes.push(
+        `tls-config hover on tls.serverPemPath: ${txt.length} chars, names the host file: ${txt.includes(ws.serverPemPath) ? 'yes' : 'no'}`,
+      );
       addSamples(S, 'hover: serverPemPath value (milvus.yaml)', tool, r.samples, { label: '<2 med', ok: (s) => s.median < 2 });
     },
     '<2 med',
@@ -364,15 +427,23 @@ async function sectionInProcess(ws: MilvusWorkspace): Promise<void> {
 
 async function sectionYamlLs(ws: MilvusWorkspace): Promise<void> {
   const S = '3 yaml-language-server';
-  let version = '';
+  let version: string;
   try {
     version = await ensureYamlLanguageServer();
   } catch (e) {
-    for (const m of ['edit→diagnostics (built-in delay)', 'hover: serverPemPath value (milvus.yaml)', 'spawn→initialize result', 'peak RSS (VmHWM, after all work)']) addError(S, m, 'yaml-language-server', e);
+    for (const m of [
+      'edit→diagnostics (built-in delay)',
+      'hover: serverPemPath value (milvus.yaml)',
+      'spawn→initialize result',
+      'peak RSS (VmHWM, after all work)',
+    ])
+      addError(S, m, 'yaml-language-server', e);
     return;
   }
   const tool = `yaml-language-server ${version}`;
-  notes.push(`yaml-language-server ${version}: schema ${path.basename(ws.schemaPath)} → "milvus.yaml", schemaStore off, validationDelayMs built in (200 ms)`);
+  notes.push(
+    `yaml-language-server ${version}: schema ${path.basename(ws.schemaPath)} → "milvus.yaml", schemaStore off, validationDelayMs built in (200 ms)`,
+  );
   let c: BenchLspClient | undefined;
   await soft(S, 'edit→diagnostics (built-in delay)', tool, async () => {
     c = spawnYls(ws);
@@ -419,7 +490,11 @@ function dirSize(d: string): number {
 }
 
 /** Runs a command in its own process group, killed (by group id) on timeout; resolves with code and output. */
-function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<{ code: number | null; out: string; ms: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs: number },
+): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const p = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -444,6 +519,7 @@ function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: numbe
   });
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 async function sectionSizes(): Promise<void> {
@@ -462,7 +538,10 @@ async function sectionSizes(): Promise<void> {
         log('packaging the .vsix (npm run package) …');
         const r = await run('npm', ['run', 'package'], { cwd: REPO, timeoutMs: 240_000 });
         if (r.code !== 0 || !fs.existsSync(vsix)) {
-          const why = stripAnsi(r.out).split('\n').find((l) => /ERROR|error/i.test(l) && !/npm (ERR|error)/.test(l)) ?? `exit code ${r.code}`;
+          const why =
+            stripAnsi(r.out)
+              .split('\n')
+              .find((l) => /ERROR|error/i.test(l) && !/npm (ERR|error)/.test(l)) ?? `exit code ${r.code}`;
           addText(S, '.vsix', 'tls-config', `n/a: vsce failed: ${why.trim().slice(0, 140)}`, '<1 MB', false);
           notes.push(`vsce output (tail): ${stripAnsi(r.out).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
           return;
@@ -485,9 +564,15 @@ async function sectionSizes(): Promise<void> {
   await soft(S, 'vsce ls', 'tls-config', async () => {
     const r = await run(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: REPO, timeoutMs: 60_000 });
     if (r.code !== 0) return;
-    const files = stripAnsi(r.out).split('\n').filter((l) => l.trim() && !/^\s*(WARNING|INFO)/.test(l));
-    const heavy = ['bench/.tools/', '.e2e/', 'node_modules/', 'test/', 'server/src/'].map((p) => [p, files.filter((f) => f.startsWith(p)).length] as const).filter(([, n]) => n > 0);
-    notes.push(`vsce ls: ${files.length} file(s) would be packaged${heavy.length ? '; including ' + heavy.map(([p, n]) => `${p} (${n})`).join(', ') + ' — consider a .vscodeignore' : ''}`);
+    const files = stripAnsi(r.out)
+      .split('\n')
+      .filter((l) => l.trim() && !/^\s*(WARNING|INFO)/.test(l));
+    const heavy = ['bench/.tools/', '.e2e/', 'node_modules/', 'test/', 'server/src/']
+      .map((p) => [p, files.filter((f) => f.startsWith(p)).length] as const)
+      .filter(([, n]) => n > 0);
+    notes.push(
+      `vsce ls: ${files.length} file(s) would be packaged${heavy.length ? '; including ' + heavy.map(([p, n]) => `${p} (${n})`).join(', ') + ' — consider a .vscodeignore' : ''}`,
+    );
   });
 }
 
@@ -500,7 +585,10 @@ async function sectionCli(): Promise<void> {
     notes.push(`${REPS.certCount} distinct leaf certificates (one CA, one P-256 leaf key) signed in-process in ${fmtMs(r.ms)} ms`);
   });
   if (!dir) return;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.pem')).map((f) => path.join(dir, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.pem'))
+    .map((f) => path.join(dir, f));
   await soft(S, `check DIR --format json (${files.length} files)`, 'tls-config CLI', async () => {
     const samples: number[] = [];
     let findings = -1;
@@ -515,7 +603,9 @@ async function sectionCli(): Promise<void> {
         throw new Error(`cli output is not JSON: ${r.out.slice(0, 120)}`);
       }
     }
-    notes.push(`CLI check of ${files.length} certs: ${findings} finding(s); median ${fmtMs(summarize(samples).median / files.length)} ms per file (one process)`);
+    notes.push(
+      `CLI check of ${files.length} certs: ${findings} finding(s); median ${fmtMs(summarize(samples).median / files.length)} ms per file (one process)`,
+    );
     addSamples(S, `check DIR --format json (${files.length} files)`, 'tls-config CLI', samples);
   });
   await soft(S, `openssl x509 -noout -text, once per file (${files.length})`, 'openssl', async () => {
@@ -558,7 +648,8 @@ async function sectionGeneration(): Promise<void> {
       const d = tempDir('gensh');
       const r = await run('sh', [script], { cwd: d, timeoutMs: 120_000 });
       if (r.code !== 0) throw new Error(`gen.sh exited ${r.code}: ${r.out.trim().split('\n').slice(-1)[0]}`);
-      for (const f of ['ca.pem', 'server.pem', 'client.pem']) if (!fs.existsSync(path.join(d, f))) throw new Error(`gen.sh did not write ${f}`);
+      for (const f of ['ca.pem', 'server.pem', 'client.pem'])
+        if (!fs.existsSync(path.join(d, f))) throw new Error(`gen.sh did not write ${f}`);
       if (i > 0) samples.push(r.ms);
       fs.rmSync(d, { recursive: true, force: true });
     }
@@ -577,7 +668,7 @@ function printTable(): string {
     r.metric,
     r.tool,
     r.n === undefined ? '' : String(r.n),
-    clip(r.error ? `error: ${r.error}` : r.text ?? fmt(r, r.median), 70),
+    clip(r.error ? `error: ${r.error}` : (r.text ?? fmt(r, r.median)), 70),
     r.error || r.text ? '' : fmt(r, r.p95),
     r.target ?? '',
     r.pass === undefined ? (r.target ? (r.error ? 'FAIL (error)' : 'n/a') : '') : r.pass ? 'PASS' : 'FAIL',
@@ -642,7 +733,14 @@ async function main(): Promise<void> {
   const results = {
     startedAt: startedAt.toISOString(),
     totalWallMs: Math.round(totalMs),
-    machine: { loadAverage1m: { start: loadStart, end: loadEnd }, node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem() },
+    machine: {
+      loadAverage1m: { start: loadStart, end: loadEnd },
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      totalMemBytes: os.totalmem(),
+    },
     versions: { openssl: await versionOf('openssl', ['version']), yamlLanguageServer: YLS_VERSION },
     reps: REPS,
     rows,

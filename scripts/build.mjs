@@ -9,7 +9,8 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  sourcemap: false,
+  // Maps stay in dist/ for debugging and stack traces (node --enable-source-maps); the .vsix ships only the .js files.
+  sourcemap: 'linked',
   minify: process.env.MINIFY !== '0',
   keepNames: true,
   legalComments: 'none',
@@ -35,5 +36,11 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/x509.ts'], outfile: 'dist/x509.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [x509External, coreExternal] }),
   esbuild.build({ ...common, entryPoints: ['server/src/core.ts'], outfile: 'dist/core.js', plugins: [x509External] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [x509External] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [x509External],
+  }),
 ]);

@@ -29,13 +29,17 @@ async function main(): Promise<number> {
         console.log((e as Error).message);
         return 1;
       }
-      console.log(`# fuzz-long: ${ran}/${runs} inputs, ${((Date.now() - t0) / 1000).toFixed(0)} s, slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what})`);
+      console.log(
+        `# fuzz-long: ${ran}/${runs} inputs, ${((Date.now() - t0) / 1000).toFixed(0)} s, slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what})`,
+      );
     }
   } finally {
     w.dispose();
   }
   const per = FUZZ_CASES.map((c) => `${c.name}: ${counts.get(c.name) ?? 0}`).join(', ');
-  console.log(`# fuzz: ${ran} inputs (${per}); ${timing.calls} service calls in ${((Date.now() - t0) / 1000).toFixed(0)} s; slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what}); seed ${seed}`);
+  console.log(
+    `# fuzz: ${ran} inputs (${per}); ${timing.calls} service calls in ${((Date.now() - t0) / 1000).toFixed(0)} s; slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what}); seed ${seed}`,
+  );
   return 0;
 }
 

@@ -13,5 +13,8 @@ const table = `| code | severity | meaning |\n|---|---|---|\n${rows.join('\n')}`
 // A replacer function, not a string: a replacement string would read the table's `$$` as an escaped `$`.
 const r = fs
   .readFileSync(readme, 'utf8')
-  .replace(/<!-- diagnostics:start -->[\s\S]*<!-- diagnostics:end -->/, () => `<!-- diagnostics:start -->\n${table}\n<!-- diagnostics:end -->`);
+  .replace(
+    /<!-- diagnostics:start -->[\s\S]*<!-- diagnostics:end -->/,
+    () => `<!-- diagnostics:start -->\n${table}\n<!-- diagnostics:end -->`,
+  );
 fs.writeFileSync(readme, r);

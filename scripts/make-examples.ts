@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const ok = await generateCertSet({ ...DEFAULT_OPTIONS, names, leafDays: 3650, caDays: 7300 });
   const okFiles: Record<string, string> = {};
   for (const f of ok) okFiles['tls/' + f.name] = f.contents;
-  write(path.join(base, 'mtls-ok'), { ...okFiles, 'docker-compose.yml': composeYaml(), 'milvus.yaml': milvusYaml(), 'volumes/milvus/.keep': '' });
+  write(path.join(base, 'mtls-ok'), {
+    ...okFiles,
+    'docker-compose.yml': composeYaml(),
+    'milvus.yaml': milvusYaml(),
+    'volumes/milvus/.keep': '',
+  });
 
   // Broken: the server key belongs to another set, caPemPath points where no volume reaches,
   // the CA bundle is a CN-only leaf, a typo in a key name, and a compose mount whose source is missing.

@@ -46,7 +46,8 @@ async function generated(count: number): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const sans: x509.JsonGeneralNames = [];
-    for (let s = 0; s <= i % 12; s++) sans.push(s % 3 === 2 ? { type: 'ip', value: `10.0.${i % 250}.${s}` } : { type: 'dns', value: `svc${s}.n${i}.example` });
+    for (let s = 0; s <= i % 12; s++)
+      sans.push(s % 3 === 2 ? { type: 'ip', value: `10.0.${i % 250}.${s}` } : { type: 'dns', value: `svc${s}.n${i}.example` });
     const keys = leafKeys[i % 2];
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: (0x1000 + i).toString(16),
@@ -79,8 +80,17 @@ function ourWalk(der: Uint8Array): unknown {
   const serial = bytesOf(der, expect(tbs[i++], 0x02));
   i += 2;
   const validity = children(der, expect(tbs[i++], 0x30));
-  const cn = commonName(der, expect(tbs[i++], 0x30));
-  return { serial, notBefore: time(der, validity[0]), notAfter: time(der, validity[1]), cn, ...certExtensions(der, tbs.find((t) => t.tag === 0xa3)) };
+  const cn = commonName(der, expect(tbs[i], 0x30));
+  return {
+    serial,
+    notBefore: time(der, validity[0]),
+    notAfter: time(der, validity[1]),
+    cn,
+    ...certExtensions(
+      der,
+      tbs.find((t) => t.tag === 0xa3),
+    ),
+  };
 }
 
 function peculiarWalk(der: Uint8Array): unknown {
@@ -150,10 +160,14 @@ async function main(): Promise<void> {
     { name: 'walk (the hand-walked fields)', ...compare([ders, ourWalk], [ders, peculiarWalk]) },
     { name: 'decode (everything a hover shows)', ...compare([asBlocks, decodeBlock], [ders, peculiarDecode]) },
   ];
-  console.log(`${ders.length} certificates (${bundle.length} from ${BUNDLE}, ${made.length} generated), ${ROUNDS} rounds, node ${process.version}`);
+  console.log(
+    `${ders.length} certificates (${bundle.length} from ${BUNDLE}, ${made.length} generated), ${ROUNDS} rounds, node ${process.version}`,
+  );
   for (const r of rows) {
     const per = (ms: number) => `${((ms * 1000) / ders.length).toFixed(1)} µs/cert`;
-    console.log(`${r.name.padEnd(36)} ours ${per(r.ours).padStart(14)}   @peculiar/x509 ${per(r.theirs).padStart(14)}   ${r.factor.toFixed(1)}× faster`);
+    console.log(
+      `${r.name.padEnd(36)} ours ${per(r.ours).padStart(14)}   @peculiar/x509 ${per(r.theirs).padStart(14)}   ${r.factor.toFixed(1)}× faster`,
+    );
   }
 }
 

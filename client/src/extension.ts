@@ -6,7 +6,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runGenerateFlow } from './generate';
-import { CLIENT_COMMANDS, SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type GenerateCertsParams, type InitializationOptions, type SettingsParams } from '../../server/src/protocol';
+import {
+  CLIENT_COMMANDS,
+  SERVER_COMMANDS,
+  SETTINGS_NOTIFICATION,
+  SETTINGS_SECTION,
+  type GenerateCertsParams,
+  type InitializationOptions,
+  type SettingsParams,
+} from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -42,7 +50,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: SETTINGS_SECTION },
     middleware: {
       // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
-      executeCommand: (command, args, next) => (command === SERVER_COMMANDS.generateCerts && client ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined) : next(command, args)),
+      executeCommand: (command, args, next) =>
+        command === SERVER_COMMANDS.generateCerts && client
+          ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
+          : next(command, args),
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
@@ -52,11 +63,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && push()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg)),
+    vscode.commands.registerCommand(
+      CLIENT_COMMANDS.generateCerts,
+      (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg),
+    ),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
-      const files = await vscode.workspace.findFiles('**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}', '**/node_modules/**', 500);
+      const files = await vscode.workspace.findFiles(
+        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}',
+        '**/node_modules/**',
+        500,
+      );
       for (const f of files) await vscode.workspace.openTextDocument(f);
       await vscode.commands.executeCommand('workbench.actions.view.problems');
     }),

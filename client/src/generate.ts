@@ -2,7 +2,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import { SERVER_COMMANDS as CMD, type ServerCommand, type CommandParams, type CommandResult, type CommandFailure, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
+import {
+  SERVER_COMMANDS as CMD,
+  type ServerCommand,
+  type CommandParams,
+  type CommandResult,
+  type CommandFailure,
+  type GenerateCertsParams,
+  type KeyType,
+} from '../../server/src/protocol';
 
 // Sent as requests, not through vscode.commands: the middleware would turn the generate command back into this wizard.
 async function exec<C extends ServerCommand>(client: LanguageClient, command: C, arg: CommandParams<C>): Promise<CommandResult<C>> {
@@ -19,7 +27,8 @@ function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | u
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-const positiveInt = (v: string) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 36500 ? undefined : 'Enter a number of days between 1 and 36500');
+const positiveInt = (v: string) =>
+  /^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 36500 ? undefined : 'Enter a number of days between 1 and 36500';
 
 export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | Partial<GenerateCertsParams>): Promise<void> {
   try {
@@ -41,7 +50,13 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       title: 'Generate TLS certs (2/7): server names (DNS names and IPs clients dial)',
       value: d.names.join(', '),
       ignoreFocusOut: true,
-      validateInput: (v) => (v.split(',').map((x) => x.trim()).filter(Boolean).length ? undefined : 'Give at least one name'),
+      validateInput: (v) =>
+        v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean).length
+          ? undefined
+          : 'Give at least one name',
     });
     if (namesText === undefined) return;
     const keyType = await vscode.window.showQuickPick<{ label: KeyType; description: string }>(
@@ -63,9 +78,19 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       { title: 'Generate TLS certs (4/7): certificate signing requests', ignoreFocusOut: true },
     );
     if (!csr) return;
-    const leafDays = await vscode.window.showInputBox({ title: 'Generate TLS certs (5/7): server/client certificate validity in days', value: String(d.options.leafDays ?? 825), validateInput: positiveInt, ignoreFocusOut: true });
+    const leafDays = await vscode.window.showInputBox({
+      title: 'Generate TLS certs (5/7): server/client certificate validity in days',
+      value: String(d.options.leafDays ?? 825),
+      validateInput: positiveInt,
+      ignoreFocusOut: true,
+    });
     if (leafDays === undefined) return;
-    const out = await vscode.window.showInputBox({ title: 'Generate TLS certs (6/7): output folder', value: d.out, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a folder') });
+    const out = await vscode.window.showInputBox({
+      title: 'Generate TLS certs (6/7): output folder',
+      value: d.out,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Give a folder'),
+    });
     if (out === undefined) return;
     const outAbs = path.resolve(folder, out.trim());
     let reuseCa = false;
@@ -83,11 +108,26 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       reuseCa = r.value;
     }
     if (!reuseCa) {
-      const v = await vscode.window.showInputBox({ title: 'Generate TLS certs (7/7): CA validity in days', value: String(caDays), validateInput: positiveInt, ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({
+        title: 'Generate TLS certs (7/7): CA validity in days',
+        value: String(caDays),
+        validateInput: positiveInt,
+        ignoreFocusOut: true,
+      });
       if (v === undefined) return;
       caDays = Number(v);
     }
-    const options = { mode: mode.value, names: namesText.split(',').map((x) => x.trim()).filter(Boolean), keyType: keyType.label, leafDays: Number(leafDays), caDays, csr: csr.value };
+    const options = {
+      mode: mode.value,
+      names: namesText
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+      keyType: keyType.label,
+      leafDays: Number(leafDays),
+      caDays,
+      csr: csr.value,
+    };
     const plan = await exec(client, CMD.plan, { out: outAbs, options, reuseCa });
     if (plan.errors.length) {
       void vscode.window.showErrorMessage(`Cannot generate: ${plan.errors.join('; ')}`);
@@ -96,12 +136,17 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
     const existing = plan.files.filter((f) => f.exists).map((f) => path.basename(f.path));
     let overwrite = false;
     if (existing.length) {
-      const ok = await vscode.window.showWarningMessage(`These files exist in ${outAbs} and would be replaced: ${existing.join(', ')}`, { modal: true, detail: 'The old certificates and keys are lost. Cancel to keep them.' }, 'Overwrite');
+      const ok = await vscode.window.showWarningMessage(
+        `These files exist in ${outAbs} and would be replaced: ${existing.join(', ')}`,
+        { modal: true, detail: 'The old certificates and keys are lost. Cancel to keep them.' },
+        'Overwrite',
+      );
       if (ok !== 'Overwrite') return;
       overwrite = true;
     }
-    const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Generating TLS certificates…' }, () =>
-      exec(client, CMD.generate, { out: outAbs, options, overwrite, reuseCa }),
+    const res = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Generating TLS certificates…' },
+      () => exec(client, CMD.generate, { out: outAbs, options, overwrite, reuseCa }),
     );
     const mode12 = mode.value === 'mutual' ? 2 : 1;
     const wiring = await exec(client, CMD.wiring, { certDir: outAbs, mode: mode12, composePath: d.composePath });
@@ -119,8 +164,17 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
         }
       }
     }
-    const snip = await exec(client, CMD.snippets, { mode: mode.value, serverName: options.names[0], host: options.names[0], port: 19530, dir: outAbs });
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Connect to Milvus with these certificates\n\n\`\`\`python\n${snip.pymilvus}\n\`\`\`\n\n\`\`\`sh\n${snip.curl}\n\`\`\`\n` });
+    const snip = await exec(client, CMD.snippets, {
+      mode: mode.value,
+      serverName: options.names[0],
+      host: options.names[0],
+      port: 19530,
+      dir: outAbs,
+    });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: `# Connect to Milvus with these certificates\n\n\`\`\`python\n${snip.pymilvus}\n\`\`\`\n\n\`\`\`sh\n${snip.curl}\n\`\`\`\n`,
+    });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   } catch (e) {
     void vscode.window.showErrorMessage(`Generate TLS certs failed: ${(e as Error).message}`);

@@ -79,7 +79,13 @@ export function check(targets: string[], opts: { expiryDays?: number } = {}): { 
     const text = r.size > MAX_DOCUMENT_CHARS ? 'x'.repeat(MAX_DOCUMENT_CHARS + 1) : Buffer.from(r.bytes).toString('utf8');
     const doc = { path: f, uri: URI.file(f).toString(), text };
     for (const d of service.validate(doc)) {
-      findings.push({ file: rel(f), range: d.range, severity: SEVERITY[d.severity ?? 1] as Finding['severity'], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value });
+      findings.push({
+        file: rel(f),
+        range: d.range,
+        severity: SEVERITY[d.severity ?? 1] as Finding['severity'],
+        code: String(d.code),
+        message: typeof d.message === 'string' ? d.message : d.message.value,
+      });
     }
   }
   return { findings, base };
@@ -98,7 +104,9 @@ function safeIsDir(p: string): boolean {
 }
 
 function formatText(findings: Finding[]): string {
-  const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.code}] ${f.message}`);
+  const lines = findings.map(
+    (f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.code}] ${f.message}`,
+  );
   const errors = findings.filter((f) => f.severity === 'error').length;
   lines.push(`${findings.length} finding(s), ${errors} error(s)`);
   return lines.join('\n');
@@ -112,7 +120,7 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
     const a = argv[i];
     if (a.startsWith('-')) {
       const [k, inline] = a.split('=', 2);
-      const v = boolean.has(k) ? 'true' : inline ?? argv[++i];
+      const v = boolean.has(k) ? 'true' : (inline ?? argv[++i]);
       if (v === undefined) throw new Error(`${k} needs a value`);
       flags.set(k, [...(flags.get(k) ?? []), v]);
     } else positional.push(a);
@@ -135,7 +143,12 @@ async function main(argv: string[]): Promise<number> {
     if (!['text', 'json', 'sarif'].includes(format)) throw new Error(`unknown --format ${format} (text, json or sarif)`);
     const days = one('--expiry-days');
     const { findings, base } = check(positional, { expiryDays: days ? Number(days) : undefined });
-    const out = format === 'json' ? JSON.stringify(findings, null, 2) : format === 'sarif' ? JSON.stringify(toSarif(findings, base), null, 2) : formatText(findings);
+    const out =
+      format === 'json'
+        ? JSON.stringify(findings, null, 2)
+        : format === 'sarif'
+          ? JSON.stringify(toSarif(findings, base), null, 2)
+          : formatText(findings);
     process.stdout.write(out + '\n');
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   }
@@ -143,7 +156,10 @@ async function main(argv: string[]): Promise<number> {
     const out = one('--out');
     if (!out) throw new Error('generate needs --out DIR');
     const options: Partial<GenerateOptions> = {};
-    const names = [...(flags.get('--name') ?? [])].flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
+    const names = [...(flags.get('--name') ?? [])]
+      .flatMap((n) => n.split(','))
+      .map((n) => n.trim())
+      .filter(Boolean);
     if (names.length) options.names = names;
     const mode = one('--mode');
     if (mode) options.mode = mode as GenerateOptions['mode'];

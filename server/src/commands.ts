@@ -13,7 +13,15 @@ import { planWrite } from './service/certgen/write';
 import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
-import { SERVER_COMMANDS, type ServerCommand, type CommandParams, type CommandResult, type DefaultsResult, type GenerateParams, type GenerateCertsResult } from './protocol';
+import {
+  SERVER_COMMANDS,
+  type ServerCommand,
+  type CommandParams,
+  type CommandResult,
+  type DefaultsResult,
+  type GenerateParams,
+  type GenerateCertsResult,
+} from './protocol';
 
 export { SERVER_COMMANDS };
 
@@ -36,7 +44,13 @@ export interface CommandContext {
 /** Compose file and Milvus service near a folder, for default names and wiring. */
 export function nearestCompose(folder: string, ws: Workspace): { composePath?: string; service?: string } {
   const probe = path.join(folder, 'milvus.yaml');
-  for (const c of [...ws.list(folder).filter(isComposeFileName).map((n) => path.join(folder, n)), ...candidateComposeFiles(probe, ws)]) {
+  for (const c of [
+    ...ws
+      .list(folder)
+      .filter(isComposeFileName)
+      .map((n) => path.join(folder, n)),
+    ...candidateComposeFiles(probe, ws),
+  ]) {
     const m = loadCompose(c, ws, process.env);
     const s = m && findMilvusService(m);
     if (s) return { composePath: c, service: s.name };
@@ -48,7 +62,11 @@ export function nearestCompose(folder: string, ws: Workspace): { composePath?: s
 function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
   const near = nearestCompose(folder, ws);
   const names = ['localhost', '127.0.0.1', ...(near.service ? [near.service] : [])];
-  const out = near.composePath ? path.join(path.dirname(near.composePath), 'tls') : path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
+  const out = near.composePath
+    ? path.join(path.dirname(near.composePath), 'tls')
+    : path.basename(folder) === 'tls'
+      ? folder
+      : path.join(folder, 'tls');
   const caExists = ws.kind(path.join(out, 'ca.pem')) === 'file' && ws.kind(path.join(out, 'ca.key')) === 'file';
   return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
 }
@@ -61,7 +79,13 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.plan]: (g) => {
     const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
     const names = fileNames(options, !!g.reuseCa);
-    return { files: planWrite(g.out, names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') }))), errors: validateOptions(options) };
+    return {
+      files: planWrite(
+        g.out,
+        names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') })),
+      ),
+      errors: validateOptions(options),
+    };
   },
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
   [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
@@ -94,7 +118,10 @@ async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): 
   const d = defaultsFor(folder, ctx.ws);
   const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
   // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.
-  const existing = planWrite(d.out, fileNames(options, false).map((name) => ({ name, contents: '', secret: false })))
+  const existing = planWrite(
+    d.out,
+    fileNames(options, false).map((name) => ({ name, contents: '', secret: false })),
+  )
     .filter((f) => f.exists)
     .map((f) => f.path);
   if (existing.length) {
@@ -114,7 +141,11 @@ async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): 
   const canApply = !!ctx.editor?.applyEdit && (!creates || !!ctx.editor.canCreateFiles);
   const applied = plan.summary.length > 0 && canApply ? await ctx.editor!.applyEdit!(plan.edit).catch(() => false) : false;
   const wrote = `Wrote ${written.map((f) => path.basename(f)).join(', ')} to ${d.out} (names: ${d.names.join(', ')}).`;
-  const wiring = !plan.summary.length ? 'The config already points at these files.' : applied ? `Edited, not saved: ${plan.summary.join('; ')}.` : `To use them: ${plan.summary.join('; ')}.`;
+  const wiring = !plan.summary.length
+    ? 'The config already points at these files.'
+    : applied
+      ? `Edited, not saved: ${plan.summary.join('; ')}.`
+      : `To use them: ${plan.summary.join('; ')}.`;
   const message = `${wrote} ${wiring}`;
   say('info', message);
   return { status: 'written', out: d.out, written, wiring: { applied, summary: plan.summary }, message };

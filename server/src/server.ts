@@ -3,7 +3,17 @@
  * lives here. Runs over stdio (`--stdio`, any LSP client) or VS Code's IPC.
  */
 import * as path from 'node:path';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, ShowMessageNotification, MessageType, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DidChangeWatchedFilesNotification,
+  ShowMessageNotification,
+  MessageType,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { Doc, LanguageService, Workspace } from './service';
@@ -47,7 +57,13 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 function toDoc(td: TextDocument): Doc | undefined {
   const u = URI.parse(td.uri);
   if (u.scheme !== 'file' && u.scheme !== 'untitled') return undefined;
-  return { uri: td.uri, path: u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path), languageId: td.languageId, text: td.getText(), version: td.version };
+  return {
+    uri: td.uri,
+    path: u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path),
+    languageId: td.languageId,
+    text: td.getText(),
+    version: td.version,
+  };
 }
 
 function applySettings(s: Partial<Settings> | undefined): void {
@@ -67,16 +83,24 @@ function applySettings(s: Partial<Settings> | undefined): void {
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  roots = (params.workspaceFolders ?? [])
+    .map((f) => URI.parse(f.uri))
+    .filter((u) => u.scheme === 'file')
+    .map((u) => u.fsPath);
   if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
   applySettings((params.initializationOptions as InitializationOptions | undefined)?.settings);
   watchRegistrationSupported = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   const w = params.capabilities.workspace;
   editor = {
     // A notification: connection.window.show*Message would send window/showMessageRequest and wait for an answer.
-    showMessage: (kind, message) => void connection.sendNotification(ShowMessageNotification.type, { type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info, message }),
+    showMessage: (kind, message) =>
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info,
+        message,
+      }),
     // The wiring edit is built as documentChanges; a client without them would misread it.
-    applyEdit: w?.applyEdit && w.workspaceEdit?.documentChanges ? async (edit) => (await connection.workspace.applyEdit(edit)).applied : undefined,
+    applyEdit:
+      w?.applyEdit && w.workspaceEdit?.documentChanges ? async (edit) => (await connection.workspace.applyEdit(edit)).applied : undefined,
     canCreateFiles: !!w?.workspaceEdit?.resourceOperations?.includes('create'),
   };
   return {
@@ -99,7 +123,13 @@ connection.onInitialized(() => {
   setImmediate(get);
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const gone = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
-    roots = [...roots.filter((r) => !gone.has(r)), ...e.added.map((f) => URI.parse(f.uri)).filter((u) => u.scheme === 'file').map((u) => u.fsPath)];
+    roots = [
+      ...roots.filter((r) => !gone.has(r)),
+      ...e.added
+        .map((f) => URI.parse(f.uri))
+        .filter((u) => u.scheme === 'file')
+        .map((u) => u.fsPath),
+    ];
     get().ws.roots = roots;
     revalidateAll();
   });
@@ -202,7 +232,12 @@ connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => get().serv
 connection.onExecuteCommand(async (p) => {
   try {
     const { ws, service } = get();
-    const result = await core!.executeServerCommand(p.command, p.arguments ?? [], { ws, service, openText: (file) => ws.overlayText(file), editor });
+    const result = await core!.executeServerCommand(p.command, p.arguments ?? [], {
+      ws,
+      service,
+      openText: (file) => ws.overlayText(file),
+      editor,
+    });
     // Open documents may name the files just written, and not every client reports file changes.
     if (p.command === SERVER_COMMANDS.generate || p.command === SERVER_COMMANDS.generateCerts) revalidateAll();
     return result;

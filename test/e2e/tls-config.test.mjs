@@ -93,7 +93,13 @@ test('(1) milvus.yaml: a broken file has squiggles and Problems rows with the ex
 });
 
 test('(2a) docker-compose.yml: a missing bind source is flagged on its line, a correct file has no errors or warnings', async () => {
-  const { good, bad } = await openPair('good/docker-compose.yml', 'bad-compose/docker-compose.yml', 'services', 'compose-bind-source-missing', LINES.missingVolume);
+  const { good, bad } = await openPair(
+    'good/docker-compose.yml',
+    'bad-compose/docker-compose.yml',
+    'services',
+    'compose-bind-source-missing',
+    LINES.missingVolume,
+  );
   const row = bad.find((r) => r.code === 'compose-bind-source-missing');
   assert.ok(row, `bad-compose rows: ${fmt(bad)}`);
   assert.equal(row.severity, 'error');
@@ -174,15 +180,29 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   const enter = () => wb.quickInputBox.press('Enter');
   const steps = [
     { re: /what for\?/, required: true, answer: () => wb.pick('Mutual TLS') },
-    { re: /server names/, required: true, answer: async (v) => { assert.match(v, /^localhost, 127\.0\.0\.1/); await enter(); } },
+    {
+      re: /server names/,
+      required: true,
+      answer: async (v) => {
+        assert.match(v, /^localhost, 127\.0\.0\.1/);
+        await enter();
+      },
+    },
     { re: /key type/, required: true, answer: () => wb.pick('P-256') },
     { re: /certificate signing requests/, answer: () => wb.pick('No CSRs') },
     { re: /CA validity in days/, required: true, answer: enter },
     { re: /certificate validity in days/, required: true, answer: enter },
-    { re: /output folder/, required: true, answer: async (v) => { assert.equal(v, out, 'default output folder is <folder>/tls'); await enter(); } },
+    {
+      re: /output folder/,
+      required: true,
+      answer: async (v) => {
+        assert.equal(v, out, 'default output folder is <folder>/tls');
+        await enter();
+      },
+    },
   ];
   const seen = [];
-  for (let prev = ''; ; ) {
+  for (let prev = ''; ;) {
     const title = await wb.nextQuickInputOrDialog(prev);
     if (title === null) break; // a dialog is up
     const step = steps.find((x) => x.re.test(title));
@@ -191,7 +211,11 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
     await step.answer(await wb.quickInputBox.inputValue());
     prev = title;
   }
-  for (const st of steps.filter((x) => x.required)) assert.ok(seen.some((t) => st.re.test(t)), `no step ${st.re} in: ${seen.join(' | ')}`);
+  for (const st of steps.filter((x) => x.required))
+    assert.ok(
+      seen.some((t) => st.re.test(t)),
+      `no step ${st.re} in: ${seen.join(' | ')}`,
+    );
 
   const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Wrote' });
   await dialog.waitFor({ timeout: TIMEOUTS.diag });

@@ -26,7 +26,7 @@ const EDITING_CLIENT = {
 
 let c: LspClient;
 let root: string;
-let init: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+let init: any;
 const started: LspClient[] = [];
 const dirs: string[] = [];
 
@@ -73,7 +73,11 @@ async function missingCertActions(): Promise<{ uri: string; actions: any[] }> {
   c.open(file, fs.readFileSync(file, 'utf8'), 'yaml');
   const missing = (await p).diagnostics.filter((d) => d.code === 'tls-file-missing');
   assert.ok(missing.length > 0, 'the fixture must report missing certificate files');
-  const actions = await c.request('textDocument/codeAction', { textDocument: { uri }, range: missing[0].range, context: { diagnostics: missing } });
+  const actions = await c.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: missing[0].range,
+    context: { diagnostics: missing },
+  });
   return { uri, actions };
 }
 
@@ -82,7 +86,8 @@ test('every command a quick fix for a missing certificate names is advertised by
   // A code action carries its command as `command.command`; a bare Command has `command` as a string.
   const named = actions.map((a) => (typeof a.command === 'string' ? a.command : a.command?.command)).filter(Boolean);
   assert.ok(named.length > 0, `no action names a command: ${JSON.stringify(actions.map((a) => a.title))}`);
-  for (const command of named) assert.ok(init.capabilities.executeCommandProvider.commands.includes(command), `${command} is not in executeCommandProvider.commands`);
+  for (const command of named)
+    assert.ok(init.capabilities.executeCommandProvider.commands.includes(command), `${command} is not in executeCommandProvider.commands`);
 });
 
 test('the quick fix command writes the default set with 0600 keys, says which files, and clears the finding', async () => {
@@ -103,7 +108,10 @@ test('the quick fix command writes the default set with 0600 keys, says which fi
   // milvus.yaml and the compose mount already point at tls/: nothing to wire, nothing to apply.
   assert.deepEqual(r.wiring, { applied: false, summary: [] });
   assert.equal(c.applyEditRequests.length, 0);
-  assert.deepEqual((await recheck).diagnostics.filter((d) => d.code === 'tls-file-missing'), []);
+  assert.deepEqual(
+    (await recheck).diagnostics.filter((d) => d.code === 'tls-file-missing'),
+    [],
+  );
 });
 
 test('running the generate command again refuses, says so, and leaves the folder as it was', async () => {
@@ -151,7 +159,10 @@ test('with no milvus.yaml yet, the wiring edit that creates one goes to a client
   assert.equal(s.applyEditRequests.length, 1);
   const changes = s.applyEditRequests[0].edit.documentChanges;
   const milvus = URI.file(path.join(fresh, 'milvus.yaml')).toString();
-  assert.ok(changes.some((ch: any) => ch.kind === 'create' && ch.uri === milvus), JSON.stringify(changes));
+  assert.ok(
+    changes.some((ch: any) => ch.kind === 'create' && ch.uri === milvus),
+    JSON.stringify(changes),
+  );
   assert.ok(changes.some((ch: any) => ch.textDocument?.uri === milvus && /tlsMode: 2/.test(ch.edits[0].newText)));
 });
 

@@ -14,7 +14,9 @@ function ownIdLiterals(source: string): string[] {
 }
 
 test('the id scanner finds command, notification and section literals and nothing else', () => {
-  const found = ownIdLiterals(`x('tlsConfig.generateCerts'); y("tlsConfig/settings"); z(\`tlsConfig\`); get('expiryWarningDays'); t('TLS Config'); u('tlsConfigs')`);
+  const found = ownIdLiterals(
+    `x('tlsConfig.generateCerts'); y("tlsConfig/settings"); z(\`tlsConfig\`); get('expiryWarningDays'); t('TLS Config'); u('tlsConfigs')`,
+  );
   assert.deepEqual(found, ['tlsConfig.generateCerts', 'tlsConfig/settings', 'tlsConfig']);
 });
 

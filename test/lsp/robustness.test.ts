@@ -46,7 +46,11 @@ before(async () => {
 
 after(async () => {
   if (process.env.DEBUG_LOGS) console.log(JSON.stringify(c.logs, null, 1), c.stderr);
-  assert.deepEqual(c.logs.filter((l) => /^uncaught|^unhandled/.test(l)), [], 'no exception escaped to the process handlers');
+  assert.deepEqual(
+    c.logs.filter((l) => /^uncaught|^unhandled/.test(l)),
+    [],
+    'no exception escaped to the process handlers',
+  );
   await c.shutdown();
   assert.deepEqual(c.stdoutNoise, [], 'the server must write only protocol messages to stdout');
   fs.rmSync(root, { recursive: true, force: true });
@@ -77,7 +81,19 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
   assert.deepEqual((await p).diagnostics, []);
 
   // Not JSON at all, JSON that is not an object, a message without method or id, an unknown protocol version.
-  for (const body of ['{not json', '[]', '42', 'null', '"str"', '{}', '{"jsonrpc":"2.0"}', '{"jsonrpc":"1.0","id":99,"method":"x"}', '\u0000\u0001', '{"jsonrpc":"2.0","method":"textDocument/didOpen"}']) sendRaw(body);
+  for (const body of [
+    '{not json',
+    '[]',
+    '42',
+    'null',
+    '"str"',
+    '{}',
+    '{"jsonrpc":"2.0"}',
+    '{"jsonrpc":"1.0","id":99,"method":"x"}',
+    '\u0000\u0001',
+    '{"jsonrpc":"2.0","method":"textDocument/didOpen"}',
+  ])
+    sendRaw(body);
 
   // Unknown methods: a request gets MethodNotFound, a notification is ignored.
   await assert.rejects(c.request('tlsConfig/noSuchRequest', {}), /Unhandled method|not found/i);
@@ -101,8 +117,28 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
     ['textDocument/foldingRange', { textDocument: {} }],
     ['textDocument/documentLink', 'a string'],
     ['textDocument/codeAction', { textDocument: { uri: open }, range: null, context: null }],
-    ['textDocument/codeAction', { textDocument: { uri: open }, range: 5, context: { diagnostics: [{ data: { fix: { kind: 'add-volume', composePath: 42 } } }, null, 'x'] } }],
-    ['textDocument/codeAction', { textDocument: { uri: open }, context: { diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, data: { fix: { kind: 'add-key', afterLine: 1e9, indent: -3 } } }] } }],
+    [
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: open },
+        range: 5,
+        context: { diagnostics: [{ data: { fix: { kind: 'add-volume', composePath: 42 } } }, null, 'x'] },
+      },
+    ],
+    [
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: open },
+        context: {
+          diagnostics: [
+            {
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              data: { fix: { kind: 'add-key', afterLine: 1e9, indent: -3 } },
+            },
+          ],
+        },
+      },
+    ],
     ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: 'not an array' }],
     ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [42] }],
     ['workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: 42, options: 'x' }] }],
@@ -126,12 +162,19 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
   c.notify('textDocument/didOpen', { textDocument: null });
   c.notify('textDocument/didChange', { textDocument: { uri: open, version: 99 }, contentChanges: 'not an array' });
   c.notify('textDocument/didChange', { textDocument: { uri: uriOf('never-opened.yaml'), version: 2 }, contentChanges: [{ text: 'x' }] });
-  c.notify('textDocument/didChange', { textDocument: { uri: open, version: 100 }, contentChanges: [{ range: { start: { line: 1e6, character: 0 }, end: { line: -1, character: 0 } }, text: 'x' }] });
+  c.notify('textDocument/didChange', {
+    textDocument: { uri: open, version: 100 },
+    contentChanges: [{ range: { start: { line: 1e6, character: 0 }, end: { line: -1, character: 0 } }, text: 'x' }],
+  });
   c.notify('textDocument/didClose', { textDocument: { uri: uriOf('never-opened.pem') } });
-  c.notify('workspace/didChangeConfiguration', { settings: { tlsConfig: { expiryWarningDays: 'soon', pemGlobs: [1, null, '**/*.cert'], trusted: 'yes' } } });
+  c.notify('workspace/didChangeConfiguration', {
+    settings: { tlsConfig: { expiryWarningDays: 'soon', pemGlobs: [1, null, '**/*.cert'], trusted: 'yes' } },
+  });
   c.notify('workspace/didChangeConfiguration', { settings: null });
   c.notify('tlsConfig/settings', null);
-  c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'not a uri', type: 9 }, { uri: uriOf('tls/server.pem'), type: 2 }, null] });
+  c.notify('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: 'not a uri', type: 9 }, { uri: uriOf('tls/server.pem'), type: 2 }, null],
+  });
 
   // The document is back to its real text (full sync) and the server answers as before.
   c.change(open, 101, milvusText);
@@ -140,16 +183,39 @@ test('malformed JSON-RPC and wrong parameter types: errors or empty answers, nev
   c.change(open, 102, milvusText);
   assert.deepEqual((await final).diagnostics, []);
   assert.equal(c.proc.exitCode, null, 'still running');
-  assert.deepEqual(c.logs.filter((l) => /^uncaught|^unhandled/.test(l)), [], 'no exception escaped to the process handlers');
+  assert.deepEqual(
+    c.logs.filter((l) => /^uncaught|^unhandled/.test(l)),
+    [],
+    'no exception escaped to the process handlers',
+  );
 });
 
 test('unknown and odd documents: empty answers', async () => {
-  const odd = ['file:///nope/x.pem', 'file:///', 'untitled:Untitled-1', 'http://example.invalid/milvus.yaml', 'file://server/share/milvus.yaml', 'vscode-notebook-cell:/x.ipynb#1', 'not a uri', '', 'file:///%E0%A4%A.pem'];
+  const odd = [
+    'file:///nope/x.pem',
+    'file:///',
+    'untitled:Untitled-1',
+    'http://example.invalid/milvus.yaml',
+    'file://server/share/milvus.yaml',
+    'vscode-notebook-cell:/x.ipynb#1',
+    'not a uri',
+    '',
+    'file:///%E0%A4%A.pem',
+  ];
   for (const uri of odd) {
     assert.equal(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null, uri);
-    for (const m of ['textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/documentLink']) assert.deepEqual(await c.request(m, { textDocument: { uri } }), [], `${m} ${uri}`);
+    for (const m of ['textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/documentLink'])
+      assert.deepEqual(await c.request(m, { textDocument: { uri } }), [], `${m} ${uri}`);
     assert.deepEqual(await c.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } }), [], uri);
-    assert.deepEqual(await c.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), [], uri);
+    assert.deepEqual(
+      await c.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [] },
+      }),
+      [],
+      uri,
+    );
   }
   // Opening documents under odd URIs (untitled, other schemes, a UNC path, the root folder) is survived too.
   for (const [uri, languageId, text] of [
@@ -185,7 +251,9 @@ test('a storm of open / change / close (hundreds of messages) ends with the righ
     for (const d of docs) {
       const uri = uriOf(d.rel);
       version.set(uri, 1);
-      c.notify('textDocument/didOpen', { textDocument: { uri, languageId: d.lang, version: 1, text: d.variants[round % d.variants.length] } });
+      c.notify('textDocument/didOpen', {
+        textDocument: { uri, languageId: d.lang, version: 1, text: d.variants[round % d.variants.length] },
+      });
       messages++;
       for (let k = 0; k < 8; k++) {
         const v = version.get(uri)! + 1;
@@ -207,7 +275,10 @@ test('a storm of open / change / close (hundreds of messages) ends with the righ
   assert.ok(messages >= 450, `${messages} messages`);
   // Settle: every open storm document gets the diagnostics of its last version.
   const lastMilvus = 1000 + 2 * 100 + 20;
-  const settled = Promise.all([c.nextDiagnostics(uriOf('milvus.yaml'), lastMilvus), ...docs.map((d) => c.nextDiagnostics(uriOf(d.rel), version.get(uriOf(d.rel))! + 1))]);
+  const settled = Promise.all([
+    c.nextDiagnostics(uriOf('milvus.yaml'), lastMilvus),
+    ...docs.map((d) => c.nextDiagnostics(uriOf(d.rel), version.get(uriOf(d.rel))! + 1)),
+  ]);
   c.change(uriOf('milvus.yaml'), lastMilvus, base);
   for (const d of docs) {
     const uri = uriOf(d.rel);
@@ -227,10 +298,16 @@ test('a storm of open / change / close (hundreds of messages) ends with the righ
 
 test('logs go to window/logMessage, never to stdout', async () => {
   // A request whose handler fails inside the service wrapper is logged as "request failed".
-  await c.request('textDocument/codeAction', { textDocument: { uri: uriOf('milvus.yaml') }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  await c.request('textDocument/codeAction', {
+    textDocument: { uri: uriOf('milvus.yaml') },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  });
   const deadline = Date.now() + 5000;
   while (!c.logs.some((l) => /request failed/.test(l)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(c.logs.some((l) => /request failed/.test(l)), `logs: ${JSON.stringify(c.logs)}`);
+  assert.ok(
+    c.logs.some((l) => /request failed/.test(l)),
+    `logs: ${JSON.stringify(c.logs)}`,
+  );
   assert.deepEqual(c.stdoutNoise, []);
   assert.equal(c.stderr, '', 'nothing on stderr either');
 });
@@ -251,7 +328,11 @@ test('private key material never leaves the server: hovers, symbols, diagnostics
   const docs: [string, string, string][] = Object.entries(keys).map(([n, k]) => [n, 'pem', k.pem]);
   for (const n of Object.keys(keys)) {
     // Right and wrong: the key where the key goes, and the key where the certificate goes.
-    docs.push([`keys/cfg-${path.basename(n)}/milvus.yaml`, 'yaml', milvusYaml({ server: `../../${n}`, key: `../../${n}`, ca: `../../${n}`, internal: true })]);
+    docs.push([
+      `keys/cfg-${path.basename(n)}/milvus.yaml`,
+      'yaml',
+      milvusYaml({ server: `../../${n}`, key: `../../${n}`, ca: `../../${n}`, internal: true }),
+    ]);
   }
   let hovers = 0;
   for (const [rel, lang, text] of docs) {
@@ -266,14 +347,24 @@ test('private key material never leaves the server: hovers, symbols, diagnostics
     }
     await c.request('textDocument/documentSymbol', { textDocument: { uri } });
     const diags = c.published.filter((x) => x.uri === uri).at(-1)!.diagnostics;
-    await c.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, context: { diagnostics: diags } });
+    await c.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+      context: { diagnostics: diags },
+    });
     await c.request('textDocument/documentLink', { textDocument: { uri } });
   }
   // Command errors that involve the keys: reuse an encrypted CA key, a CA key that is not a key.
-  const e1 = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'keys/ca'), reuseCa: true, options: {} }] });
+  const e1 = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out: path.join(root, 'keys/ca'), reuseCa: true, options: {} }],
+  });
   assert.ok(e1.error, JSON.stringify(e1));
   writeFiles(root, { 'keys/ca2/ca.key': fx.leaf.certPem, 'keys/ca2/ca.pem': fx.keys.rsaPkcs1 });
-  const e2 = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'keys/ca2'), reuseCa: true, options: {} }] });
+  const e2 = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out: path.join(root, 'keys/ca2'), reuseCa: true, options: {} }],
+  });
   assert.ok(e2.error, JSON.stringify(e2));
   assert.ok(hovers > 200, `${hovers} hovers`);
   // Give the last publishes and logs time to arrive, then search everything the server ever wrote.
@@ -290,7 +381,11 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const p = path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
-    out[path.relative(dir, p)] = e.isFile() ? fs.readFileSync(p, 'latin1') + `|${fs.statSync(p).mode.toString(8)}` : e.isDirectory() ? '<dir>' : '<other>';
+    out[path.relative(dir, p)] = e.isFile()
+      ? fs.readFileSync(p, 'latin1') + `|${fs.statSync(p).mode.toString(8)}`
+      : e.isDirectory()
+        ? '<dir>'
+        : '<other>';
   }
   return out;
 }
@@ -299,7 +394,10 @@ test('generate into an existing set without overwrite: the error names the files
   const out = path.join(root, 'existing');
   writeFiles(out, { 'ca.pem': 'old ca\n', 'server.key': 'old key\n', 'notes.txt': 'keep me\n' });
   const before = snapshot(out);
-  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const r = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }],
+  });
   assert.ok(r.error, JSON.stringify(r));
   assert.match(r.error, /already exist/);
   assert.ok(r.error.includes(path.join(out, 'ca.pem')) && r.error.includes(path.join(out, 'server.key')), r.error);
@@ -309,7 +407,10 @@ test('generate into an existing set without overwrite: the error names the files
 test('generate where a file is in the way of the folder: the error names it, nothing is created', async () => {
   writeFiles(root, { 'blocker/tls': 'a file, not a folder\n' });
   const before = snapshot(path.join(root, 'blocker'));
-  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(root, 'blocker/tls/certs'), options: {} }] });
+  const r = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out: path.join(root, 'blocker/tls/certs'), options: {} }],
+  });
   assert.ok(r.error, JSON.stringify(r));
   assert.ok(r.error.includes(path.join(root, 'blocker/tls/certs')), r.error);
   assert.deepEqual(snapshot(path.join(root, 'blocker')), before);
@@ -324,12 +425,20 @@ test('generate into a read-only folder (server running unprivileged): the error 
   fs.chmodSync(dir, 0o755);
   // As root, 0555 stops nothing: run this server as uid 65534 instead.
   const asRoot = process.getuid?.() === 0;
-  const cmd = [...(asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : []), process.execPath, SERVER, '--stdio'];
+  const cmd = [
+    ...(asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : []),
+    process.execPath,
+    SERVER,
+    '--stdio',
+  ];
   const client = new LspClient(cmd, { env: { ...process.env, HOME: dir } });
   try {
     await client.initialize(dir);
     const before = snapshot(ro);
-    const r = await client.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: ro, options: { names: ['localhost'] } }] });
+    const r = await client.request('workspace/executeCommand', {
+      command: 'tlsConfig.server.generate',
+      arguments: [{ out: ro, options: { names: ['localhost'] } }],
+    });
     assert.ok(r.error, JSON.stringify(r));
     assert.match(r.error, /EACCES|permission denied/i);
     assert.ok(r.error.includes(ro), r.error);
@@ -337,7 +446,10 @@ test('generate into a read-only folder (server running unprivileged): the error 
     assert.match(r.error, /No file of the new set was left behind/);
     assert.deepEqual(snapshot(ro), before);
     // A subfolder that cannot be created: same.
-    const r2 = await client.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out: path.join(ro, 'sub'), options: {} }] });
+    const r2 = await client.request('workspace/executeCommand', {
+      command: 'tlsConfig.server.generate',
+      arguments: [{ out: path.join(ro, 'sub'), options: {} }],
+    });
     assert.match(r2.error, /Cannot create the folder .*readonly\/sub/);
     assert.deepEqual(snapshot(ro), before);
   } finally {

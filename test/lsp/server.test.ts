@@ -38,7 +38,10 @@ test('a correct milvus.yaml publishes no diagnostics; breaking it publishes the 
   p = c.nextDiagnostics(`file://${uri}`, 2);
   c.change(`file://${uri}`, 2, text.replace('tlsMode: 2', 'tlsMode: 5'));
   const broken = await p;
-  assert.deepEqual(broken.diagnostics.map((d) => d.code), ['milvus-tls-mode-invalid']);
+  assert.deepEqual(
+    broken.diagnostics.map((d) => d.code),
+    ['milvus-tls-mode-invalid'],
+  );
   assert.equal(broken.diagnostics[0].source, 'tls-config');
   p = c.nextDiagnostics(`file://${uri}`, 3);
   c.change(`file://${uri}`, 3, text);
@@ -63,7 +66,10 @@ test('quick fix for a misspelt key renames it', async () => {
   const p = c.nextDiagnostics(uri);
   c.open(file, fs.readFileSync(file, 'utf8'), 'yaml');
   const d = (await p).diagnostics;
-  assert.deepEqual(d.map((x) => x.code), ['milvus-key-unknown']);
+  assert.deepEqual(
+    d.map((x) => x.code),
+    ['milvus-key-unknown'],
+  );
   const actions = await c.request('textDocument/codeAction', { textDocument: { uri }, range: d[0].range, context: { diagnostics: d } });
   assert.equal(actions[0].title, 'Rename to serverKeyPath');
   assert.equal(actions[0].edit.changes[uri][0].newText, 'serverKeyPath');
@@ -79,7 +85,10 @@ test('PEM documents: diagnostics, outline and hover over stdio', async () => {
   const p = c.nextDiagnostics(uri);
   c.open(file, text, 'pem');
   const diags = (await p).diagnostics;
-  assert.ok(diags.some((x) => x.code === 'tls-cert-no-san'), JSON.stringify(diags));
+  assert.ok(
+    diags.some((x) => x.code === 'tls-cert-no-san'),
+    JSON.stringify(diags),
+  );
   const symbols = await c.request('textDocument/documentSymbol', { textDocument: { uri } });
   assert.equal(symbols.length, 2);
   assert.match(symbols[0].name, /CN=localhost/);
@@ -90,11 +99,17 @@ test('PEM documents: diagnostics, outline and hover over stdio', async () => {
 
 test('generation through workspace/executeCommand writes 0600 keys and refuses to overwrite', async () => {
   const out = path.join(root, 'gen');
-  const r = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const r = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }],
+  });
   assert.equal(r.written.length, 6);
   assert.equal(fs.statSync(path.join(out, 'server.key')).mode & 0o777, 0o600);
   const before = fs.readFileSync(path.join(out, 'ca.pem'), 'utf8');
-  const again = await c.request('workspace/executeCommand', { command: 'tlsConfig.server.generate', arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }] });
+  const again = await c.request('workspace/executeCommand', {
+    command: 'tlsConfig.server.generate',
+    arguments: [{ out, options: { mode: 'mutual', names: ['localhost'] } }],
+  });
   assert.match(again.error, /ca\.pem/);
   assert.equal(fs.readFileSync(path.join(out, 'ca.pem'), 'utf8'), before);
 });
@@ -116,7 +131,10 @@ test('a certificate changed on disk re-checks the open milvus.yaml (no workspace
   fs.writeFileSync(keyPath, other.find((f) => f.name === 'server.key')!.contents, { mode: 0o600 });
   p = c.nextDiagnostics(uri);
   c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${keyPath}`, type: 2 }] });
-  assert.deepEqual((await p).diagnostics.map((d) => d.code), ['tls-key-mismatch']);
+  assert.deepEqual(
+    (await p).diagnostics.map((d) => d.code),
+    ['tls-key-mismatch'],
+  );
 });
 
 test('the server survives unknown documents and malformed requests', async () => {

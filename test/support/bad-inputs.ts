@@ -69,7 +69,8 @@ export function checkRange(t: LspText, r: Range | undefined, what: string): void
   if (!r) fail(`${what}: missing range`, r);
   checkPosition(t, r.start, `${what} start`);
   checkPosition(t, r.end, `${what} end`);
-  if (r.start.line > r.end.line || (r.start.line === r.end.line && r.start.character > r.end.character)) fail(`${what}: start after end`, r);
+  if (r.start.line > r.end.line || (r.start.line === r.end.line && r.start.character > r.end.character))
+    fail(`${what}: start after end`, r);
 }
 
 export function checkDiagnostics(t: LspText, ds: unknown, opts: { allowInternalError?: boolean } = {}): asserts ds is Diagnostic[] {
@@ -87,7 +88,8 @@ export function checkDiagnostics(t: LspText, ds: unknown, opts: { allowInternalE
 function checkHover(t: LspText, h: unknown): void {
   if (h === null || h === undefined) return;
   const hv = h as { contents?: { kind?: string; value?: unknown }; range?: Range };
-  if (!hv.contents || typeof hv.contents.value !== 'string' || (hv.contents.kind !== 'markdown' && hv.contents.kind !== 'plaintext')) fail('hover without markup contents', h);
+  if (!hv.contents || typeof hv.contents.value !== 'string' || (hv.contents.kind !== 'markdown' && hv.contents.kind !== 'plaintext'))
+    fail('hover without markup contents', h);
   if (hv.range) checkRange(t, hv.range, 'hover');
 }
 
@@ -109,7 +111,8 @@ function checkSymbols(t: LspText, syms: unknown, depth = 0): void {
 function checkFolding(t: LspText, fr: unknown): void {
   if (!Array.isArray(fr)) fail('folding: not an array', fr);
   for (const f of fr) {
-    if (!isInt(f.startLine) || !isInt(f.endLine) || f.startLine > f.endLine || f.endLine >= t.lineCount) fail('folding range outside the document', f);
+    if (!isInt(f.startLine) || !isInt(f.endLine) || f.startLine > f.endLine || f.endLine >= t.lineCount)
+      fail('folding range outside the document', f);
   }
 }
 
@@ -195,27 +198,61 @@ export function exercise(service: LanguageService, doc: Doc, opts: { positions?:
   const positions = opts.positions ?? probePositions(t);
   const big = doc.text.length > 5 * 1024 * 1024;
   for (const [i, pos] of positions.entries()) {
-    checkHover(t, timed(`hover ${kind} ${pos.line}:${pos.character}`, () => service.hover(doc, pos)));
+    checkHover(
+      t,
+      timed(`hover ${kind} ${pos.line}:${pos.character}`, () => service.hover(doc, pos)),
+    );
     if (i % 3 !== 0) continue; // the unwrapped room calls on a third of the positions
     if (!big && kind === 'pem') timed('pemHover (raw)', () => pemHover(raw.text, pos, { now: new Date() }));
-    if (!big && kind === 'milvus') checkHover(t, timed('milvusHover (raw)', () => milvusHover(raw.text, raw.path, pos, svc.ctx())));
-    if (!big && kind === 'compose') checkHover(t, timed('composeVolumeHover (raw)', () => composeVolumeHover(raw.text, pos, doc.path, service.ws, {}, (p) => svc.describeFile(p))));
+    if (!big && kind === 'milvus')
+      checkHover(
+        t,
+        timed('milvusHover (raw)', () => milvusHover(raw.text, raw.path, pos, svc.ctx())),
+      );
+    if (!big && kind === 'compose')
+      checkHover(
+        t,
+        timed('composeVolumeHover (raw)', () => composeVolumeHover(raw.text, pos, doc.path, service.ws, {}, (p) => svc.describeFile(p))),
+      );
   }
   for (const pos of positions.filter((_, i) => i % 4 === 0)) {
-    checkCompletion(t, timed('completion', () => service.completion(doc, pos)));
+    checkCompletion(
+      t,
+      timed('completion', () => service.completion(doc, pos)),
+    );
     if (!big && kind === 'milvus') timed('milvusCompletion (raw)', () => milvusCompletion(raw.text, raw.path, pos, svc.ctx()));
   }
-  checkSymbols(t, timed('symbols', () => service.symbols(doc)));
-  checkFolding(t, timed('folding', () => service.folding(doc)));
-  checkLinks(t, timed('links', () => service.links(doc)));
-  checkActions(t, doc.uri, timed('codeActions', () => service.codeActions(doc, diags)));
+  checkSymbols(
+    t,
+    timed('symbols', () => service.symbols(doc)),
+  );
+  checkFolding(
+    t,
+    timed('folding', () => service.folding(doc)),
+  );
+  checkLinks(
+    t,
+    timed('links', () => service.links(doc)),
+  );
+  checkActions(
+    t,
+    doc.uri,
+    timed('codeActions', () => service.codeActions(doc, diags)),
+  );
   if (!big && kind === 'pem') {
     timed('pemSymbols (raw)', () => pemSymbols(raw.text));
     timed('pemFolding (raw)', () => pemFolding(raw.text));
   }
   if (!big && kind === 'milvus') {
-    checkLinks(t, timed('milvusLinks (raw)', () => milvusLinks(raw.text, raw.path, svc.ctx())));
-    checkActions(t, doc.uri, timed('milvusCodeActions (raw)', () => milvusCodeActions(doc.uri, raw.text, diags, service.ws)));
+    checkLinks(
+      t,
+      timed('milvusLinks (raw)', () => milvusLinks(raw.text, raw.path, svc.ctx())),
+    );
+    checkActions(
+      t,
+      doc.uri,
+      timed('milvusCodeActions (raw)', () => milvusCodeActions(doc.uri, raw.text, diags, service.ws)),
+    );
   }
   return 1;
 }
@@ -293,13 +330,83 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
 
 /** Scalars that have broken parsers before: types, YAML syntax, paths, interpolation. */
 export const NASTY_SCALARS = [
-  '', '~', 'null', 'true', '"2"', "'1'", '2.0', '0x2', '-1', '99999999999999999999', '.inf', '.nan', '[1, 2]', '{a: b}', '[', '{', '"', "'", '|', '>-', '? x', '- x',
-  '!!binary aGVsbG8=', '!!str 2', '!tag x', '*undefined', '&x', '&x 2', '*x', '<<', '@', '`', '%YAML 1.2', '#', ' # comment',
-  '/milvus/tls/../../etc/passwd', '../../../../etc/shadow', '~/certs/server.pem', '~root/x', 'C:\\certs\\server.pem', 'C:/certs/server.pem', '\\\\server\\share\\a.pem',
-  '/milvus/tls/', '/milvus/tls', '.', '..', '/', '//', '/dev/zero', '/proc/self/mem', '/milvus/tls/\u0000', '/milvus/tls/ca.pem\u0000.txt', 'file:///etc/passwd',
-  '${HOME}/x.pem', '${UNDEFINED_VAR}', '${X:?must be set}', '${A:-${B:-${C}}}', '$$', '${', '$', '/milvus/tls/' + 'a'.repeat(5000), 'é/ü/日本.pem', '/milvus/tls/🔐.pem',
-  './tls:/milvus/tls:ro', '${DOCKER_VOLUME_DIRECTORY:-.}/../../etc:/milvus/tls', '/etc:/milvus/tls', '~/certs:/milvus/tls', 'C:\\certs:/milvus/tls', 'named:/milvus/tls', ':', '::::', './tls:', ':/milvus/tls',
-  '{type: bind, source: ./tls, target: /milvus/tls}', '{type: bind}', '{type: volume, source: x, target: /milvus/tls}', '{source: ${UNDEF}, target: /milvus/tls, type: bind}',
+  '',
+  '~',
+  'null',
+  'true',
+  '"2"',
+  "'1'",
+  '2.0',
+  '0x2',
+  '-1',
+  '99999999999999999999',
+  '.inf',
+  '.nan',
+  '[1, 2]',
+  '{a: b}',
+  '[',
+  '{',
+  '"',
+  "'",
+  '|',
+  '>-',
+  '? x',
+  '- x',
+  '!!binary aGVsbG8=',
+  '!!str 2',
+  '!tag x',
+  '*undefined',
+  '&x',
+  '&x 2',
+  '*x',
+  '<<',
+  '@',
+  '`',
+  '%YAML 1.2',
+  '#',
+  ' # comment',
+  '/milvus/tls/../../etc/passwd',
+  '../../../../etc/shadow',
+  '~/certs/server.pem',
+  '~root/x',
+  'C:\\certs\\server.pem',
+  'C:/certs/server.pem',
+  '\\\\server\\share\\a.pem',
+  '/milvus/tls/',
+  '/milvus/tls',
+  '.',
+  '..',
+  '/',
+  '//',
+  '/dev/zero',
+  '/proc/self/mem',
+  '/milvus/tls/\u0000',
+  '/milvus/tls/ca.pem\u0000.txt',
+  'file:///etc/passwd',
+  '${HOME}/x.pem',
+  '${UNDEFINED_VAR}',
+  '${X:?must be set}',
+  '${A:-${B:-${C}}}',
+  '$$',
+  '${',
+  '$',
+  '/milvus/tls/' + 'a'.repeat(5000),
+  'é/ü/日本.pem',
+  '/milvus/tls/🔐.pem',
+  './tls:/milvus/tls:ro',
+  '${DOCKER_VOLUME_DIRECTORY:-.}/../../etc:/milvus/tls',
+  '/etc:/milvus/tls',
+  '~/certs:/milvus/tls',
+  'C:\\certs:/milvus/tls',
+  'named:/milvus/tls',
+  ':',
+  '::::',
+  './tls:',
+  ':/milvus/tls',
+  '{type: bind, source: ./tls, target: /milvus/tls}',
+  '{type: bind}',
+  '{type: volume, source: x, target: /milvus/tls}',
+  '{source: ${UNDEF}, target: /milvus/tls, type: bind}',
 ];
 
 export type LineOp =
@@ -318,10 +425,35 @@ export type LineOp =
 const smallString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 8 }),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
-  fc.constantFrom('\t', '\r', '\r\n', '\u0000', '\ufeff', '\u2028', '\u00a0', '\ud800', '\udfff', ': ', ' #', '- ', '&a ', '*a', '!!', '---', '"', "'", '{', '[', '\\'),
+  fc.constantFrom(
+    '\t',
+    '\r',
+    '\r\n',
+    '\u0000',
+    '\ufeff',
+    '\u2028',
+    '\u00a0',
+    '\ud800',
+    '\udfff',
+    ': ',
+    ' #',
+    '- ',
+    '&a ',
+    '*a',
+    '!!',
+    '---',
+    '"',
+    "'",
+    '{',
+    '[',
+    '\\',
+  ),
 );
 
-const scalar = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NASTY_SCALARS) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) });
+const scalar = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...NASTY_SCALARS) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+);
 
 export const lineOp: fc.Arbitrary<LineOp> = fc.oneof(
   fc.record({ op: fc.constantFrom('delete', 'dup', 'comment', 'docsep', 'docend', 'quote', 'flow'), a: fc.nat() }) as fc.Arbitrary<LineOp>,
@@ -337,12 +469,21 @@ export const lineOp: fc.Arbitrary<LineOp> = fc.oneof(
 );
 
 /** Size: one line many times, so work quadratic in the number of lines shows up as a hang past CALL_LIMIT_MS. */
-export const repeatOp: fc.Arbitrary<LineOp> = fc.record({ op: fc.constant('repeat' as const), a: fc.nat(), n: fc.integer({ min: 200, max: 2500 }) });
+export const repeatOp: fc.Arbitrary<LineOp> = fc.record({
+  op: fc.constant('repeat' as const),
+  a: fc.nat(),
+  n: fc.integer({ min: 200, max: 2500 }),
+});
 
 /** "Billion laughs": each level aliases the previous one `width` times. */
 export function aliasBomb(depth: number, width = 9, indent = ''): string[] {
   const lines = [`${indent}lol0: &l0 "lol"`];
-  for (let i = 1; i <= depth; i++) lines.push(`${indent}lol${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= depth; i++)
+    lines.push(
+      `${indent}lol${i}: &l${i} [${Array(width)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return lines;
 }
 
@@ -455,12 +596,17 @@ export function wrapText(text: string, w: Wrap): string {
   }
 }
 
-export const wrap: fc.Arbitrary<Wrap> = fc.oneof({ weight: 6, arbitrary: fc.constant('none' as const) }, fc.constantFrom('crlf', 'cr', 'bom', 'bom-crlf', 'nul-tail'));
+export const wrap: fc.Arbitrary<Wrap> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('none' as const) },
+  fc.constantFrom('crlf', 'cr', 'bom', 'bom-crlf', 'nul-tail'),
+);
 
 /** A mutated YAML document: 1..8 line operations, then an optional line-ending / BOM change. */
 export function mutatedYaml(base: string, opts: { large?: boolean } = {}): fc.Arbitrary<{ text: string; ops: LineOp[]; wrap: Wrap }> {
   const ops = opts.large
-    ? fc.tuple(fc.array(lineOp, { maxLength: 6 }), fc.array(repeatOp, { minLength: 1, maxLength: 2 }), fc.array(lineOp, { maxLength: 3 })).map(([a, b, c]) => [...a, ...b, ...c])
+    ? fc
+        .tuple(fc.array(lineOp, { maxLength: 6 }), fc.array(repeatOp, { minLength: 1, maxLength: 2 }), fc.array(lineOp, { maxLength: 3 }))
+        .map(([a, b, c]) => [...a, ...b, ...c])
     : fc.array(lineOp, { minLength: 1, maxLength: 8 });
   return fc.record({ ops, wrap }).map(({ ops: o, wrap: w }) => ({ ops: o, wrap: w, text: wrapText(applyLineOps(base, o), w) }));
 }
@@ -468,7 +614,30 @@ export function mutatedYaml(base: string, opts: { large?: boolean } = {}): fc.Ar
 // --- PEM ---------------------------------------------------------------------
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const LABELS = ['CERTIFICATE', 'PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST', 'PUBLIC KEY', 'RSA PUBLIC KEY', 'X509 CRL', 'TRUSTED CERTIFICATE', 'ENCRYPTED PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'EC PARAMETERS', 'DH PARAMETERS', 'PKCS7', 'CMS', '', ' ', 'CERT IFICATE', 'certificate', 'CERTIFICATE-----', '-----'];
+const LABELS = [
+  'CERTIFICATE',
+  'PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+  'PUBLIC KEY',
+  'RSA PUBLIC KEY',
+  'X509 CRL',
+  'TRUSTED CERTIFICATE',
+  'ENCRYPTED PRIVATE KEY',
+  'OPENSSH PRIVATE KEY',
+  'EC PARAMETERS',
+  'DH PARAMETERS',
+  'PKCS7',
+  'CMS',
+  '',
+  ' ',
+  'CERT IFICATE',
+  'certificate',
+  'CERTIFICATE-----',
+  '-----',
+];
 
 export type PemOp =
   | { op: 'flip'; a: number; c: string }
@@ -569,11 +738,22 @@ export function applyPemOp(text: string, o: PemOp, fixtures: Record<string, stri
 
 export function pemOp(fixtureNames: string[]): fc.Arbitrary<PemOp> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('flip' as const), a: fc.nat(), c: fc.oneof(fc.constantFrom(...B64.split('')), fc.constantFrom('=', '-', '*', ' ', '\t', '\u00e9', '\n', '\r', '\u0000')) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('flip' as const),
+        a: fc.nat(),
+        c: fc.oneof(fc.constantFrom(...B64.split('')), fc.constantFrom('=', '-', '*', ' ', '\t', '\u00e9', '\n', '\r', '\u0000')),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('der-truncate' as const), a: fc.nat() }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('der-byte' as const), a: fc.nat(), v: fc.integer({ min: 0, max: 255 }) }) },
     fc.record({ op: fc.constant('der-length-bomb' as const), a: fc.nat() }),
-    fc.record({ op: fc.constant('label' as const), which: fc.constantFrom('begin' as const, 'end' as const, 'both' as const), label: fc.oneof(fc.constantFrom(...LABELS), fc.string({ unit: 'binary', maxLength: 12 })) }),
+    fc.record({
+      op: fc.constant('label' as const),
+      which: fc.constantFrom('begin' as const, 'end' as const, 'both' as const),
+      label: fc.oneof(fc.constantFrom(...LABELS), fc.string({ unit: 'binary', maxLength: 12 })),
+    }),
     fc.record({ op: fc.constant('nested-begin' as const), a: fc.nat(), label: fc.constantFrom(...LABELS) }),
     fc.record({ op: fc.constant('header' as const), n: fc.oneof(fc.nat({ max: 100 }), fc.constant(100_000)), kind: fc.nat() }),
     fc.record({ op: fc.constant('rewrap' as const), width: fc.integer({ min: 1, max: 300 }) }),
@@ -585,9 +765,13 @@ export function pemOp(fixtureNames: string[]): fc.Arbitrary<PemOp> {
 
 export function mutatedPem(fixtures: Record<string, string>): fc.Arbitrary<{ base: string; ops: PemOp[]; wrap: Wrap; text: string }> {
   const names = Object.keys(fixtures);
-  return fc
-    .record({ base: fc.constantFrom(...names), ops: fc.array(pemOp(names), { minLength: 1, maxLength: 4 }), wrap })
-    .map((r) => ({ ...r, text: wrapText(r.ops.reduce((t, o) => applyPemOp(t, o, fixtures), fixtures[r.base]), r.wrap) }));
+  return fc.record({ base: fc.constantFrom(...names), ops: fc.array(pemOp(names), { minLength: 1, maxLength: 4 }), wrap }).map((r) => ({
+    ...r,
+    text: wrapText(
+      r.ops.reduce((t, o) => applyPemOp(t, o, fixtures), fixtures[r.base]),
+      r.wrap,
+    ),
+  }));
 }
 
 /** Random bytes as the server sees them: decoded as UTF-8 (invalid sequences become U+FFFD) or as Latin-1. */
@@ -610,7 +794,7 @@ export interface FuzzCase {
   name: string;
   /** Share of the total runs (weights are normalised). */
   weight: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   property: (w: FuzzWorkspace) => fc.IProperty<any>;
 }
 
@@ -628,7 +812,12 @@ export const FUZZ_CASES: FuzzCase[] = [
         count('mutated milvus.yaml');
         w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
         // The compose file beside it reads this milvus.yaml (the overlay) for its own findings.
-        w.withOpen(rel, m.text, () => checkDiagnostics(new LspText(w.texts.compose), w.service.validate({ path: path.join(w.root, 'docker-compose.yml'), uri: 'file:///c', text: w.texts.compose })));
+        w.withOpen(rel, m.text, () =>
+          checkDiagnostics(
+            new LspText(w.texts.compose),
+            w.service.validate({ path: path.join(w.root, 'docker-compose.yml'), uri: 'file:///c', text: w.texts.compose }),
+          ),
+        );
       }),
   },
   {
@@ -640,8 +829,17 @@ export const FUZZ_CASES: FuzzCase[] = [
         w.withOpen(rel, m.text, (doc) => {
           exercise(w.service, doc);
           // milvus.yaml resolves its paths through this (mutated) compose file.
-          const mdoc = { path: path.join(w.root, 'milvus.yaml'), uri: URI.file(path.join(w.root, 'milvus.yaml')).toString(), text: w.texts.milvus };
-          exercise(w.service, mdoc, { positions: [{ line: 7, character: 20 }, { line: 8, character: 20 }] });
+          const mdoc = {
+            path: path.join(w.root, 'milvus.yaml'),
+            uri: URI.file(path.join(w.root, 'milvus.yaml')).toString(),
+            text: w.texts.milvus,
+          };
+          exercise(w.service, mdoc, {
+            positions: [
+              { line: 7, character: 20 },
+              { line: 8, character: 20 },
+            ],
+          });
         });
       }),
   },
@@ -662,7 +860,10 @@ export const FUZZ_CASES: FuzzCase[] = [
         fc.oneof(
           fc.record({ rel: fc.constantFrom(...DOC_PATHS.milvus), m: mutatedYaml(w.texts.milvus, { large: true }) }),
           fc.record({ rel: fc.constantFrom(...DOC_PATHS.compose), m: mutatedYaml(w.texts.compose, { large: true }) }),
-          fc.record({ rel: fc.constantFrom(...DOC_PATHS.pem), m: fc.constantFrom(...Object.values(w.texts.pem)).chain((base) => mutatedYaml(base, { large: true })) }),
+          fc.record({
+            rel: fc.constantFrom(...DOC_PATHS.pem),
+            m: fc.constantFrom(...Object.values(w.texts.pem)).chain((base) => mutatedYaml(base, { large: true })),
+          }),
         ),
         ({ rel, m }) => {
           count('large mutated documents');
@@ -684,7 +885,11 @@ export const FUZZ_CASES: FuzzCase[] = [
     weight: 1,
     property: (w) =>
       fc.property(
-        fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|'), maxLength: 400 })),
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 400 }),
+          fc.string({ unit: 'grapheme', maxLength: 400 }),
+          fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|'), maxLength: 400 }),
+        ),
         fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem),
         (text, rel) => {
           count('random unicode');
@@ -696,12 +901,17 @@ export const FUZZ_CASES: FuzzCase[] = [
     name: 'DER bytes in a PEM-named file',
     weight: 0.5,
     property: (w) =>
-      fc.property(fc.nat({ max: 2000 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom('utf8' as const, 'latin1' as const), (cut, v, enc) => {
-        count('DER bytes in a PEM-named file');
-        const der = Buffer.from(w.texts.der);
-        const mutated = Buffer.concat([der.subarray(0, Math.max(1, der.length - (cut % der.length))), Buffer.from([v])]);
-        w.withOpen('tls/fuzz.crt', mutated.toString(enc), (doc) => exercise(w.service, doc));
-      }),
+      fc.property(
+        fc.nat({ max: 2000 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom('utf8' as const, 'latin1' as const),
+        (cut, v, enc) => {
+          count('DER bytes in a PEM-named file');
+          const der = Buffer.from(w.texts.der);
+          const mutated = Buffer.concat([der.subarray(0, Math.max(1, der.length - (cut % der.length))), Buffer.from([v])]);
+          w.withOpen('tls/fuzz.crt', mutated.toString(enc), (doc) => exercise(w.service, doc));
+        },
+      ),
   },
 ];
 

@@ -60,9 +60,16 @@ export async function makeLeaf(ca: Issued, o: LeafOptions = {}): Promise<Issued>
     new x509.ExtendedKeyUsageExtension(o.eku ?? ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']),
     await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
   ];
-  if (sans.length) extensions.push(new x509.SubjectAlternativeNameExtension(sans.map((s) => (/^[\d.]+$|:/.test(s) ? { type: 'ip' as const, value: s } : { type: 'dns' as const, value: s }))));
+  if (sans.length)
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension(
+        sans.map((s) => (/^[\d.]+$|:/.test(s) ? { type: 'ip' as const, value: s } : { type: 'dns' as const, value: s })),
+      ),
+    );
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: Math.floor(Math.random() * 1e9).toString(16).padStart(8, '1'),
+    serialNumber: Math.floor(Math.random() * 1e9)
+      .toString(16)
+      .padStart(8, '1'),
     subject: `CN=${o.cn ?? 'localhost'}`,
     issuer: ca.cert.subject,
     notBefore: o.notBefore ?? new Date(Date.now() - 3600_000),

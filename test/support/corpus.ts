@@ -47,7 +47,8 @@ export function prngBytes(n: number, seed = 'corpus'): Buffer {
   return out;
 }
 
-const hostMilvus = (o: Parameters<typeof milvusYaml>[0] = {}) => milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem', ...o });
+const hostMilvus = (o: Parameters<typeof milvusYaml>[0] = {}) =>
+  milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem', ...o });
 
 export async function corpusCases(): Promise<CorpusCase[]> {
   const fx = await pemFixtures();
@@ -61,8 +62,20 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     // --- files opened on their own ---------------------------------------
     { name: 'random bytes named binary.pem', files: { 'binary.pem': prngBytes(4096) }, open: 'binary.pem', expect: ['pem-binary'] },
     // Opened as text (the editor, the CLI) DER is binary; the message says how to convert it. Referenced from milvus.yaml (bytes) it is tls-file-der.
-    { name: 'DER certificate named server.crt', files: { 'server.crt': der }, open: 'server.crt', expect: ['pem-binary'], message: /openssl x509 -inform der/ },
-    { name: 'DER PKCS#8 key named server.key', files: { 'server.key': keyDer }, open: 'server.key', expect: ['pem-binary'], message: /openssl pkey -inform der/ },
+    {
+      name: 'DER certificate named server.crt',
+      files: { 'server.crt': der },
+      open: 'server.crt',
+      expect: ['pem-binary'],
+      message: /openssl x509 -inform der/,
+    },
+    {
+      name: 'DER PKCS#8 key named server.key',
+      files: { 'server.key': keyDer },
+      open: 'server.key',
+      expect: ['pem-binary'],
+      message: /openssl pkey -inform der/,
+    },
     {
       name: '20 MB file named huge.pem',
       files: { 'huge.pem': bigBytes() },
@@ -84,7 +97,9 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     },
     {
       name: 'PEM header of 1 MB',
-      files: { 'header.pem': fx.keys.ecPkcs8.replace('-----\n', `-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${'A'.repeat(MB)}\n\n`) },
+      files: {
+        'header.pem': fx.keys.ecPkcs8.replace('-----\n', `-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,${'A'.repeat(MB)}\n\n`),
+      },
       open: 'header.pem',
       // The header says encrypted; the key sits in a 0644 file.
       expect: ['tls-key-encrypted', 'pem-key-permissions'],
@@ -92,26 +107,67 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     },
 
     // --- milvus.yaml (host mode: paths relative to its folder) -------------
-    { name: 'milvus.yaml, certificates all good (control)', files: { 'milvus.yaml': hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
-    { name: 'milvus.yaml and PEMs with CRLF line ends', files: { 'milvus.yaml': crlf(hostMilvus()), 'tls/server.pem': crlf(fx.leaf.certPem), 'tls/server.key': crlf(fx.keys.ecPkcs8), 'tls/ca.pem': crlf(fx.ca.certPem) }, open: 'milvus.yaml', expect: [] },
+    {
+      name: 'milvus.yaml, certificates all good (control)',
+      files: { 'milvus.yaml': hostMilvus(), ...good },
+      open: 'milvus.yaml',
+      expect: [],
+    },
+    {
+      name: 'milvus.yaml and PEMs with CRLF line ends',
+      files: {
+        'milvus.yaml': crlf(hostMilvus()),
+        'tls/server.pem': crlf(fx.leaf.certPem),
+        'tls/server.key': crlf(fx.keys.ecPkcs8),
+        'tls/ca.pem': crlf(fx.ca.certPem),
+      },
+      open: 'milvus.yaml',
+      expect: [],
+    },
     { name: 'milvus.yaml with a BOM', files: { 'milvus.yaml': '\ufeff' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [] },
-    { name: 'tab indentation in the tls block', files: { 'milvus.yaml': hostMilvus().replace('\n  serverKeyPath', '\n\tserverKeyPath'), ...good }, open: 'milvus.yaml', expect: ['milvus-yaml-syntax', 'milvus-yaml-syntax', 'milvus-yaml-syntax', 'milvus-key-unknown', 'milvus-tls-key-required', 'milvus-tls-key-required'], message: /tab/i },
+    {
+      name: 'tab indentation in the tls block',
+      files: { 'milvus.yaml': hostMilvus().replace('\n  serverKeyPath', '\n\tserverKeyPath'), ...good },
+      open: 'milvus.yaml',
+      expect: [
+        'milvus-yaml-syntax',
+        'milvus-yaml-syntax',
+        'milvus-yaml-syntax',
+        'milvus-key-unknown',
+        'milvus-tls-key-required',
+        'milvus-tls-key-required',
+      ],
+      message: /tab/i,
+    },
     {
       name: 'duplicate key in tls (last one wins)',
-      files: { 'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem\n', '  caPemPath: tls/ca.pem\n  caPemPath: tls/nope.pem\n'), ...good },
+      files: {
+        'milvus.yaml': hostMilvus().replace('  caPemPath: tls/ca.pem\n', '  caPemPath: tls/ca.pem\n  caPemPath: tls/nope.pem\n'),
+        ...good,
+      },
       open: 'milvus.yaml',
       expect: ['tls-file-missing'],
     },
     {
       // The alias takes the anchored value: caPemPath becomes the server certificate, which is no CA.
       name: 'anchor and alias inside the tls block',
-      files: { 'milvus.yaml': hostMilvus().replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem').replace('  caPemPath: tls/ca.pem', '  caPemPath: *cert'), ...good },
+      files: {
+        'milvus.yaml': hostMilvus()
+          .replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem')
+          .replace('  caPemPath: tls/ca.pem', '  caPemPath: *cert'),
+        ...good,
+      },
       open: 'milvus.yaml',
       expect: ['tls-ca-not-ca', 'tls-cert-not-from-ca'],
     },
     {
       name: 'alias to an anchor in another block',
-      files: { 'milvus.yaml': hostMilvus({ internal: true }).replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem').replace(/(internaltls:\n  serverPemPath: )tls\/server\.pem/, '$1*cert'), ...good },
+      files: {
+        'milvus.yaml': hostMilvus({ internal: true })
+          .replace('  serverPemPath: tls/server.pem', '  serverPemPath: &cert tls/server.pem')
+          .replace(/(internaltls:\n {2}serverPemPath: )tls\/server\.pem/, '$1*cert'),
+        ...good,
+      },
       open: 'milvus.yaml',
       expect: [],
     },
@@ -122,10 +178,27 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       expect: ['milvus-yaml-syntax', 'milvus-tls-key-required'],
       message: /unknown anchor "nowhere"/,
     },
-    { name: 'billion laughs at the top of milvus.yaml', files: { 'milvus.yaml': aliasBomb(12).join('\n') + '\n' + hostMilvus(), ...good }, open: 'milvus.yaml', expect: [], maxMs: 2000 },
-    { name: 'billion laughs inside the tls block', files: { 'milvus.yaml': hostMilvus().replace('tls:\n', 'tls:\n' + aliasBomb(12, 9, '  ').join('\n') + '\n'), ...good }, open: 'milvus.yaml', expect: Array(13).fill('milvus-key-unknown'), maxMs: 2000 },
+    {
+      name: 'billion laughs at the top of milvus.yaml',
+      files: { 'milvus.yaml': aliasBomb(12).join('\n') + '\n' + hostMilvus(), ...good },
+      open: 'milvus.yaml',
+      expect: [],
+      maxMs: 2000,
+    },
+    {
+      name: 'billion laughs inside the tls block',
+      files: { 'milvus.yaml': hostMilvus().replace('tls:\n', 'tls:\n' + aliasBomb(12, 9, '  ').join('\n') + '\n'), ...good },
+      open: 'milvus.yaml',
+      expect: Array(13).fill('milvus-key-unknown'),
+      maxMs: 2000,
+    },
     // Milvus reads only the first document: TLS settings in the second one are ignored, and we say so.
-    { name: 'multi-document milvus.yaml', files: { 'milvus.yaml': 'etcd:\n  endpoints: x\n---\n' + hostMilvus() + '---\nproxy:\n  port: 1\n', ...good }, open: 'milvus.yaml', expect: ['milvus-later-document'] },
+    {
+      name: 'multi-document milvus.yaml',
+      files: { 'milvus.yaml': 'etcd:\n  endpoints: x\n---\n' + hostMilvus() + '---\nproxy:\n  port: 1\n', ...good },
+      open: 'milvus.yaml',
+      expect: ['milvus-later-document'],
+    },
     {
       name: 'cert path is a symlink inside the workspace',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/link.pem' }), ...good },
@@ -154,21 +227,36 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /links to .*outside the workspace folders/,
       cli: ['milvus.yaml tls-file-outside-workspace', 'tls/escape.pem file-unreadable'],
     },
-    { name: 'path with .. that stays inside', files: { 'milvus.yaml': hostMilvus({ server: 'tls/../tls/./server.pem' }), ...good }, open: 'milvus.yaml', expect: [] },
+    {
+      name: 'path with .. that stays inside',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/../tls/./server.pem' }), ...good },
+      open: 'milvus.yaml',
+      expect: [],
+    },
     {
       name: 'path with .. that leaves the workspace',
       files: { 'milvus.yaml': hostMilvus({ server: '../outside/server.pem' }), ...good },
       open: 'milvus.yaml',
       expect: ['tls-file-outside-workspace'],
     },
-    { name: 'path starting with ~/', files: { 'milvus.yaml': hostMilvus({ server: '~/server.pem' }), ...good }, open: 'milvus.yaml', expect: ['tls-file-outside-workspace'] },
+    {
+      name: 'path starting with ~/',
+      files: { 'milvus.yaml': hostMilvus({ server: '~/server.pem' }), ...good },
+      open: 'milvus.yaml',
+      expect: ['tls-file-outside-workspace'],
+    },
     {
       name: 'cert path under a file (ENOTDIR)',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.pem/server.pem' }), ...good },
       open: 'milvus.yaml',
       expect: ['tls-file-missing'],
     },
-    { name: 'cert path is a directory', files: { 'milvus.yaml': hostMilvus({ server: 'tls' }), ...good }, open: 'milvus.yaml', expect: ['tls-file-directory'] },
+    {
+      name: 'cert path is a directory',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls' }), ...good },
+      open: 'milvus.yaml',
+      expect: ['tls-file-directory'],
+    },
     {
       name: 'cert path is a FIFO',
       files: { 'milvus.yaml': hostMilvus({ server: 'tls/fifo.pem' }), ...good },
@@ -185,8 +273,20 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /20\.\d MB; files over 5 MB are not read/,
       cli: ['milvus.yaml tls-file-too-large', 'tls/huge.pem file-unreadable'],
     },
-    { name: 'cert path is an empty file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' }, open: 'milvus.yaml', expect: ['tls-file-empty'], cli: ['milvus.yaml tls-file-empty'] },
-    { name: 'cert path is a BOM-only file', files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' }, open: 'milvus.yaml', expect: ['tls-file-empty'], cli: ['milvus.yaml tls-file-empty', 'tls/server.pem pem-bom'] },
+    {
+      name: 'cert path is an empty file',
+      files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '' },
+      open: 'milvus.yaml',
+      expect: ['tls-file-empty'],
+      cli: ['milvus.yaml tls-file-empty'],
+    },
+    {
+      name: 'cert path is a BOM-only file',
+      files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': '\ufeff' },
+      open: 'milvus.yaml',
+      expect: ['tls-file-empty'],
+      cli: ['milvus.yaml tls-file-empty', 'tls/server.pem pem-bom'],
+    },
     {
       name: 'cert path is random bytes',
       files: { 'milvus.yaml': hostMilvus(), ...good, 'tls/server.pem': prngBytes(4096) },
@@ -195,7 +295,13 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       message: /binary data, not PEM/,
       cli: ['milvus.yaml tls-file-wrong-kind', 'tls/server.pem pem-binary'],
     },
-    { name: 'cert path is a DER .crt', files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der }, open: 'milvus.yaml', expect: ['tls-file-der'], cli: ['milvus.yaml tls-file-der', 'tls/server.crt pem-binary'] },
+    {
+      name: 'cert path is a DER .crt',
+      files: { 'milvus.yaml': hostMilvus({ server: 'tls/server.crt' }), ...good, 'tls/server.crt': der },
+      open: 'milvus.yaml',
+      expect: ['tls-file-der'],
+      cli: ['milvus.yaml tls-file-der', 'tls/server.crt pem-binary'],
+    },
     {
       name: 'Windows path (C:\\certs\\server.pem) on a host',
       files: { 'milvus.yaml': hostMilvus({ server: 'C:\\certs\\server.pem' }), ...good },
@@ -204,10 +310,23 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     },
 
     // --- compose -------------------------------------------------------------
-    { name: 'compose + milvus.yaml, all good (control)', files: { 'docker-compose.yml': composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [] },
+    {
+      name: 'compose + milvus.yaml, all good (control)',
+      files: { 'docker-compose.yml': composeYaml(), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: [],
+    },
     {
       name: 'compose interpolates an undefined variable',
-      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${UNDEFINED_TLS_DIR}/tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      files: {
+        'docker-compose.yml': composeYaml().replace(
+          '${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro',
+          '${UNDEFINED_TLS_DIR}/tls:/milvus/tls:ro',
+        ),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
       setup: volumesDir,
       open: 'docker-compose.yml',
       // Compose substitutes "": the mount becomes /tls, outside the workspace, so milvus.yaml's files are not read.
@@ -217,22 +336,94 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     },
     {
       name: 'compose requires an unset variable (${X:?})',
-      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', '${TLS_DIR:?set TLS_DIR}:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      files: {
+        'docker-compose.yml': composeYaml().replace(
+          '${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro',
+          '${TLS_DIR:?set TLS_DIR}:/milvus/tls:ro',
+        ),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
       setup: volumesDir,
       open: 'docker-compose.yml',
       expect: ['compose-required-variable', ...Array(3).fill('milvus-compose-path-not-mounted')],
       message: /TLS_DIR/,
-      cli: ['docker-compose.yml compose-required-variable', ...Array(3).fill('docker-compose.yml milvus-compose-path-not-mounted'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
+      cli: [
+        'docker-compose.yml compose-required-variable',
+        ...Array(3).fill('docker-compose.yml milvus-compose-path-not-mounted'),
+        ...Array(3).fill('milvus.yaml milvus-path-not-mounted'),
+      ],
     },
-    { name: 'billion laughs in compose', files: { 'docker-compose.yml': aliasBomb(12).join('\n') + '\n' + composeYaml(), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
-    { name: 'billion laughs inside a service', files: { 'docker-compose.yml': composeYaml().replace('    container_name: milvus-standalone\n', '    container_name: milvus-standalone\n' + aliasBomb(12, 9, '    x-').join('\n') + '\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [], maxMs: 2000 },
-    { name: 'compose with CRLF line ends', files: { 'docker-compose.yml': crlf(composeYaml()), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: [] },
-    { name: 'compose with a tab', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb', '\timage: milvusdb'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: Array(7).fill('compose-yaml-syntax'), cli: [...Array(7).fill('docker-compose.yml compose-yaml-syntax'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')] },
-    { name: 'compose with a duplicate key', files: { 'docker-compose.yml': composeYaml().replace('    image: milvusdb/milvus:v2.6.0\n', '    image: milvusdb/milvus:v2.6.0\n    image: milvusdb/milvus:v2.5.0\n'), 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
-    { name: 'multi-document compose', files: { 'docker-compose.yml': composeYaml() + '---\nservices: {}\n', 'milvus.yaml': milvusYaml(), ...good }, setup: volumesDir, open: 'docker-compose.yml', expect: ['compose-yaml-syntax'] },
+    {
+      name: 'billion laughs in compose',
+      files: { 'docker-compose.yml': aliasBomb(12).join('\n') + '\n' + composeYaml(), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: [],
+      maxMs: 2000,
+    },
+    {
+      name: 'billion laughs inside a service',
+      files: {
+        'docker-compose.yml': composeYaml().replace(
+          '    container_name: milvus-standalone\n',
+          '    container_name: milvus-standalone\n' + aliasBomb(12, 9, '    x-').join('\n') + '\n',
+        ),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: [],
+      maxMs: 2000,
+    },
+    {
+      name: 'compose with CRLF line ends',
+      files: { 'docker-compose.yml': crlf(composeYaml()), 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: [],
+    },
+    {
+      name: 'compose with a tab',
+      files: {
+        'docker-compose.yml': composeYaml().replace('    image: milvusdb', '\timage: milvusdb'),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: Array(7).fill('compose-yaml-syntax'),
+      cli: [...Array(7).fill('docker-compose.yml compose-yaml-syntax'), ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
+    },
+    {
+      name: 'compose with a duplicate key',
+      files: {
+        'docker-compose.yml': composeYaml().replace(
+          '    image: milvusdb/milvus:v2.6.0\n',
+          '    image: milvusdb/milvus:v2.6.0\n    image: milvusdb/milvus:v2.5.0\n',
+        ),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: ['compose-yaml-syntax'],
+    },
+    {
+      name: 'multi-document compose',
+      files: { 'docker-compose.yml': composeYaml() + '---\nservices: {}\n', 'milvus.yaml': milvusYaml(), ...good },
+      setup: volumesDir,
+      open: 'docker-compose.yml',
+      expect: ['compose-yaml-syntax'],
+    },
     {
       name: 'compose with a Windows host path',
-      files: { 'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', 'C:\\certs\\tls:/milvus/tls:ro'), 'milvus.yaml': milvusYaml(), ...good },
+      files: {
+        'docker-compose.yml': composeYaml().replace('${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro', 'C:\\certs\\tls:/milvus/tls:ro'),
+        'milvus.yaml': milvusYaml(),
+        ...good,
+      },
       setup: volumesDir,
       open: 'docker-compose.yml',
       // A Windows drive path is not on this machine: milvus.yaml says its files are not read.

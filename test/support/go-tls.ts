@@ -56,7 +56,12 @@ async function build(): Promise<string> {
     .filter((f) => f.endsWith('.go') || f === 'go.mod')
     .sort();
   const hash = createHash('sha256');
-  for (const f of sources) hash.update(f).update('\0').update(readFileSync(path.join(SRC_DIR, f))).update('\0');
+  for (const f of sources)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(path.join(SRC_DIR, f)))
+      .update('\0');
   const root = path.join(os.tmpdir(), 'milvus-tls-gotls');
   const exe = path.join(root, `gotls-${hash.digest('hex').slice(0, 16)}${process.platform === 'win32' ? '.exe' : ''}`);
   if (existsSync(exe)) return exe;
@@ -78,7 +83,11 @@ async function build(): Promise<string> {
   return exe;
 }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number }): Promise<{ stdout: string; stderr: string; code: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number },
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { ...opts, killSignal: 'SIGKILL', maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
@@ -232,7 +241,13 @@ export async function startGoServer(o: { cert: string; key: string; ca?: string;
 // ---------------------------------------------------------------- clients
 
 /** Dials with Go's crypto/tls: how a Go client (and, for client certs, the Go server) judges certificates. */
-export async function goDial(o: { port: number; serverName: string; ca: string; cert?: string; key?: string }): Promise<{ ok: boolean; error?: string }> {
+export async function goDial(o: {
+  port: number;
+  serverName: string;
+  ca: string;
+  cert?: string;
+  key?: string;
+}): Promise<{ ok: boolean; error?: string }> {
   const exe = await buildGoTls();
   const args = ['-client', '-addr', `127.0.0.1:${o.port}`, '-servername', o.serverName, '-ca', o.ca];
   if (o.cert) args.push('-cert', o.cert, '-key', o.key ?? '');
@@ -248,7 +263,13 @@ export async function goDial(o: { port: number; serverName: string; ca: string; 
  * only `ca`, verify `serverName` with the default identity check, present
  * the client certificate when given.
  */
-export function nodeDial(o: { port: number; serverName: string; ca: string; cert?: string; key?: string }): Promise<{ ok: boolean; error?: string }> {
+export function nodeDial(o: {
+  port: number;
+  serverName: string;
+  ca: string;
+  cert?: string;
+  key?: string;
+}): Promise<{ ok: boolean; error?: string }> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (r: { ok: boolean; error?: string }) => {
@@ -290,7 +311,12 @@ export interface GoHandshakeResult {
  * One full handshake: Go server configured as Milvus with `mode`, and a client
  * (`node`, default: pymilvus-like; or `go`) dialling with `serverName`.
  */
-export async function goHandshake(pems: CertPems, serverName: string, mode: TlsMode, opts: { client?: 'node' | 'go' } = {}): Promise<GoHandshakeResult> {
+export async function goHandshake(
+  pems: CertPems,
+  serverName: string,
+  mode: TlsMode,
+  opts: { client?: 'node' | 'go' } = {},
+): Promise<GoHandshakeResult> {
   const w = writePems(pems);
   let server: GoServer | undefined;
   try {

@@ -61,11 +61,7 @@ export async function grpcHandshake(o: GrpcHandshakeInput): Promise<{ ok: boolea
     const Client = grpc.makeGenericClientConstructor(SERVICE, 'Probe');
     let channelCreds: grpc.ChannelCredentials;
     try {
-      channelCreds = grpc.credentials.createSsl(
-        Buffer.from(o.ca),
-        o.key ? Buffer.from(o.key) : null,
-        o.cert ? Buffer.from(o.cert) : null,
-      );
+      channelCreds = grpc.credentials.createSsl(Buffer.from(o.ca), o.key ? Buffer.from(o.key) : null, o.cert ? Buffer.from(o.cert) : null);
     } catch (e) {
       return { ok: false, error: `client credentials: ${(e as Error).message}` };
     }
@@ -78,7 +74,8 @@ export async function grpcHandshake(o: GrpcHandshakeInput): Promise<{ ok: boolea
     return await new Promise((resolve) => {
       c.ping({ hello: 'milvus' }, { deadline }, (err, res) => {
         if (err) resolve({ ok: false, error: `${grpc.status[err.code] ?? err.code}: ${err.details || err.message}` });
-        else if ((res as { pong?: { hello?: string } })?.pong?.hello !== 'milvus') resolve({ ok: false, error: `unexpected reply ${JSON.stringify(res)}` });
+        else if ((res as { pong?: { hello?: string } })?.pong?.hello !== 'milvus')
+          resolve({ ok: false, error: `unexpected reply ${JSON.stringify(res)}` });
         else resolve({ ok: true });
       });
     });

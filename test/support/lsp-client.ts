@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export interface Published {
   uri: string;
@@ -84,7 +84,8 @@ export class LspClient {
       this.proc.on('exit', (code) => {
         this.exitCode = code;
         live.delete(this);
-        for (const w of this.waiting.values()) w.reject(new Error(`server exited (${code})${this.stderr ? ': ' + this.stderr.slice(-300) : ''}`));
+        for (const w of this.waiting.values())
+          w.reject(new Error(`server exited (${code})${this.stderr ? ': ' + this.stderr.slice(-300) : ''}`));
         this.waiting.clear();
         r(code);
       }),
@@ -185,7 +186,12 @@ export class LspClient {
         rootPath,
         workspaceFolders: [{ uri: URI.file(rootPath).toString(), name: path.basename(rootPath) }],
         capabilities: {
-          workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+          workspace: {
+            configuration: true,
+            didChangeConfiguration: { dynamicRegistration: true },
+            didChangeWatchedFiles: { dynamicRegistration: true },
+            workspaceFolders: true,
+          },
           textDocument: {
             publishDiagnostics: { versionSupport: true },
             hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -220,7 +226,8 @@ export class LspClient {
    * version is `version` (or carries no version: not every server echoes it).
    */
   diagnosticsAfter(uri: string, after: bigint, version?: number, timeoutMs = 15000, strictVersion = false): Promise<Published> {
-    const matches = (p: Published) => p.uri === uri && p.at >= after && (version === undefined || (!strictVersion && p.version === undefined) || p.version === version);
+    const matches = (p: Published) =>
+      p.uri === uri && p.at >= after && (version === undefined || (!strictVersion && p.version === undefined) || p.version === version);
     const already = this.published.find(matches);
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {

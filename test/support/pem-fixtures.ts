@@ -18,7 +18,12 @@ type CryptoKey = webcrypto.CryptoKey;
 x509.cryptoProvider.set(webcrypto as never);
 
 const DAY = 86_400_000;
-const RSA = (bits: number, hash = 'SHA-256') => ({ name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash });
+const RSA = (bits: number, hash = 'SHA-256') => ({
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: bits,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash,
+});
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 export interface Made {
@@ -132,12 +137,36 @@ async function build(): Promise<PemFixtures> {
   const now = Date.now();
   const ca = await makeCert({ cn: 'Test Root CA', ca: true, keyUsage: CA_KU, keyAlg: RSA(2048), notAfter: new Date(now + 3650 * DAY) });
   const intermediate = await makeCert({ cn: 'Test Intermediate CA', ca: true, keyUsage: CA_KU, issuer: ca });
-  const leafOpts = { keyUsage: LEAF_KU, eku: SERVER, sans: [{ type: 'dns' as const, value: 'localhost' }, { type: 'ip' as const, value: '127.0.0.1' }] };
+  const leafOpts = {
+    keyUsage: LEAF_KU,
+    eku: SERVER,
+    sans: [
+      { type: 'dns' as const, value: 'localhost' },
+      { type: 'ip' as const, value: '127.0.0.1' },
+    ],
+  };
   const leaf = await makeCert({ cn: 'localhost', issuer: ca, ...leafOpts });
-  const leafViaIntermediate = await makeCert({ cn: 'milvus.internal', issuer: intermediate, ...leafOpts, sans: [{ type: 'dns', value: 'milvus.internal' }] });
+  const leafViaIntermediate = await makeCert({
+    cn: 'milvus.internal',
+    issuer: intermediate,
+    ...leafOpts,
+    sans: [{ type: 'dns', value: 'milvus.internal' }],
+  });
   const rsaLeaf = await makeCert({ cn: 'rsa.localhost', issuer: ca, keyAlg: RSA(2048), ...leafOpts });
-  const expired = await makeCert({ cn: 'expired.localhost', issuer: ca, ...leafOpts, notBefore: new Date(now - 800 * DAY), notAfter: new Date(now - 30 * DAY) });
-  const notYetValid = await makeCert({ cn: 'future.localhost', issuer: ca, ...leafOpts, notBefore: new Date(now + 10 * DAY), notAfter: new Date(now + 100 * DAY) });
+  const expired = await makeCert({
+    cn: 'expired.localhost',
+    issuer: ca,
+    ...leafOpts,
+    notBefore: new Date(now - 800 * DAY),
+    notAfter: new Date(now - 30 * DAY),
+  });
+  const notYetValid = await makeCert({
+    cn: 'future.localhost',
+    issuer: ca,
+    ...leafOpts,
+    notBefore: new Date(now + 10 * DAY),
+    notAfter: new Date(now + 100 * DAY),
+  });
   const expiring = await makeCert({ cn: 'soon.localhost', issuer: ca, ...leafOpts, notAfter: new Date(now + 10 * DAY) });
   const cnOnly = await makeCert({ cn: 'localhost', issuer: ca, keyUsage: LEAF_KU, eku: SERVER });
   const clientOnly = await makeCert({ cn: 'client', issuer: ca, keyUsage: LEAF_KU, eku: CLIENT });
@@ -154,14 +183,34 @@ async function build(): Promise<PemFixtures> {
     name: 'CN=csr.localhost, O=Test',
     keys: csrKeys as never,
     signingAlgorithm: EC as never,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'csr.localhost' }, { type: 'ip', value: '10.0.0.1' }])],
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'csr.localhost' },
+        { type: 'ip', value: '10.0.0.1' },
+      ]),
+    ],
   });
 
   const rsaKey = createPrivateKey(rsaLeaf.keyPem);
   const ecKey = createPrivateKey(leaf.keyPem);
   return {
-    ca, intermediate, leaf, leafViaIntermediate, rsaLeaf, expired, notYetValid, expiring, cnOnly, clientOnly, sha1Leaf, sha1Root,
-    weakRsaLeaf, longLived, caNoBasicConstraints, leafOfCaNoBc, caNoKeyCertSign,
+    ca,
+    intermediate,
+    leaf,
+    leafViaIntermediate,
+    rsaLeaf,
+    expired,
+    notYetValid,
+    expiring,
+    cnOnly,
+    clientOnly,
+    sha1Leaf,
+    sha1Root,
+    weakRsaLeaf,
+    longLived,
+    caNoBasicConstraints,
+    leafOfCaNoBc,
+    caNoKeyCertSign,
     csrPem: `${csr.toString('pem')}\n`,
     keys: {
       rsaPkcs8: rsaLeaf.keyPem,

@@ -35,7 +35,9 @@ export function secretNeedles(text: string, label: string, passphrase?: string):
   for (const block of blocks) {
     const lines = block.split(/\r?\n/).map((x) => x.trim());
     // Every body line long enough not to occur by chance (a last line of "AQAB==" could).
-    for (const l of lines) if (l && !l.startsWith('-----') && !l.includes(':') && l.length >= 16) out.push({ what: `${label}: a base64 line of the PEM body`, text: l });
+    for (const l of lines)
+      if (l && !l.startsWith('-----') && !l.includes(':') && l.length >= 16)
+        out.push({ what: `${label}: a base64 line of the PEM body`, text: l });
     const body = lines.filter((l) => l && !l.startsWith('-----') && !l.includes(':')).join('');
     if (body.length >= 16) out.push({ what: `${label}: the whole base64 body`, text: body });
   }

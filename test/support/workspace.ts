@@ -65,13 +65,39 @@ networks:
 `;
 }
 
-export function milvusYaml(o: { mode?: number | string; server?: string; key?: string; ca?: string | null; internal?: boolean; sni?: string; extraTls?: string } = {}): string {
+export function milvusYaml(
+  o: {
+    mode?: number | string;
+    server?: string;
+    key?: string;
+    ca?: string | null;
+    internal?: boolean;
+    sni?: string;
+    extraTls?: string;
+  } = {},
+): string {
   const lines = ['etcd:', '  endpoints: localhost:2379', '', 'proxy:', '  port: 19530', '', 'tls:'];
   lines.push(`  serverPemPath: ${o.server ?? '/milvus/tls/server.pem'}`);
   lines.push(`  serverKeyPath: ${o.key ?? '/milvus/tls/server.key'}`);
   if (o.ca !== null) lines.push(`  caPemPath: ${o.ca ?? '/milvus/tls/ca.pem'}`);
   if (o.extraTls) lines.push(o.extraTls);
-  lines.push('', 'internaltls:', `  serverPemPath: ${o.server ?? '/milvus/tls/server.pem'}`, `  serverKeyPath: ${o.key ?? '/milvus/tls/server.key'}`, `  caPemPath: ${o.ca ?? '/milvus/tls/ca.pem'}`, `  sni: ${o.sni ?? 'localhost'}`);
-  lines.push('', 'common:', '  defaultPartitionName: _default', '  security:', '    authorizationEnabled: false', `    internaltlsEnabled: ${o.internal ? 'true' : 'false'}`, `    tlsMode: ${o.mode ?? 2}`, '');
+  lines.push(
+    '',
+    'internaltls:',
+    `  serverPemPath: ${o.server ?? '/milvus/tls/server.pem'}`,
+    `  serverKeyPath: ${o.key ?? '/milvus/tls/server.key'}`,
+    `  caPemPath: ${o.ca ?? '/milvus/tls/ca.pem'}`,
+    `  sni: ${o.sni ?? 'localhost'}`,
+  );
+  lines.push(
+    '',
+    'common:',
+    '  defaultPartitionName: _default',
+    '  security:',
+    '    authorizationEnabled: false',
+    `    internaltlsEnabled: ${o.internal ? 'true' : 'false'}`,
+    `    tlsMode: ${o.mode ?? 2}`,
+    '',
+  );
   return lines.join('\n');
 }

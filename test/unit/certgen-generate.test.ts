@@ -114,7 +114,10 @@ for (const keyType of KEY_TYPES) {
         assert.equal(ku.usages, x509.KeyUsageFlags.digitalSignature | (rsa ? x509.KeyUsageFlags.keyEncipherment : 0));
         const bc = leaf.getExtension(x509.BasicConstraintsExtension)!;
         assert.ok(bc.critical && !bc.ca);
-        assert.equal(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+        assert.equal(
+          leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId,
+          ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId,
+        );
         assert.ok(leaf.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
         if (role === 'server') assert.equal(leaf.subject, 'O=tls-config, CN=localhost');
         assert.equal(leaf.issuer, ca.subject);
@@ -123,7 +126,10 @@ for (const keyType of KEY_TYPES) {
         const serial = Buffer.from(leaf.serialNumber, 'hex');
         assert.ok(serial.length >= 1 && serial.length <= 16, `serial length ${serial.length}`);
         assert.ok(serial[0] < 0x80, 'serial is positive');
-        assert.ok(serial.some((b) => b !== 0), 'serial is non-zero');
+        assert.ok(
+          serial.some((b) => b !== 0),
+          'serial is non-zero',
+        );
         assert.notEqual(leaf.serialNumber, ca.serialNumber);
 
         // notBefore about five minutes before generation (second precision in X.509).
@@ -148,7 +154,10 @@ for (const keyType of KEY_TYPES) {
         if (keyType.startsWith('RSA')) assert.equal(key.asymmetricKeyDetails?.modulusLength, Number(keyType.slice(4)));
         else assert.equal(key.asymmetricKeyDetails?.namedCurve, keyType === 'P-256' ? 'prime256v1' : 'secp384r1');
         const cert = new x509.X509Certificate(file(get(), `${role}.pem`));
-        assert.ok(Buffer.from(cert.publicKey.rawData).equals(createPublicKey(key).export({ type: 'spki', format: 'der' })), `${role} key/cert pair`);
+        assert.ok(
+          Buffer.from(cert.publicKey.rawData).equals(createPublicKey(key).export({ type: 'spki', format: 'der' })),
+          `${role} key/cert pair`,
+        );
       }
     });
 
@@ -161,7 +170,11 @@ for (const keyType of KEY_TYPES) {
         assert.match(openssl(['x509', '-in', c, '-noout', '-checkend', String(800 * 86400)], d), /will not expire/);
       }
       for (const c of ['server.csr', 'client.csr']) {
-        const out = execFileSync('openssl', ['req', '-in', c, '-noout', '-verify', '-text'], { cwd: d, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = execFileSync('openssl', ['req', '-in', c, '-noout', '-verify', '-text'], {
+          cwd: d,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         assert.match(out, /DNS:localhost, DNS:milvus\.example\.internal, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/);
       }
     });
@@ -180,7 +193,15 @@ for (const keyType of KEY_TYPES) {
     it('completes a grpc-js mutual TLS call with the server name override for every name', async () => {
       const p = pemsFromSet(get());
       for (const serverName of NAMES) {
-        const r = await grpcHandshake({ ca: p.ca, cert: p.clientCert, key: p.clientKey, serverCert: p.serverCert, serverKey: p.serverKey, mode: 2, serverName });
+        const r = await grpcHandshake({
+          ca: p.ca,
+          cert: p.clientCert,
+          key: p.clientKey,
+          serverCert: p.serverCert,
+          serverKey: p.serverKey,
+          mode: 2,
+          serverName,
+        });
         assert.ok(r.ok, `${serverName}: ${r.error}`);
       }
     });
@@ -190,22 +211,33 @@ for (const keyType of KEY_TYPES) {
 describe('generateCertSet options', { concurrency: true }, () => {
   it('one-way mode emits no client files and works with tlsMode 1', async () => {
     const files = await generateCertSet(opts({ mode: 'one-way', csr: true }));
-    assert.deepEqual(files.map((f) => f.name), ['ca.pem', 'ca.key', 'server.pem', 'server.key', 'server.csr']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['ca.pem', 'ca.key', 'server.pem', 'server.key', 'server.csr'],
+    );
     const p = pemsFromSet(files);
     assert.deepEqual(await goHandshake(p, 'localhost', 1), { ok: true });
-    assert.deepEqual(await grpcHandshake({ ca: p.ca, serverCert: p.serverCert, serverKey: p.serverKey, mode: 1, serverName: 'milvus.example.internal' }), { ok: true });
+    assert.deepEqual(
+      await grpcHandshake({ ca: p.ca, serverCert: p.serverCert, serverKey: p.serverKey, mode: 1, serverName: 'milvus.example.internal' }),
+      { ok: true },
+    );
   });
 
   it('uses commonName, leafDays and caDays; puts IPv4-mapped IPv6 into an IP SAN', async () => {
     const at = Date.now();
-    const files = await generateCertSet(opts({ names: ['10.0.0.5', '::ffff:10.0.0.5', '[fd00::1]'], commonName: 'milvus', leafDays: 30, caDays: 60 }));
+    const files = await generateCertSet(
+      opts({ names: ['10.0.0.5', '::ffff:10.0.0.5', '[fd00::1]'], commonName: 'milvus', leafDays: 30, caDays: 60 }),
+    );
     const server = new x509.X509Certificate(file(files, 'server.pem'));
     const ca = new x509.X509Certificate(file(files, 'ca.pem'));
     assert.equal(server.subject, 'O=tls-config, CN=milvus');
     assert.ok(Math.abs((server.notAfter.getTime() - at) / DAY - 30) < 0.01);
     assert.ok(Math.abs((ca.notAfter.getTime() - at) / DAY - 60) < 0.01);
     const san = server.getExtension(x509.SubjectAlternativeNameExtension)!;
-    assert.deepEqual(san.names.items.map((n) => `${n.type}:${n.value}`), ['ip:10.0.0.5', 'ip:::ffff:a00:5', 'ip:fd00::1']);
+    assert.deepEqual(
+      san.names.items.map((n) => `${n.type}:${n.value}`),
+      ['ip:10.0.0.5', 'ip:::ffff:a00:5', 'ip:fd00::1'],
+    );
     // The harness dials 127.0.0.1 and verifies the given name: Go accepts the IPv6 SAN.
     const hs = await goHandshake(pemsFromSet(files), 'fd00::1', 2, { client: 'go' });
     assert.ok(hs.ok, JSON.stringify(hs));
@@ -227,14 +259,18 @@ describe('generateCertSet options', { concurrency: true }, () => {
         /leafDays must be between 1 and/.test(e.message),
     );
   });
-
 });
 
 describe('reusing an existing CA', { concurrency: true }, () => {
   it('signs leaves with a CA generated earlier and returns neither ca.pem nor ca.key', async () => {
     const base = sets.get('P-384')!.files;
-    const r = await generateCertSetWithInfo(opts({ keyType: 'P-256', reuseCa: { certPem: file(base, 'ca.pem'), keyPem: file(base, 'ca.key') } }));
-    assert.deepEqual(r.files.map((f) => f.name), ['server.pem', 'server.key', 'client.pem', 'client.key']);
+    const r = await generateCertSetWithInfo(
+      opts({ keyType: 'P-256', reuseCa: { certPem: file(base, 'ca.pem'), keyPem: file(base, 'ca.key') } }),
+    );
+    assert.deepEqual(
+      r.files.map((f) => f.name),
+      ['server.pem', 'server.key', 'client.pem', 'client.key'],
+    );
     assert.equal(r.ca.reused, true);
     assert.equal(r.ca.subject, new x509.X509Certificate(file(base, 'ca.pem')).subject);
     const leaf = new x509.X509Certificate(file(r.files, 'server.pem'));
@@ -266,7 +302,12 @@ describe('reusing an existing CA', { concurrency: true }, () => {
       generateCertSet(opts({ reuseCa: { certPem, keyPem }, ...over }));
     await assert.rejects(reuse(file(a, 'ca.pem'), file(foreign, 'ca.key')), /does not belong to the CA certificate/);
     await assert.rejects(reuse(file(a, 'server.pem'), file(a, 'server.key')), /is not a CA certificate/);
-    const encrypted = createPrivateKey(file(a, 'ca.key')).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
+    const encrypted = createPrivateKey(file(a, 'ca.key')).export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: 'pw',
+    }) as string;
     await assert.rejects(reuse(file(a, 'ca.pem'), encrypted), /encrypted/);
     await assert.rejects(reuse(file(a, 'ca.pem'), file(a, 'ca.key'), { leafDays: 3650 }), /Use at most 36\d\d days/);
     await assert.rejects(reuse('not a pem', file(a, 'ca.key')), /not a PEM certificate/);
@@ -302,7 +343,15 @@ describe('harness negative controls (the harness can fail)', { concurrency: true
     assert.match(node.serverError ?? '', /certificate signed by unknown authority/);
     assert.equal(go.ok, false);
     assert.match(go.serverError ?? '', /certificate signed by unknown authority/);
-    const g = await grpcHandshake({ ca: good.ca, cert: other.clientCert, key: other.clientKey, serverCert: good.serverCert, serverKey: good.serverKey, mode: 2, serverName: 'localhost' });
+    const g = await grpcHandshake({
+      ca: good.ca,
+      cert: other.clientCert,
+      key: other.clientKey,
+      serverCert: good.serverCert,
+      serverKey: good.serverKey,
+      mode: 2,
+      serverName: 'localhost',
+    });
     assert.equal(g.ok, false);
   });
 
@@ -311,7 +360,15 @@ describe('harness negative controls (the harness can fail)', { concurrency: true
     const go = await goHandshake(bad, 'localhost', 2, { client: 'go' });
     assert.equal(go.ok, false);
     assert.match(go.clientError ?? '', /x509: certificate signed by unknown authority/);
-    const g = await grpcHandshake({ ca: good.ca, cert: good.clientCert, key: good.clientKey, serverCert: other.serverCert, serverKey: other.serverKey, mode: 2, serverName: 'localhost' });
+    const g = await grpcHandshake({
+      ca: good.ca,
+      cert: good.clientCert,
+      key: good.clientKey,
+      serverCert: other.serverCert,
+      serverKey: other.serverKey,
+      mode: 2,
+      serverName: 'localhost',
+    });
     assert.equal(g.ok, false);
     assert.match(g.error ?? '', /unable to verify/);
   });
@@ -319,7 +376,13 @@ describe('harness negative controls (the harness can fail)', { concurrency: true
   it('the Go client rejects a CN-only server certificate with the legacy Common Name error', async () => {
     const set = sets.get('P-256')!.files;
     const caCert = new x509.X509Certificate(file(set, 'ca.pem'));
-    const caKey = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(file(set, 'ca.key')).export({ type: 'pkcs8', format: 'der' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const caKey = await webcrypto.subtle.importKey(
+      'pkcs8',
+      createPrivateKey(file(set, 'ca.key')).export({ type: 'pkcs8', format: 'der' }),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
     const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
     const cnOnly = await x509.X509CertificateGenerator.create(
       {
@@ -346,7 +409,15 @@ describe('harness negative controls (the harness can fail)', { concurrency: true
     assert.match(go.clientError ?? '', /certificate is valid for .*not db\.example\.org/);
     assert.equal(node.ok, false);
     assert.match(node.clientError ?? '', /ERR_TLS_CERT_ALTNAME_INVALID/);
-    const g = await grpcHandshake({ ca: good.ca, cert: good.clientCert, key: good.clientKey, serverCert: good.serverCert, serverKey: good.serverKey, mode: 2, serverName: 'db.example.org' });
+    const g = await grpcHandshake({
+      ca: good.ca,
+      cert: good.clientCert,
+      key: good.clientKey,
+      serverCert: good.serverCert,
+      serverKey: good.serverKey,
+      mode: 2,
+      serverName: 'db.example.org',
+    });
     assert.equal(g.ok, false);
     assert.match(g.error ?? '', /altnames/);
   });

@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkName, classifyName, DEFAULT_OPTIONS, normalizeNames, validateOptions, type GenerateOptions } from '../../server/src/service/certgen';
+import {
+  checkName,
+  classifyName,
+  DEFAULT_OPTIONS,
+  normalizeNames,
+  validateOptions,
+  type GenerateOptions,
+} from '../../server/src/service/certgen';
 
 const v = (over: Partial<GenerateOptions>) => validateOptions({ ...DEFAULT_OPTIONS, ...over });
 
@@ -49,7 +56,10 @@ describe('certgen options', () => {
     assert.match(v({ leafDays: 1.5 }).join('\n'), /leafDays must be a whole number/);
     assert.match(v({ caDays: 40000 }).join('\n'), /caDays must be between 1 and 36500/);
     assert.match(v({ leafDays: 900, caDays: 365 }).join('\n'), /must not exceed caDays/);
-    assert.deepEqual(v({ leafDays: 900, caDays: 1, reuseCa: { certPem: '-----BEGIN CERTIFICATE-----', keyPem: '-----BEGIN PRIVATE KEY-----' } }), []);
+    assert.deepEqual(
+      v({ leafDays: 900, caDays: 1, reuseCa: { certPem: '-----BEGIN CERTIFICATE-----', keyPem: '-----BEGIN PRIVATE KEY-----' } }),
+      [],
+    );
   });
 
   it('reports bad mode, key type, common name and reuseCa inputs', () => {

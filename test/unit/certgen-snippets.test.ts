@@ -48,7 +48,8 @@ describe('clientSnippets: pymilvus', () => {
       server_name: 'milvus.internal',
     };
     assert.deepEqual(pythonKwargs(s.pymilvus), expected);
-    for (const [k, v] of Object.entries(expected)) if (typeof v === 'string') assert.ok(s.pymilvus.includes(`${k}=${JSON.stringify(v)}`), k);
+    for (const [k, v] of Object.entries(expected))
+      if (typeof v === 'string') assert.ok(s.pymilvus.includes(`${k}=${JSON.stringify(v)}`), k);
   });
 
   it('brackets IPv6 hosts, defaults port and host, and keeps Windows folders Windows-style', () => {

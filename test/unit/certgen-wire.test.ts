@@ -16,7 +16,10 @@ async function wiredWorkspace(mode: 1 | 2, files: Record<string, string>) {
   const root = tmpWorkspace('wire-');
   writeFiles(root, files);
   const ws = new Workspace([root], { ...DEFAULT_SETTINGS });
-  await generate({ out: path.join(root, 'tls'), options: { mode: mode === 2 ? 'mutual' : 'one-way', names: ['localhost', '127.0.0.1', 'standalone'] } }, ws);
+  await generate(
+    { out: path.join(root, 'tls'), options: { mode: mode === 2 ? 'mutual' : 'one-way', names: ['localhost', '127.0.0.1', 'standalone'] } },
+    ws,
+  );
   const plan = planWiring({ certDir: path.join(root, 'tls'), mode, composePath: path.join(root, 'docker-compose.yml') }, ws, {});
   applyWorkspaceEdit(plan.edit);
   return { root, plan };
@@ -24,8 +27,14 @@ async function wiredWorkspace(mode: 1 | 2, files: Record<string, string>) {
 
 for (const mode of [1, 2] as const) {
   test(`wiring a mode-${mode} set into the stock milvus.yaml and a compose file without TLS mounts validates clean`, async () => {
-    const { root, plan } = await wiredWorkspace(mode, { 'milvus.yaml': STOCK, 'docker-compose.yml': composeYaml([], { tls: false, config: false }) });
-    assert.ok(plan.summary.some((s) => s.includes(`tlsMode: 0 → ${mode}`)), plan.summary.join('\n'));
+    const { root, plan } = await wiredWorkspace(mode, {
+      'milvus.yaml': STOCK,
+      'docker-compose.yml': composeYaml([], { tls: false, config: false }),
+    });
+    assert.ok(
+      plan.summary.some((s) => s.includes(`tlsMode: 0 → ${mode}`)),
+      plan.summary.join('\n'),
+    );
     assert.ok(plan.summary.some((s) => s.includes('add volume ./tls:/milvus/tls:ro')));
     assert.ok(plan.summary.some((s) => s.includes('./milvus.yaml:/milvus/configs/milvus.yaml')));
     const milvus = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
@@ -36,7 +45,10 @@ for (const mode of [1, 2] as const) {
     assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), []);
     assert.deepEqual(serviceFor(root).validate(docOf(root, 'docker-compose.yml')), []);
     const { findings } = check([root]);
-    assert.deepEqual(findings.filter((f) => f.severity === 'error' || f.severity === 'warning'), []);
+    assert.deepEqual(
+      findings.filter((f) => f.severity === 'error' || f.severity === 'warning'),
+      [],
+    );
   });
 }
 
@@ -46,7 +58,7 @@ test('wiring creates milvus.yaml when there is none and adds volumes to a servic
   const milvus = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
   assert.match(milvus, /tlsMode: 2/);
   const c = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
-  assert.match(c, /    volumes:\n      - \.\/tls:\/milvus\/tls:ro\n      - \.\/milvus\.yaml:\/milvus\/configs\/milvus\.yaml/);
+  assert.match(c, / {4}volumes:\n {6}- \.\/tls:\/milvus\/tls:ro\n {6}- \.\/milvus\.yaml:\/milvus\/configs\/milvus\.yaml/);
   assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), []);
   assert.deepEqual(serviceFor(root).validate(docOf(root, 'docker-compose.yml')), []);
 });

@@ -4,7 +4,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { CertWriteError, DEFAULT_OPTIONS, generateCertSet, planWrite, writeCertSet, type GeneratedFile } from '../../server/src/service/certgen';
+import {
+  CertWriteError,
+  DEFAULT_OPTIONS,
+  generateCertSet,
+  planWrite,
+  writeCertSet,
+  type GeneratedFile,
+} from '../../server/src/service/certgen';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -48,7 +55,10 @@ describe('planWrite', () => {
   });
 
   it('refuses names that are not plain file names', () => {
-    assert.throws(() => planWrite(freshDir(), [{ name: '../x.pem' as GeneratedFile['name'], contents: '', secret: false }]), CertWriteError);
+    assert.throws(
+      () => planWrite(freshDir(), [{ name: '../x.pem' as GeneratedFile['name'], contents: '', secret: false }]),
+      CertWriteError,
+    );
   });
 });
 
@@ -62,7 +72,10 @@ describe('writeCertSet', () => {
     } finally {
       process.umask(old);
     }
-    assert.deepEqual(written, set.map((f) => path.join(d, f.name)));
+    assert.deepEqual(
+      written,
+      set.map((f) => path.join(d, f.name)),
+    );
     for (const f of set) {
       const p = path.join(d, f.name);
       assert.equal(readFileSync(p, 'utf8'), f.contents);
@@ -120,7 +133,11 @@ describe('writeCertSet', () => {
     // Root ignores folder permissions, so as root the write runs as the unprivileged user nobody.
     const cmd = [process.execPath, '--import', 'tsx', path.join(__dirname, '../support/write-into.ts'), d];
     const argv = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...cmd] : cmd;
-    const out = execFileSync(argv[0], argv.slice(1), { cwd: path.join(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: undefined } });
+    const out = execFileSync(argv[0], argv.slice(1), {
+      cwd: path.join(__dirname, '../..'),
+      encoding: 'utf8',
+      env: { ...process.env, TSX_TSCONFIG_PATH: undefined },
+    });
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     assert.equal(r.ok, false);
     assert.equal(r.name, 'CertWriteError');

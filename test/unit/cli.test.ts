@@ -25,7 +25,13 @@ function example(name: string): string {
 test('check on the broken example: JSON findings with relative files, LSP ranges, exit 1', () => {
   const r = run('check', example('mtls-broken'), '--format', 'json');
   assert.equal(r.status, 1, r.stderr);
-  const findings = JSON.parse(r.stdout) as { file: string; range: { start: { line: number; character: number } }; severity: string; code: string; message: string }[];
+  const findings = JSON.parse(r.stdout) as {
+    file: string;
+    range: { start: { line: number; character: number } };
+    severity: string;
+    code: string;
+    message: string;
+  }[];
   const codes = findings.map((f) => `${f.file}:${f.code}`).sort();
   assert.deepEqual(codes, [
     'docker-compose.yml:compose-bind-source-missing',
@@ -41,7 +47,10 @@ test('check on the broken example: JSON findings with relative files, LSP ranges
     assert.ok(f.message.length > 20);
   }
   const typo = findings.find((f) => f.code === 'milvus-key-unknown')!;
-  const line = fs.readFileSync(path.join(EXAMPLES, 'mtls-broken/milvus.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('serverPemPth'));
+  const line = fs
+    .readFileSync(path.join(EXAMPLES, 'mtls-broken/milvus.yaml'), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('serverPemPth'));
   assert.deepEqual(typo.range.start, { line, character: 2 });
 });
 
@@ -54,7 +63,10 @@ test('check on the correct example finds nothing and exits 0', () => {
 test('text format: file:line:col: severity [code] message', () => {
   const r = run('check', example('mtls-broken'));
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /^milvus\.yaml:\d+:3: warning \[milvus-key-unknown\] Unknown key tls\.serverPemPth; did you mean serverPemPath\?/m);
+  assert.match(
+    r.stdout,
+    /^milvus\.yaml:\d+:3: warning \[milvus-key-unknown\] Unknown key tls\.serverPemPth; did you mean serverPemPath\?/m,
+  );
 });
 
 test('SARIF 2.1.0 with rules, levels and 1-based regions', () => {
@@ -113,9 +125,17 @@ test('docs/diagnostics.md and the README list every code the service can publish
 test('every diagnostic code written in the service is in the table', () => {
   const known = new Set(ALL_DIAGNOSTIC_CODES.map((c) => c.code));
   const dir = path.join(__dirname, '../../server/src/service');
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const files = fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
   const used = new Set<string>();
-  for (const f of files) for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/'((?:pem|milvus|compose)-[a-z0-9-]+)'/g)) used.add(m[1]);
-  const missing = [...used].filter((c) => !known.has(c) && !/^(tls-config|milvus-client|milvus-server|milvus-standalone|pem-contents)$/.test(c) /* names and cache keys, not codes */);
+  for (const f of files)
+    for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/'((?:pem|milvus|compose)-[a-z0-9-]+)'/g)) used.add(m[1]);
+  const missing = [...used].filter(
+    (c) =>
+      !known.has(c) &&
+      !/^(tls-config|milvus-client|milvus-server|milvus-standalone|pem-contents)$/.test(c) /* names and cache keys, not codes */,
+  );
   assert.deepEqual(missing, []);
 });

@@ -66,9 +66,10 @@ test('nested defaults', () => {
 test('an unset variable without default: empty string plus a problem on the exact characters', () => {
   const r = interpolate('./${CERT_DIR}/tls', {});
   assert.equal(r.value, './/tls');
-  assert.deepEqual(r.problems.map(({ offset, length, message }) => ({ offset, length, message })), [
-    { offset: 2, length: 11, message: 'variable CERT_DIR is not set; docker compose substitutes an empty string' },
-  ]);
+  assert.deepEqual(
+    r.problems.map(({ offset, length, message }) => ({ offset, length, message })),
+    [{ offset: 2, length: 11, message: 'variable CERT_DIR is not set; docker compose substitutes an empty string' }],
+  );
   const n = interpolate('a $NAME b', {});
   assert.equal(n.value, 'a  b');
   assert.equal(n.problems[0].offset, 2);
@@ -87,7 +88,10 @@ test('invalid formats are problems, never throws', () => {
   for (const s of ['$', 'a$', '$1', '${', '${A', '${}', '${1A}', '${A.b}', '${A:x}', '${A:-${B}']) {
     const r = interpolate(s, {});
     assert.ok(r.problems.length >= 1, s);
-    assert.ok(r.problems.some((p) => /invalid interpolation format/.test(p.message)), s);
+    assert.ok(
+      r.problems.some((p) => /invalid interpolation format/.test(p.message)),
+      s,
+    );
   }
   assert.doesNotThrow(() => interpolate(undefined as unknown as string, {}));
   assert.doesNotThrow(() => interpolate('${A}', undefined as unknown as Record<string, string>));

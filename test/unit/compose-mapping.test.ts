@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { containerToHost, hostToContainer, normaliseContainerPath, loadComposeModel, parseComposeVolumes } from '../../server/src/service/deploy/compose';
+import {
+  containerToHost,
+  hostToContainer,
+  normaliseContainerPath,
+  loadComposeModel,
+  parseComposeVolumes,
+} from '../../server/src/service/deploy/compose';
 import { findMilvusConfigMount, findMilvusService, milvusConfigHostPath } from '../../server/src/service/targets/milvus/deploy';
 import { Workspace } from '../../server/src/service/workspace';
 

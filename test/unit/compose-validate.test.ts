@@ -122,7 +122,9 @@ test('missing data folders (a fresh checkout) produce no finding: Docker creates
 
 test('missing file-like bind source names the file', () => {
   withFixture((f) => {
-    const ds = f.check('services:\n  standalone:\n    image: milvusdb/milvus:v2.4.0\n    volumes:\n      - ./tls/server.pem:/milvus/tls/server.pem:ro\n');
+    const ds = f.check(
+      'services:\n  standalone:\n    image: milvusdb/milvus:v2.4.0\n    volumes:\n      - ./tls/server.pem:/milvus/tls/server.pem:ro\n',
+    );
     assert.deepEqual(codes(ds), ['compose-bind-source-missing']);
     assert.deepEqual(ds[0].range, { start: { line: 4, character: 8 }, end: { line: 4, character: 24 } });
     assert.match(msg(ds[0]), /EMPTY DIRECTORY named server\.pem/);
@@ -204,11 +206,17 @@ test('certificates mounted writable: info with a fix hint', () => {
     assert.equal(w.length, 4);
     assert.ok(w.every((d) => d.severity === 3));
     assert.match(msg(w[0]), /append :ro \(\.\/pki:\/opt\/pki-files:ro\)/);
-    assert.deepEqual((w[0].data as { edit: unknown }).edit, { range: { start: { line: 3, character: 28 }, end: { line: 3, character: 28 } }, newText: ':ro' });
+    assert.deepEqual((w[0].data as { edit: unknown }).edit, {
+      range: { start: { line: 3, character: 28 }, end: { line: 3, character: 28 } },
+      newText: ':ro',
+    });
     assert.match(msg(w[1]), /:ro,z/);
     assert.match(msg(w[2]), /:ro \(/);
     assert.match(msg(w[3]), /read_only: true/);
-    assert.deepEqual(codes(ds).filter((c) => c !== 'compose-cert-mount-writable'), []);
+    assert.deepEqual(
+      codes(ds).filter((c) => c !== 'compose-cert-mount-writable'),
+      [],
+    );
   });
 });
 
@@ -232,7 +240,10 @@ test('undefined variable: warning on the exact ${VAR} characters, anywhere in th
     assert.deepEqual(u[0].data, { variable: 'MILVUS_VERSION' });
     // set in .env: gone
     f.write('.env', 'MILVUS_VERSION=v2.4.0\nSUFFIX=\n');
-    assert.deepEqual(f.check(text).filter((d) => d.code === 'compose-undefined-variable'), []);
+    assert.deepEqual(
+      f.check(text).filter((d) => d.code === 'compose-undefined-variable'),
+      [],
+    );
   });
 });
 
@@ -314,7 +325,10 @@ test('bad input never throws and every emitted code is documented', () => {
       for (const d of ds) {
         assert.ok(known.has(String(d.code)), String(d.code));
         assert.equal(d.source, SOURCE);
-        assert.equal(d.severity, { error: 1, warning: 2, information: 3, hint: 4 }[COMPOSE_DIAGNOSTIC_CODES.find((c) => c.code === d.code)!.severity]);
+        assert.equal(
+          d.severity,
+          { error: 1, warning: 2, information: 3, hint: 4 }[COMPOSE_DIAGNOSTIC_CODES.find((c) => c.code === d.code)!.severity],
+        );
       }
     }
     assert.ok(COMPOSE_DIAGNOSTIC_CODES.every((c) => c.code.startsWith('compose-') && c.summary.length > 10));

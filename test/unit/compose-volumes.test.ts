@@ -30,7 +30,10 @@ function lineOf(text: string, needle: string): { line: number; character: number
 test('official Milvus standalone compose: services, images and mounts', () => {
   const m = parseComposeVolumes(OFFICIAL, COMPOSE, {});
   assert.deepEqual(m.yamlErrors, []);
-  assert.deepEqual(m.services.map((s) => s.name), ['etcd', 'minio', 'standalone']);
+  assert.deepEqual(
+    m.services.map((s) => s.name),
+    ['etcd', 'minio', 'standalone'],
+  );
   const standalone = m.services[2];
   assert.equal(standalone.image, 'milvusdb/milvus:v2.4.0');
   assert.equal(standalone.volumes.length, 3);
@@ -158,9 +161,10 @@ volumes:
 `;
   const m = parseComposeVolumes(text, COMPOSE, {});
   const [a, b, c, d] = m.services[0].volumes;
-  assert.deepEqual([a.syntax, a.type, a.source, a.raw, a.hostPath, a.target, a.readOnly, a.createHostPath], [
-    'long', 'bind', './tls', '${CERTS:-./tls}', path.join(DIR, 'tls'), '/milvus/tls', true, false,
-  ]);
+  assert.deepEqual(
+    [a.syntax, a.type, a.source, a.raw, a.hostPath, a.target, a.readOnly, a.createHostPath],
+    ['long', 'bind', './tls', '${CERTS:-./tls}', path.join(DIR, 'tls'), '/milvus/tls', true, false],
+  );
   assert.deepEqual(a.range, { start: { line: 3, character: 8 }, end: { line: 6, character: 23 } });
   assert.deepEqual(a.sourceRange, { start: { line: 4, character: 16 }, end: { line: 4, character: 31 } });
   assert.deepEqual(a.targetRange, { start: { line: 5, character: 16 }, end: { line: 5, character: 27 } });

@@ -13,7 +13,10 @@ async function fixAndRecheck(milvus: string, code: string, title: RegExp, mutate
   const svc = serviceFor(root);
   const doc = docOf(root, 'milvus.yaml');
   // One finding is enough: the fix for it may settle its siblings too (one volume covers three paths).
-  const diags = svc.validate(doc).filter((d) => d.code === code).slice(0, 1);
+  const diags = svc
+    .validate(doc)
+    .filter((d) => d.code === code)
+    .slice(0, 1);
   assert.equal(diags.length, 1, `expected ${code}`);
   const actions = svc.codeActions(doc, diags);
   const a = actions.find((x) => title.test(x.title));
@@ -23,9 +26,13 @@ async function fixAndRecheck(milvus: string, code: string, title: RegExp, mutate
 }
 
 test('rename a misspelt key', async () => {
-  const { after, root } = await fixAndRecheck(milvusYaml({ mode: 0 }).replace('caPemPath: /milvus/tls/ca.pem\n\ninternal', 'caPemPat: /milvus/tls/ca.pem\n\ninternal'), 'milvus-key-unknown', /^Rename to caPemPath$/);
+  const { after, root } = await fixAndRecheck(
+    milvusYaml({ mode: 0 }).replace('caPemPath: /milvus/tls/ca.pem\n\ninternal', 'caPemPat: /milvus/tls/ca.pem\n\ninternal'),
+    'milvus-key-unknown',
+    /^Rename to caPemPath$/,
+  );
   assert.deepEqual(after, []);
-  assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^  caPemPath: \/milvus\/tls\/ca\.pem$/m);
+  assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^ {2}caPemPath: \/milvus\/tls\/ca\.pem$/m);
 });
 
 test('set an invalid tlsMode to one of 0, 1, 2', async () => {
@@ -34,26 +41,40 @@ test('set an invalid tlsMode to one of 0, 1, 2', async () => {
 });
 
 test('add the missing caPemPath in mode 2', async () => {
-  const { after } = await fixAndRecheck(milvusYaml({ ca: null }), 'milvus-tls-key-required', /^Add tls\.caPemPath: \/milvus\/tls\/ca\.pem$/);
+  const { after } = await fixAndRecheck(
+    milvusYaml({ ca: null }),
+    'milvus-tls-key-required',
+    /^Add tls\.caPemPath: \/milvus\/tls\/ca\.pem$/,
+  );
   assert.deepEqual(after, []);
 });
 
 test('replace a host path with the mounted container path', async () => {
   const root0 = await mtlsWorkspace();
-  const { after } = await fixAndRecheck(milvusYaml({ server: path.join(root0, 'tls/server.pem') }).replace(root0, '__ROOT__'), 'milvus-path-host-style', /^Use the container path \/milvus\/tls\/server\.pem$/, (root) => {
-    const p = path.join(root, 'milvus.yaml');
-    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('__ROOT__', root));
-  });
+  const { after } = await fixAndRecheck(
+    milvusYaml({ server: path.join(root0, 'tls/server.pem') }).replace(root0, '__ROOT__'),
+    'milvus-path-host-style',
+    /^Use the container path \/milvus\/tls\/server\.pem$/,
+    (root) => {
+      const p = path.join(root, 'milvus.yaml');
+      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('__ROOT__', root));
+    },
+  );
   assert.deepEqual(after, []);
 });
 
 test('add the missing volume to the compose file', async () => {
-  const { root, after } = await fixAndRecheck(milvusYaml(), 'milvus-path-not-mounted', /^Add volume "\.\/tls:\/etc\/milvus\/tls:ro" to service standalone$/, (r) => {
-    const p = path.join(r, 'milvus.yaml');
-    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\/milvus\/tls\//g, '/etc/milvus/tls/'));
-  });
+  const { root, after } = await fixAndRecheck(
+    milvusYaml(),
+    'milvus-path-not-mounted',
+    /^Add volume "\.\/tls:\/etc\/milvus\/tls:ro" to service standalone$/,
+    (r) => {
+      const p = path.join(r, 'milvus.yaml');
+      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\/milvus\/tls\//g, '/etc/milvus/tls/'));
+    },
+  );
   assert.deepEqual(after, []);
-  assert.match(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), /\n      - \.\/tls:\/etc\/milvus\/tls:ro\n/);
+  assert.match(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), /\n {6}- \.\/tls:\/etc\/milvus\/tls:ro\n/);
 });
 
 test('a missing certificate offers "Generate TLS certs" for its folder', async () => {

@@ -44,13 +44,32 @@ async function realStacks(p: CertPems, mode: 1 | 2): Promise<{ go: boolean; goCl
     goHandshake(p, 'localhost', mode),
     goHandshake(p, 'localhost', mode, { client: 'go' }),
     // grpc-js refuses unloadable credentials by throwing: that is a rejection too.
-    grpcHandshake({ ca: p.ca, cert: p.clientCert, key: p.clientKey, serverCert: p.serverCert, serverKey: p.serverKey, mode, serverName: 'localhost' }).catch((e: Error) => ({ ok: false, error: e.message })),
+    grpcHandshake({
+      ca: p.ca,
+      cert: p.clientCert,
+      key: p.clientKey,
+      serverCert: p.serverCert,
+      serverKey: p.serverKey,
+      mode,
+      serverName: 'localhost',
+    }).catch((e: Error) => ({ ok: false, error: e.message })),
   ]);
-  return { go: node.ok, goClient: goC.ok, grpc: g.ok, why: [node.serverError, node.clientError, goC.clientError, g.error].filter(Boolean).join(' | ') };
+  return {
+    go: node.ok,
+    goClient: goC.ok,
+    grpc: g.ok,
+    why: [node.serverError, node.clientError, goC.clientError, g.error].filter(Boolean).join(' | '),
+  };
 }
 
 function base(): CertPems {
-  return { ca: get(set, 'ca.pem'), serverCert: get(set, 'server.pem'), serverKey: get(set, 'server.key'), clientCert: get(set, 'client.pem'), clientKey: get(set, 'client.key') };
+  return {
+    ca: get(set, 'ca.pem'),
+    serverCert: get(set, 'server.pem'),
+    serverKey: get(set, 'server.key'),
+    clientCert: get(set, 'client.pem'),
+    clientKey: get(set, 'client.key'),
+  };
 }
 
 for (const mode of [1, 2] as const) {
@@ -68,9 +87,17 @@ const ALL: Stack[] = ['go', 'goClient', 'grpc'];
 /** `rejectedBy`: the stacks that refuse it (OpenSSL-based clients still accept CN-only certificates; Go does not). */
 const mistakes: { name: string; code: string; rejectedBy?: Stack[]; make: () => Promise<CertPems> }[] = [
   { name: 'key from another set', code: 'tls-key-mismatch', make: async () => ({ ...base(), serverKey: get(other, 'server.key') }) },
-  { name: 'server cert from another CA', code: 'tls-cert-not-from-ca', make: async () => ({ ...base(), serverCert: get(other, 'server.pem'), serverKey: get(other, 'server.key') }) },
+  {
+    name: 'server cert from another CA',
+    code: 'tls-cert-not-from-ca',
+    make: async () => ({ ...base(), serverCert: get(other, 'server.pem'), serverKey: get(other, 'server.key') }),
+  },
   { name: 'encrypted key', code: 'tls-key-encrypted', make: async () => ({ ...base(), serverKey: encryptKey(get(set, 'server.key')) }) },
-  { name: 'key in the certificate slot', code: 'tls-file-wrong-kind', make: async () => ({ ...base(), serverCert: get(set, 'server.key') }) },
+  {
+    name: 'key in the certificate slot',
+    code: 'tls-file-wrong-kind',
+    make: async () => ({ ...base(), serverCert: get(set, 'server.key') }),
+  },
   ...(['cn-only', 'client-eku', 'expired'] as const).map((kind) => ({
     name: kind,
     rejectedBy: kind === 'cn-only' ? (['goClient'] as Stack[]) : ALL,
@@ -93,8 +120,12 @@ for (const m of mistakes) {
   test(`mistake "${m.name}": real stacks reject it and we flag ${m.code}`, async () => {
     const p = await m.make();
     const r = await realStacks(p, 2);
-    for (const stack of m.rejectedBy ?? ALL) assert.equal(r[stack], false, `expected ${stack} to reject "${m.name}", got ${JSON.stringify(r)}`);
+    for (const stack of m.rejectedBy ?? ALL)
+      assert.equal(r[stack], false, `expected ${stack} to reject "${m.name}", got ${JSON.stringify(r)}`);
     const errors = layout(p, 2);
-    assert.ok(errors.some((d) => d.code === m.code), `expected ${m.code}, got ${JSON.stringify(errors.map((d) => d.code))}`);
+    assert.ok(
+      errors.some((d) => d.code === m.code),
+      `expected ${m.code}, got ${JSON.stringify(errors.map((d) => d.code))}`,
+    );
   });
 }

@@ -35,7 +35,10 @@ test('hover on a key path shows the key, never its material', async () => {
   const h = serviceFor(root).hover(doc, positionOf(doc.text, '/milvus/tls/server.key', 5))!;
   assert.match(md(h), /EC private key P-256/);
   assert.match(md(h), /PKCS#8/);
-  const keyBody = require('node:fs').readFileSync(path.join(root, 'tls/server.key'), 'utf8').split('\n').filter((l: string) => l && !l.startsWith('-----'));
+  const keyBody = require('node:fs')
+    .readFileSync(path.join(root, 'tls/server.key'), 'utf8')
+    .split('\n')
+    .filter((l: string) => l && !l.startsWith('-----'));
   for (const l of keyBody) assert.ok(!md(h).includes(l));
 });
 

@@ -19,7 +19,12 @@ before(async () => {
 });
 
 /** A correct mode-2 workspace, then `mutate` breaks one thing. */
-function workspace(mutate: (root: string) => void = () => {}, milvus = milvusYaml(), compose = composeYaml(), root = tmpWorkspace()): { root: string; diags: Diagnostic[] } {
+function workspace(
+  mutate: (root: string) => void = () => {},
+  milvus = milvusYaml(),
+  compose = composeYaml(),
+  root = tmpWorkspace(),
+): { root: string; diags: Diagnostic[] } {
   milvus = milvus.replace('/HOST', root);
   writeFiles(root, {
     'docker-compose.yml': compose,
@@ -64,7 +69,10 @@ test('tlsMode of the wrong type is flagged', () => {
 });
 
 test('a misspelt key gets "did you mean"', () => {
-  const text = milvusYaml().replace('  serverPemPath: /milvus/tls/server.pem\n  serverKeyPath', '  serverPemPth: /milvus/tls/server.pem\n  serverKeyPath');
+  const text = milvusYaml().replace(
+    '  serverPemPath: /milvus/tls/server.pem\n  serverKeyPath',
+    '  serverPemPth: /milvus/tls/server.pem\n  serverKeyPath',
+  );
   const { diags } = workspace(() => {}, text);
   const unknown = diags.find((d) => d.code === 'milvus-key-unknown')!;
   assert.match(unknown.message, /did you mean serverPemPath\?/);
@@ -150,7 +158,9 @@ test('a key from another set does not match the certificate', () => {
 });
 
 test('a server certificate from another CA does not chain to caPemPath', () => {
-  const { diags } = workspace((r) => writeFiles(r, { 'tls/server.pem': file(other, 'server.pem'), 'tls/server.key': file(other, 'server.key') }));
+  const { diags } = workspace((r) =>
+    writeFiles(r, { 'tls/server.pem': file(other, 'server.pem'), 'tls/server.key': file(other, 'server.key') }),
+  );
   assert.deepEqual(codes(diags), ['tls-cert-not-from-ca']);
 });
 
@@ -159,7 +169,10 @@ test('CN-only, wrong EKU, expired certificates and encrypted keys', async () => 
   const cnOnly = await makeLeaf(ca, { sans: [] });
   const clientOnly = await makeLeaf(ca, { eku: [EKU.clientAuth] });
   const expired = await makeLeaf(ca, { notBefore: new Date(Date.now() - 400 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
-  const put = (leaf: typeof cnOnly, key = leaf.keyPem) => (r: string) => writeFiles(r, { 'tls/ca.pem': ca.certPem, 'tls/server.pem': leaf.certPem, 'tls/server.key': key });
+  const put =
+    (leaf: typeof cnOnly, key = leaf.keyPem) =>
+    (r: string) =>
+      writeFiles(r, { 'tls/ca.pem': ca.certPem, 'tls/server.pem': leaf.certPem, 'tls/server.key': key });
   const a = workspace(put(cnOnly));
   assert.deepEqual(codes(a.diags), ['tls-cert-no-san']);
   assert.match(a.diags[0].message, /x509: certificate relies on legacy Common Name field, use SANs instead/);

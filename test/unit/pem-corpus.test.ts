@@ -18,7 +18,20 @@ const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 function openssl(pem: string): Record<string, string> {
   const out = execFileSync(
     'openssl',
-    ['x509', '-noout', '-subject', '-issuer', '-serial', '-dates', '-dateopt', 'iso_8601', '-fingerprint', '-sha256', '-nameopt', 'esc_2253,esc_ctrl,utf8,sep_comma_plus_space,sname'],
+    [
+      'x509',
+      '-noout',
+      '-subject',
+      '-issuer',
+      '-serial',
+      '-dates',
+      '-dateopt',
+      'iso_8601',
+      '-fingerprint',
+      '-sha256',
+      '-nameopt',
+      'esc_2253,esc_ctrl,utf8,sep_comma_plus_space,sname',
+    ],
     { input: pem, encoding: 'utf8' },
   );
   const fields: Record<string, string> = {};
@@ -63,6 +76,11 @@ test('system CA bundle: lint finds no framing, order or CA-shape problems', () =
   assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: install the ca-certificates package (CI must have it)`);
   const text = readFileSync(BUNDLE, 'utf8');
   const ds = lintPem(text, { settings: DEFAULT_SETTINGS, now: new Date() });
-  const unexpected = ds.filter((d) => !['tls-cert-expired', 'tls-cert-expiring', 'tls-weak-signature', 'tls-chain-duplicate'].includes(String(d.code)));
-  assert.deepEqual(unexpected.map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`), []);
+  const unexpected = ds.filter(
+    (d) => !['tls-cert-expired', 'tls-cert-expiring', 'tls-weak-signature', 'tls-chain-duplicate'].includes(String(d.code)),
+  );
+  assert.deepEqual(
+    unexpected.map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`),
+    [],
+  );
 });

@@ -34,7 +34,10 @@ test('leaf certificate: names, serial, dates, SANs, extensions, fingerprints agr
   assert.equal(c.serialHex, node.serialNumber);
   assert.equal(c.notBefore.getTime(), fx.leaf.cert.notBefore.getTime());
   assert.equal(c.notAfter.getTime(), fx.leaf.cert.notAfter.getTime());
-  assert.deepEqual(c.sans, [{ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' }]);
+  assert.deepEqual(c.sans, [
+    { type: 'dns', value: 'localhost' },
+    { type: 'ip', value: '127.0.0.1' },
+  ]);
   assert.equal(c.hasSanExtension, true);
   assert.deepEqual({ ...c.publicKey, spkiSha256: undefined }, { algorithm: 'EC', curve: 'P-256', spkiSha256: undefined });
   assert.equal(c.signatureAlgorithm, 'sha256WithRSAEncryption');
@@ -78,7 +81,13 @@ test('basicConstraints path length is read, zero and multi-byte alike', async ()
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   for (const pathLength of [0, 300]) {
     const c = await x509.X509CertificateGenerator.createSelfSigned(
-      { serialNumber: '01', name: 'CN=ca', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.BasicConstraintsExtension(true, pathLength, true)] },
+      {
+        serialNumber: '01',
+        name: 'CN=ca',
+        keys: keys as never,
+        signingAlgorithm: alg,
+        extensions: [new x509.BasicConstraintsExtension(true, pathLength, true)],
+      },
       webcrypto as never,
     );
     assert.deepEqual(cert(c.toString('pem')).basicConstraints, { ca: true, pathLength, critical: true });
@@ -97,7 +106,10 @@ test('EKU: known usages by name in order, unknown ones as dotted OIDs, an empty 
     return cert(c.toString('pem')).extKeyUsage;
   };
   assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.9', '2.5.29.37.0']), [
-    'clientAuth', 'serverAuth', 'OCSPSigning', 'anyExtendedKeyUsage',
+    'clientAuth',
+    'serverAuth',
+    'OCSPSigning',
+    'anyExtendedKeyUsage',
   ]);
   assert.deepEqual(await eku(['1.3.6.1.5.5.7.3.17', '1.3.6.1.5.5.7.3.4']), ['1.3.6.1.5.5.7.3.17', 'emailProtection']);
   assert.deepEqual(await eku([]), []);
@@ -141,10 +153,13 @@ test('encrypted keys: recognised without a passphrase, nothing derived, no throw
   assert.deepEqual([p8.format, p8.encrypted, p8.algorithm, p8.publicKey], ['PKCS#8 encrypted', true, 'unknown', undefined]);
   assert.match(fx.keys.legacyEncrypted, /Proc-Type: 4,ENCRYPTED/);
   const legacy = key(fx.keys.legacyEncrypted);
-  assert.deepEqual([legacy.format, legacy.encrypted, legacy.algorithm, legacy.publicKey], ['PEM encrypted (legacy)', true, 'RSA', undefined]);
+  assert.deepEqual(
+    [legacy.format, legacy.encrypted, legacy.algorithm, legacy.publicKey],
+    ['PEM encrypted (legacy)', true, 'RSA', undefined],
+  );
 });
 
-test('OpenSSH key: format, algorithm and public half from the clear-text part', async (t) => {
+test('OpenSSH key: format, algorithm and public half from the clear-text part', async () => {
   const fx = await pemFixtures();
   assert.ok(fx.keys.openssh, 'ssh-keygen is needed (package openssh-client; .ci/run installs it)');
   const k = key(fx.keys.openssh);
@@ -170,7 +185,10 @@ test('CSR: subject, requested SANs, key, signature algorithm', async () => {
   assert.equal(d.csr.subjectCN, 'csr.localhost');
   assert.match(d.csr.subject, /CN=csr\.localhost/);
   assert.match(d.csr.subject, /O=Test/);
-  assert.deepEqual(d.csr.sans, [{ type: 'dns', value: 'csr.localhost' }, { type: 'ip', value: '10.0.0.1' }]);
+  assert.deepEqual(d.csr.sans, [
+    { type: 'dns', value: 'csr.localhost' },
+    { type: 'ip', value: '10.0.0.1' },
+  ]);
   assert.deepEqual([d.csr.publicKey.algorithm, d.csr.publicKey.curve], ['EC', 'P-256']);
   assert.equal(d.csr.signatureAlgorithm, 'ecdsa-with-SHA256');
 });
@@ -186,7 +204,12 @@ test('CSR: the last CN wins and every SAN type reads as it does in a certificate
     { type: 'id', value: '1.2.3.4' },
   ];
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-    { name: 'CN=first, CN=second', keys: keys as never, signingAlgorithm: alg, extensions: [new x509.SubjectAlternativeNameExtension(names)] },
+    {
+      name: 'CN=first, CN=second',
+      keys: keys as never,
+      signingAlgorithm: alg,
+      extensions: [new x509.SubjectAlternativeNameExtension(names)],
+    },
     webcrypto as never,
   );
   const d = one(`${csr.toString('pem')}\n`);
@@ -232,10 +255,16 @@ test('decodeFile: PEM text, CRLF and BOM variants give the same items', async ()
   for (const variant of [text, toCrlf(text), withBom(text)]) {
     const f = decodeFile(Buffer.from(variant, 'utf8'));
     assert.equal(f.der, false);
-    assert.deepEqual(f.items.map((i) => i.kind), ['certificate', 'privateKey']);
+    assert.deepEqual(
+      f.items.map((i) => i.kind),
+      ['certificate', 'privateKey'],
+    );
   }
   const bom = decodeFile(Buffer.from(withBom(text), 'utf8'));
-  assert.deepEqual(bom.framing.problems.map((p) => p.code), ['pem-bom']);
+  assert.deepEqual(
+    bom.framing.problems.map((p) => p.code),
+    ['pem-bom'],
+  );
 });
 
 test('decodeFile: DER certificate and DER keys are decoded and marked der', async () => {
@@ -243,13 +272,19 @@ test('decodeFile: DER certificate and DER keys are decoded and marked der', asyn
   const derCert = decodeFile(new Uint8Array(fx.leaf.cert.rawData));
   assert.equal(derCert.der, true);
   assert.equal(derCert.framing.binary, true);
-  assert.deepEqual(derCert.framing.problems.map((p) => p.code), ['pem-der']);
+  assert.deepEqual(
+    derCert.framing.problems.map((p) => p.code),
+    ['pem-der'],
+  );
   assert.equal(derCert.items[0].kind, 'certificate');
   if (derCert.items[0].kind === 'certificate') assert.equal(derCert.items[0].cert.subjectCN, 'localhost');
 
   const { createPrivateKey } = await import('node:crypto');
   const k = createPrivateKey(fx.keys.rsaPkcs8);
-  for (const [type, format] of [['pkcs8', 'PKCS#8'], ['pkcs1', 'PKCS#1']] as const) {
+  for (const [type, format] of [
+    ['pkcs8', 'PKCS#8'],
+    ['pkcs1', 'PKCS#1'],
+  ] as const) {
     const f = decodeFile(k.export({ type, format: 'der' }));
     assert.equal(f.der, true);
     assert.equal(f.items[0].kind, 'privateKey');
@@ -272,4 +307,3 @@ test('decodeFile: binary garbage gives no items and framing.binary', () => {
   assert.deepEqual(seq.items, []);
   assert.equal(seq.framing.binary, true);
 });
-

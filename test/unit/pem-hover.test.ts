@@ -43,7 +43,8 @@ test('certificate hover: every field, range = whole block', async () => {
     c.sha256,
     c.sha1,
     '| Self-signed | no |',
-  ]) assert.ok(v.includes(expected), `missing ${expected}\n${v}`);
+  ])
+    assert.ok(v.includes(expected), `missing ${expected}\n${v}`);
 });
 
 test('hover anywhere inside the block, including BEGIN and END lines; nothing outside', async () => {
@@ -58,7 +59,10 @@ test('hover anywhere inside the block, including BEGIN and END lines; nothing ou
   assert.equal(pemHover(text, { line: 0, character: 2 }, { now }), null);
   assert.equal(pemHover(text, { line: blocks[0].range.end.line + 1, character: 0 }, { now }), null);
   assert.equal(pemHover(text, { line: 999, character: 0 }, { now }), null);
-  assert.match(value(pemHover(text, { line: blocks[1].range.start.line + 2, character: 0 }, { now })), /\*\*CA certificate\*\* CN=Test Root CA/);
+  assert.match(
+    value(pemHover(text, { line: blocks[1].range.start.line + 2, character: 0 }, { now })),
+    /\*\*CA certificate\*\* CN=Test Root CA/,
+  );
 });
 
 test('leading blank lines and a final line without newline', async () => {
@@ -82,7 +86,10 @@ test('CA hover: basic constraints and self-signed', async () => {
 
 test('CRLF text: same hover', async () => {
   const fx = await pemFixtures();
-  assert.equal(value(pemHover(toCrlf(fx.leaf.certPem), { line: 2, character: 0 }, { now })), value(pemHover(fx.leaf.certPem, { line: 2, character: 0 }, { now })));
+  assert.equal(
+    value(pemHover(toCrlf(fx.leaf.certPem), { line: 2, character: 0 }, { now })),
+    value(pemHover(fx.leaf.certPem, { line: 2, character: 0 }, { now })),
+  );
 });
 
 test('expired and CN-only certificates say so', async () => {
@@ -96,13 +103,17 @@ test('private key hover: type, size, format, encryption, matching certificate; n
   const pem = fx.keys.rsaPkcs1;
   let asked: string | undefined;
   const v = value(
-    pemHover(pem, { line: 2, character: 0 }, {
-      now,
-      findMatchingCertificate: (spki) => {
-        asked = spki;
-        return 'server.pem: Certificate CN=rsa.localhost';
+    pemHover(
+      pem,
+      { line: 2, character: 0 },
+      {
+        now,
+        findMatchingCertificate: (spki) => {
+          asked = spki;
+          return 'server.pem: Certificate CN=rsa.localhost';
+        },
       },
-    }),
+    ),
   );
   assert.ok(v.includes('**RSA private key 2048**'));
   assert.ok(v.includes('| Size | 2048 bits |'));
@@ -176,7 +187,17 @@ test('markdown-special characters in names are escaped', async () => {
 
 test('property: any text and position: no throw, and a hover range contains the position', async () => {
   const fc = await import('fast-check');
-  const piece = fc.constantFrom('-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', 'MAA=', 'TUlJQg==', '\n', '\r\n', '\n\n', ' ', 'x');
+  const piece = fc.constantFrom(
+    '-----BEGIN CERTIFICATE-----',
+    '-----END CERTIFICATE-----',
+    'MAA=',
+    'TUlJQg==',
+    '\n',
+    '\r\n',
+    '\n\n',
+    ' ',
+    'x',
+  );
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 30 }), fc.nat(20), fc.nat(30), (parts, line, character) => {
       const h = pemHover(parts.join(''), { line, character }, { now });

@@ -28,7 +28,10 @@ test('real certificates and keys: blocks in order, DER matches the certificate',
   const text = fx.leaf.certPem + fx.ca.certPem + fx.keys.ecPkcs8;
   const f = parsePem(text);
   assert.deepEqual(f.problems, []);
-  assert.deepEqual(f.blocks.map((b) => b.label), ['CERTIFICATE', 'CERTIFICATE', 'PRIVATE KEY']);
+  assert.deepEqual(
+    f.blocks.map((b) => b.label),
+    ['CERTIFICATE', 'CERTIFICATE', 'PRIVATE KEY'],
+  );
   assert.deepEqual(Buffer.from(f.blocks[0].der!), Buffer.from(fx.leaf.cert.rawData));
   const leafLines = fx.leaf.certPem.trimEnd().split('\n').length;
   assert.equal(f.blocks[1].range.start.line, leafLines);
@@ -64,7 +67,10 @@ test('tabs and spaces around body lines and trailing spaces on boundaries are to
 
 test('indented BEGIN line: error on that line (Go and OpenSSL do not see it)', () => {
   const f = parsePem(`  -----BEGIN CERTIFICATE-----\n${BODY}\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range]), [['pem-indented', r(0, 2, 0, 29)]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range]),
+    [['pem-indented', r(0, 2, 0, 29)]],
+  );
 });
 
 test('RFC 1421 headers (Proc-Type, DEK-Info) are parsed, not treated as base64', () => {
@@ -77,59 +83,95 @@ test('RFC 1421 headers (Proc-Type, DEK-Info) are parsed, not treated as base64',
 
 test('BEGIN without END at end of file: error on the BEGIN line, no block', () => {
   const f = parsePem(`-----BEGIN CERTIFICATE-----\n${BODY}\n`);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range, p.severity]), [['pem-begin-without-end', r(0, 0, 0, 27), 1]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range, p.severity]),
+    [['pem-begin-without-end', r(0, 0, 0, 27), 1]],
+  );
   assert.equal(f.blocks.length, 0);
 });
 
 test('nested BEGIN before END: first block reported, second block parsed', () => {
   const text = `-----BEGIN CERTIFICATE-----\n${BODY}\n${block('PRIVATE KEY')}`;
   const f = parsePem(text);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range.start.line]), [['pem-begin-without-end', 0]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range.start.line]),
+    [['pem-begin-without-end', 0]],
+  );
   assert.match(f.problems[0].message, /line 3/);
-  assert.deepEqual(f.blocks.map((b) => b.label), ['PRIVATE KEY']);
+  assert.deepEqual(
+    f.blocks.map((b) => b.label),
+    ['PRIVATE KEY'],
+  );
   assert.equal(f.blocks[0].range.start.line, 2);
 });
 
 test('END without BEGIN: error on the END line; its body is not also reported as stray text', () => {
   const f = parsePem(`${BODY}\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range]), [['pem-end-without-begin', r(1, 0, 1, 25)]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range]),
+    [['pem-end-without-begin', r(1, 0, 1, 25)]],
+  );
   assert.match(f.problems[0].message, /BEGIN CERTIFICATE/);
 });
 
 test('label mismatch: error on the END line, block kept under the BEGIN label', () => {
   const f = parsePem(`-----BEGIN CERTIFICATE-----\n${BODY}\n-----END PRIVATE KEY-----\n`);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range]), [['pem-label-mismatch', r(2, 0, 2, 25)]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range]),
+    [['pem-label-mismatch', r(2, 0, 2, 25)]],
+  );
   assert.equal(f.blocks[0].label, 'CERTIFICATE');
 });
 
 test('bad base64: error on exactly the bad line, der undefined', () => {
   const f = parsePem(`-----BEGIN CERTIFICATE-----\nTUlJ\n  TU*J  \nQg==\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range]), [['pem-bad-base64', r(2, 2, 2, 6)]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range]),
+    [['pem-bad-base64', r(2, 2, 2, 6)]],
+  );
   assert.equal(f.blocks[0].der, undefined);
 });
 
 test('padding in the middle and truncated bodies are bad base64', () => {
   const mid = parsePem(`-----BEGIN CERTIFICATE-----\nTQ==\nTUlJ\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(mid.problems.map((p) => [p.code, p.range.start.line]), [['pem-bad-base64', 1]]);
+  assert.deepEqual(
+    mid.problems.map((p) => [p.code, p.range.start.line]),
+    [['pem-bad-base64', 1]],
+  );
   const trunc = parsePem(`-----BEGIN CERTIFICATE-----\nTUlJQ\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(trunc.problems.map((p) => [p.code, p.range.start.line]), [['pem-bad-base64', 1]]);
+  assert.deepEqual(
+    trunc.problems.map((p) => [p.code, p.range.start.line]),
+    [['pem-bad-base64', 1]],
+  );
   const empty = parsePem(`-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n`);
-  assert.deepEqual(empty.problems.map((p) => [p.code, p.range.start.line]), [['pem-bad-base64', 0]]);
+  assert.deepEqual(
+    empty.problems.map((p) => [p.code, p.range.start.line]),
+    [['pem-bad-base64', 0]],
+  );
 });
 
 test('text between blocks: one warning per gap, spanning the text', () => {
   const text = `${block()}some note\n\nmore text\n${block()}`;
   const f = parsePem(text);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.range, p.severity]), [['pem-data-outside-blocks', r(3, 0, 5, 9), 2]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.range, p.severity]),
+    [['pem-data-outside-blocks', r(3, 0, 5, 9), 2]],
+  );
   assert.equal(f.blocks.length, 2);
 });
 
 test('openssl Bag Attributes / subject= lines before a block: information only', () => {
   const text = `Bag Attributes\n    localKeyID: 01 02 03\n    friendlyName: server\nsubject=CN = localhost\n\nissuer=CN = Test CA\n\n${block()}`;
   const f = parsePem(text);
-  assert.deepEqual(f.problems.map((p) => [p.code, p.severity, p.range]), [['pem-bundle-metadata', 3, r(0, 0, 5, 19)]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.severity, p.range]),
+    [['pem-bundle-metadata', 3, r(0, 0, 5, 19)]],
+  );
   const g = parsePem(`subject=CN = a\n${block()}`);
-  assert.deepEqual(g.problems.map((p) => p.code), ['pem-bundle-metadata']);
+  assert.deepEqual(
+    g.problems.map((p) => p.code),
+    ['pem-bundle-metadata'],
+  );
 });
 
 test('a boundary with the body glued on (lost line breaks): bad boundary, not a block', () => {
@@ -152,7 +194,10 @@ test('binary input is flagged, not parsed', async () => {
   const der = Buffer.from(fx.leaf.cert.rawData);
   const f = parsePem(decodeText(der));
   assert.equal(f.binary, true);
-  assert.deepEqual(f.problems.map((p) => p.code), ['pem-binary']);
+  assert.deepEqual(
+    f.problems.map((p) => p.code),
+    ['pem-binary'],
+  );
   assert.equal(f.blocks.length, 0);
 });
 
@@ -182,7 +227,21 @@ test('never throws on arbitrary input', () => {
 
 test('property: any text parses without throwing, and every range lies inside the text', async () => {
   const fc = await import('fast-check');
-  const piece = fc.constantFrom('-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', '-----BEGIN X-----', 'TUlJQg==', 'Proc-Type: 4,ENCRYPTED', ' ', '\t', '\n', '\r\n', 'junk', '*', '\ufeff', '\u0000');
+  const piece = fc.constantFrom(
+    '-----BEGIN CERTIFICATE-----',
+    '-----END CERTIFICATE-----',
+    '-----BEGIN X-----',
+    'TUlJQg==',
+    'Proc-Type: 4,ENCRYPTED',
+    ' ',
+    '\t',
+    '\n',
+    '\r\n',
+    'junk',
+    '*',
+    '\ufeff',
+    '\u0000',
+  );
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
       const text = parts.join('');

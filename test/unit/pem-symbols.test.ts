@@ -25,21 +25,26 @@ test('one symbol per block: names, kinds, ranges', async () => {
       ['EC private key P-256', SymbolKind.Key],
     ],
   );
-  assert.deepEqual(symbols.map((s) => s.range), blocks.map((b) => b.range));
-  assert.deepEqual(symbols.map((s) => s.selectionRange), blocks.map((b) => b.beginRange));
-  assert.deepEqual(symbols.map((s) => s.detail), [
-    'EC P-256, expires in 12 months',
-    'RSA 2048, expires in 10 years, self-signed',
-    'PKCS#1',
-    'EC P-256',
-    'PKCS#8 encrypted',
-    'SEC1',
-  ]);
+  assert.deepEqual(
+    symbols.map((s) => s.range),
+    blocks.map((b) => b.range),
+  );
+  assert.deepEqual(
+    symbols.map((s) => s.selectionRange),
+    blocks.map((b) => b.beginRange),
+  );
+  assert.deepEqual(
+    symbols.map((s) => s.detail),
+    ['EC P-256, expires in 12 months', 'RSA 2048, expires in 10 years, self-signed', 'PKCS#1', 'EC P-256', 'PKCS#8 encrypted', 'SEC1'],
+  );
 });
 
 test('broken blocks still get a symbol; framing garbage none', () => {
   const symbols = pemSymbols('junk\n-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n-----BEGIN X-----\n', now);
-  assert.deepEqual(symbols.map((s) => [s.name, s.kind]), [['Unreadable CERTIFICATE', SymbolKind.Null]]);
+  assert.deepEqual(
+    symbols.map((s) => [s.name, s.kind]),
+    [['Unreadable CERTIFICATE', SymbolKind.Null]],
+  );
   assert.deepEqual(pemSymbols('', now), []);
 });
 
@@ -71,11 +76,14 @@ test('relativeTime and expiryPhrase', () => {
 test('describeItem one-liners', async () => {
   const fx = await pemFixtures();
   const items = decodeFile(Buffer.from(fx.leaf.certPem + fx.keys.rsaPkcs8 + fx.csrPem + fx.notYetValid.certPem + fx.expired.certPem)).items;
-  assert.deepEqual(items.map((i) => describeItem(i, now)), [
-    'Certificate CN=localhost (EC P-256), expires in 12 months',
-    'RSA private key 2048 (PKCS#8)',
-    'CSR CN=csr.localhost (EC P-256)',
-    'Certificate CN=future.localhost (EC P-256), becomes valid in 10 days',
-    'Certificate CN=expired.localhost (EC P-256), expired 30 days ago',
-  ]);
+  assert.deepEqual(
+    items.map((i) => describeItem(i, now)),
+    [
+      'Certificate CN=localhost (EC P-256), expires in 12 months',
+      'RSA private key 2048 (PKCS#8)',
+      'CSR CN=csr.localhost (EC P-256)',
+      'Certificate CN=future.localhost (EC P-256), becomes valid in 10 days',
+      'Certificate CN=expired.localhost (EC P-256), expired 30 days ago',
+    ],
+  );
 });

@@ -11,7 +11,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fuzzWorkspace, runAll, FUZZ_CASES, counts, timing, type FuzzWorkspace, LspText, checkDiagnostics, aliasBomb, applyLineOps, wrapText } from '../support/bad-inputs';
+import {
+  fuzzWorkspace,
+  runAll,
+  FUZZ_CASES,
+  counts,
+  timing,
+  type FuzzWorkspace,
+  LspText,
+  checkDiagnostics,
+  aliasBomb,
+  applyLineOps,
+  wrapText,
+} from '../support/bad-inputs';
 
 const SEED = 20240607;
 const CI_RUNS = Number(process.env.FUZZ_CI_RUNS ?? 2000);
@@ -26,7 +38,9 @@ test(`fuzz: ${CI_RUNS} inputs over every request (seed ${SEED})`, { timeout: 300
   const t0 = Date.now();
   const ran = runAll(w, CI_RUNS, { seed: SEED });
   const per = FUZZ_CASES.map((c) => `${c.name}: ${counts.get(c.name) ?? 0}`).join(', ');
-  console.log(`# fuzz: ${ran} inputs (${per}); ${timing.calls} service calls in ${((Date.now() - t0) / 1000).toFixed(1)} s; slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what})`);
+  console.log(
+    `# fuzz: ${ran} inputs (${per}); ${timing.calls} service calls in ${((Date.now() - t0) / 1000).toFixed(1)} s; slowest call ${timing.slowest.ms.toFixed(0)} ms (${timing.slowest.what})`,
+  );
   assert.ok(ran >= CI_RUNS * 0.95, `only ${ran} inputs ran`);
 });
 
@@ -34,15 +48,30 @@ test('the well-formedness checks themselves catch bad answers', () => {
   const t = new LspText('ab\r\ncd\re');
   assert.equal(t.lineCount, 3);
   assert.equal(t.lineLength(0), 2);
-  const good = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }, severity: 1, code: 'x', source: 'tls-config', message: 'm' };
+  const good = {
+    range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } },
+    severity: 1,
+    code: 'x',
+    source: 'tls-config',
+    message: 'm',
+  };
   checkDiagnostics(t, [good]);
-  assert.throws(() => checkDiagnostics(t, [{ ...good, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }]), /past the end/);
-  assert.throws(() => checkDiagnostics(t, [{ ...good, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } } }]), /outside the document/);
+  assert.throws(
+    () => checkDiagnostics(t, [{ ...good, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }]),
+    /past the end/,
+  );
+  assert.throws(
+    () => checkDiagnostics(t, [{ ...good, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } } }]),
+    /outside the document/,
+  );
   assert.throws(() => checkDiagnostics(t, [{ ...good, code: 7 }]), /string code/);
   assert.throws(() => checkDiagnostics(t, [{ ...good, severity: 5 }]), /severity/);
   assert.throws(() => checkDiagnostics(t, [{ ...good, source: 'yaml' }]), /source/);
   assert.throws(() => checkDiagnostics(t, [{ ...good, code: 'internal-error' }]), /swallowed crash/);
-  assert.throws(() => checkDiagnostics(t, [{ ...good, range: { start: { line: 1, character: 1 }, end: { line: 1, character: 0 } } }]), /start after end/);
+  assert.throws(
+    () => checkDiagnostics(t, [{ ...good, range: { start: { line: 1, character: 1 }, end: { line: 1, character: 0 } } }]),
+    /start after end/,
+  );
 });
 
 test('the mutators do what they say', () => {

@@ -62,8 +62,18 @@ before(async () => {
   for (const [name, k] of Object.entries(keyFiles)) {
     files[`tls/${name}`] = k.pem;
     // One milvus.yaml per key, in host mode; and one with the paths swapped (key where the cert goes).
-    files[`by-key/${name}/milvus.yaml`] = milvusYaml({ server: '../../tls/server.pem', key: `../../tls/${name}`, ca: '../../tls/ca.pem', internal: true });
-    files[`swapped/${name}/milvus.yaml`] = milvusYaml({ server: `../../tls/${name}`, key: `../../tls/${name}`, ca: `../../tls/${name}`, internal: true });
+    files[`by-key/${name}/milvus.yaml`] = milvusYaml({
+      server: '../../tls/server.pem',
+      key: `../../tls/${name}`,
+      ca: '../../tls/ca.pem',
+      internal: true,
+    });
+    files[`swapped/${name}/milvus.yaml`] = milvusYaml({
+      server: `../../tls/${name}`,
+      key: `../../tls/${name}`,
+      ca: `../../tls/${name}`,
+      internal: true,
+    });
   }
   writeFiles(root, files);
   fs.mkdirSync(path.join(root, 'volumes/milvus'), { recursive: true });
@@ -91,7 +101,10 @@ function everything(service: LanguageService, doc: Doc): string {
 }
 
 function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 
 test('the secret search finds key material in every form it looks for (control)', () => {
@@ -122,7 +135,10 @@ test('no private key material in hovers, diagnostics, symbols, links, completion
   assert.match(keyHover, /private key/i);
   assert.match(keyHover, /Public key SHA-256/);
   const swapped = service.validate(docAt(path.join(root, 'swapped/ec-pkcs8.key/milvus.yaml')));
-  assert.ok(swapped.some((d) => d.code === 'tls-file-wrong-kind'), JSON.stringify(swapped));
+  assert.ok(
+    swapped.some((d) => d.code === 'tls-file-wrong-kind'),
+    JSON.stringify(swapped),
+  );
   assert.ok(outputs > 100_000, `only ${outputs} characters of output searched`);
 });
 
@@ -139,7 +155,9 @@ test('no private key material in the CLI output: text, JSON, SARIF, in-process a
     assertNoSecret(r.stdout + r.stderr, needles, `tls-config check --format ${format}`);
   }
   // Each key file on its own (the CLI lints keys too).
-  const r = spawnSync(process.execPath, [CLI, 'check', ...Object.keys(keyFiles).map((n) => path.join(root, 'tls', n))], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'check', ...Object.keys(keyFiles).map((n) => path.join(root, 'tls', n))], {
+    encoding: 'utf8',
+  });
   assertNoSecret(r.stdout + r.stderr, needles, 'tls-config check <key files>');
 });
 
@@ -158,7 +176,10 @@ test('no private key material in command error messages', async () => {
     ['combined.pem', 'combined.pem'],
   ]) {
     const out = path.join(root, 'reuse', caKey);
-    writeFiles(out, { 'ca.key': keyFiles[caKey].pem, 'ca.pem': caCert === 'combined.pem' ? keyFiles[caKey].pem : fs.readFileSync(path.join(root, 'tls', caCert), 'utf8') });
+    writeFiles(out, {
+      'ca.key': keyFiles[caKey].pem,
+      'ca.pem': caCert === 'combined.pem' ? keyFiles[caKey].pem : fs.readFileSync(path.join(root, 'tls', caCert), 'utf8'),
+    });
     try {
       await executeServerCommand(SERVER_COMMANDS.generate, [{ out, options: { names: ['localhost'] }, reuseCa: true }], ctx);
       messages.push('(no error)');
@@ -180,11 +201,15 @@ test('CLI generate: keys are 0600, output names files but no key bytes; a second
   assert.equal(r.status, 0, r.stderr);
   for (const k of ['ca.key', 'server.key', 'client.key']) assert.equal(fs.statSync(path.join(out, k)).mode & 0o777, 0o600, k);
   for (const p of ['ca.pem', 'server.pem', 'client.pem']) assert.equal(fs.statSync(path.join(out, p)).mode & 0o777, 0o644, p);
-  const generated = ['ca.key', 'server.key', 'client.key'].flatMap((k) => secretNeedles(fs.readFileSync(path.join(out, k), 'utf8'), `generated ${k}`));
+  const generated = ['ca.key', 'server.key', 'client.key'].flatMap((k) =>
+    secretNeedles(fs.readFileSync(path.join(out, k), 'utf8'), `generated ${k}`),
+  );
   assert.match(r.stdout, /wrote .*server\.key/);
   assertNoSecret(r.stdout + r.stderr, generated, 'tls-config generate');
   const before = Object.fromEntries(fs.readdirSync(out).map((n) => [n, fs.readFileSync(path.join(out, n), 'utf8')]));
-  const again = spawnSync(process.execPath, [CLI, 'generate', '--out', out, '--mode', 'mutual', '--name', 'localhost'], { encoding: 'utf8' });
+  const again = spawnSync(process.execPath, [CLI, 'generate', '--out', out, '--mode', 'mutual', '--name', 'localhost'], {
+    encoding: 'utf8',
+  });
   assert.equal(again.status, 2);
   assert.match(again.stderr, /already exist.*ca\.pem/);
   assertNoSecret(again.stdout + again.stderr, generated, 'tls-config generate (refused)');
@@ -217,13 +242,22 @@ test('a certificate outside the workspace folders is not read: info finding, not
   const outside = tmpWorkspace('outside-');
   const ws = path.join(root, 'outside-case');
   writeFiles(outside, { 'server.pem': set.certPem, 'server.key': set.keyPem, 'ca.pem': fx.ca.certPem });
-  writeFiles(ws, { 'milvus.yaml': milvusYaml({ server: path.join(outside, 'server.pem'), key: path.join(outside, 'server.key'), ca: path.join(outside, 'ca.pem') }) });
+  writeFiles(ws, {
+    'milvus.yaml': milvusYaml({
+      server: path.join(outside, 'server.pem'),
+      key: path.join(outside, 'server.key'),
+      ca: path.join(outside, 'ca.pem'),
+    }),
+  });
   const doc = docAt(path.join(ws, 'milvus.yaml'));
   const line = doc.text.split('\n').findIndex((l) => l.includes('serverPemPath'));
   try {
     const closed = serviceWith([ws], {});
     const diags = closed.validate(doc);
-    assert.deepEqual(diags.map((d) => d.code), ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace'],
+    );
     assert.ok(diags.every((d) => d.severity === 3));
     assert.match(String(diags[0].message), /outside the workspace folders.*allowReadsOutsideWorkspace/);
     const all = everything(closed, doc);
@@ -232,7 +266,10 @@ test('a certificate outside the workspace folders is not read: info finding, not
     assert.doesNotMatch(h, /Subject|SHA-256|Serial/);
     // The CLI over that folder: same.
     const { findings } = check([ws]);
-    assert.deepEqual(findings.map((f) => f.code), ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['tls-file-outside-workspace', 'tls-file-outside-workspace', 'tls-file-outside-workspace'],
+    );
     assert.doesNotMatch(JSON.stringify(findings), derived(set, cn));
 
     // Control: with the setting on, the same hover decodes the certificate.
@@ -289,7 +326,11 @@ test('server/src never runs a process', () => {
   const src = sources();
   assert.ok(src.length > 30);
   const hits = src.flatMap(({ file, text }) =>
-    [...text.matchAll(/child_process|\bexecSync\b|\bexecFile(Sync)?\b|\bspawn(Sync)?\s*\(|\bfork\s*\(|process\.binding|\bWorker\s*\(|\bnew Function\s*\(|\beval\s*\(/g)].map((m) => `${file}: ${m[0]}`),
+    [
+      ...text.matchAll(
+        /child_process|\bexecSync\b|\bexecFile(Sync)?\b|\bspawn(Sync)?\s*\(|\bfork\s*\(|process\.binding|\bWorker\s*\(|\bnew Function\s*\(|\beval\s*\(/g,
+      ),
+    ].map((m) => `${file}: ${m[0]}`),
   );
   assert.deepEqual(hits, []);
 });
@@ -310,13 +351,29 @@ test('server/src opens no network connection', () => {
   );
   assert.deepEqual(hits, []);
   // "http" only appears inside string literals that are documentation links or example values.
-  const urls = sources().flatMap(({ file, text }) => text.split('\n').flatMap((l, i) => (/https?:/.test(l) && !/['"`][^'"`]*https?:\/\/[^'"`]*['"`]/.test(l) && !/^\s*(\/\/|\*|\/\*)/.test(l) ? [`${file}:${i + 1}: ${l.trim()}`] : [])));
+  const urls = sources().flatMap(({ file, text }) =>
+    text
+      .split('\n')
+      .flatMap((l, i) =>
+        /https?:/.test(l) && !/['"`][^'"`]*https?:\/\/[^'"`]*['"`]/.test(l) && !/^\s*(\/\/|\*|\/\*)/.test(l)
+          ? [`${file}:${i + 1}: ${l.trim()}`]
+          : [],
+      ),
+  );
   assert.deepEqual(urls, []);
 });
 
 test('grep agrees: no child_process, http, https, tls or dgram anywhere in server/src', () => {
   // Belt and braces with a tool outside our own regexes.
-  const r = spawnSync('grep', ['-rlE', "child_process|(from|require\\()\\s*['\"](node:)?(http|https|http2|tls|dgram)['\"]|fetch\\(|net\\.connect", path.join(REPO, 'server/src')], { encoding: 'utf8' });
+  const r = spawnSync(
+    'grep',
+    [
+      '-rlE',
+      'child_process|(from|require\\()\\s*[\'"](node:)?(http|https|http2|tls|dgram)[\'"]|fetch\\(|net\\.connect',
+      path.join(REPO, 'server/src'),
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.stdout.trim(), '', r.stdout);
   assert.equal(r.status, 1, 'grep exits 1 when nothing matches');
   void execFileSync;

@@ -27,7 +27,9 @@ function workspace(): { dir: string; ws: Workspace; service: LanguageService } {
   return { dir, ws, service: new LanguageService(ws, {}) };
 }
 
-function counting<T extends { parse: (...a: never[]) => unknown }>(target: T): { calls: () => number; last: () => unknown; restore: () => void } {
+function counting<T extends { parse: (...a: never[]) => unknown }>(
+  target: T,
+): { calls: () => number; last: () => unknown; restore: () => void } {
   const original = target.parse;
   let n = 0;
   let last: unknown;
@@ -50,7 +52,10 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('values.yaml', 'common:\n  security:\n    tlsMode: 2\n'), 'milvus');
   assert.equal(kind('values.yaml', 'replicas: 3\n'), undefined);
   assert.equal(kind('notes.txt', 'tls:\n  serverPemPath: x\n'), undefined);
-  assert.deepEqual(TARGETS.map((t) => t.id), ['pem', 'compose', 'milvus']);
+  assert.deepEqual(
+    TARGETS.map((t) => t.id),
+    ['pem', 'compose', 'milvus'],
+  );
 });
 
 test('a compose document is parsed once per version for validation and hover, and the milvus.yaml check reuses that model', () => {
@@ -84,7 +89,10 @@ test('a milvus.yaml recognised by its content is parsed once per version for val
   const spy = counting(milvusTarget);
   try {
     const ds = service.validate({ path: file, uri: URI.file(file).toString(), text, version: 1 });
-    assert.deepEqual(ds.map((d) => d.code), ['milvus-tls-mode-invalid']);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      ['milvus-tls-mode-invalid'],
+    );
     service.hover({ path: file, uri: URI.file(file).toString(), text, version: 1 }, { line: 2, character: 6 });
     assert.equal(spy.calls(), 1);
   } finally {
@@ -97,7 +105,8 @@ test('each target publishes codes with its own prefix, and the shared pipeline t
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);
   assert.equal(new Set(all).size, all.length, 'no code is listed twice');
-  for (const c of ALL_DIAGNOSTIC_CODES) assert.ok(['error', 'warning', 'information', 'hint'].includes(c.severity), `${c.code}: ${c.severity}`);
+  for (const c of ALL_DIAGNOSTIC_CODES)
+    assert.ok(['error', 'warning', 'information', 'hint'].includes(c.severity), `${c.code}: ${c.severity}`);
   assert.ok(all.includes('tls-cert-expired') && !all.some((c) => /^(pem|milvus)-cert-expired$/.test(c)));
 });
 

@@ -10,8 +10,14 @@ describe('LineIndex', () => {
     const idx = new LineIndex('ab\r\ncd\nef');
     assert.equal(idx.lineCount, 3);
     assert.deepEqual(idx.starts, [0, 4, 7]);
-    assert.deepEqual([0, 1, 2].map((l) => idx.lineText(l)), ['ab', 'cd', 'ef']);
-    assert.deepEqual([0, 1, 2].map((l) => idx.lineEnd(l)), [2, 6, 9]);
+    assert.deepEqual(
+      [0, 1, 2].map((l) => idx.lineText(l)),
+      ['ab', 'cd', 'ef'],
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((l) => idx.lineEnd(l)),
+      [2, 6, 9],
+    );
   });
 
   it('a trailing line break starts one more, empty, line', () => {
@@ -84,7 +90,10 @@ describe('LineIndex', () => {
     assert.equal(new LineIndex(text).lineCount, 2);
     const idx = new LineIndex(lspLines(text));
     assert.equal(idx.lineCount, 4);
-    assert.deepEqual([0, 1, 2, 3].map((l) => idx.lineText(l)), ['a', 'b', 'c', '']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((l) => idx.lineText(l)),
+      ['a', 'b', 'c', ''],
+    );
     assert.deepEqual(idx.positionAt(2), pos(1, 0));
     assert.deepEqual(idx.positionAt(text.length), pos(3, 0));
   });

@@ -12,7 +12,8 @@ const ctx = (extra: Partial<PemLintContext> = {}): PemLintContext => ({ settings
 const msg = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
 const summary = (ds: Diagnostic[]) => ds.map((d) => [d.code, d.severity, d.range.start.line]);
 /** Line of the n-th BEGIN in a text. */
-const beginLine = (text: string, n: number) => text.split('\n').reduce<number[]>((acc, l, i) => (l.startsWith('-----BEGIN') ? [...acc, i] : acc), [])[n];
+const beginLine = (text: string, n: number) =>
+  text.split('\n').reduce<number[]>((acc, l, i) => (l.startsWith('-----BEGIN') ? [...acc, i] : acc), [])[n];
 
 test('a good chain and a good key: no findings', async () => {
   const fx = await pemFixtures();
@@ -40,19 +41,28 @@ test('every diagnostic has our source, a documented code, and sits on the BEGIN 
 
 test('framing problems carry through with their own ranges', () => {
   const ds = lintPem('-----BEGIN CERTIFICATE-----\nTU*J\n-----END PRIVATE KEY-----\n', ctx());
-  assert.deepEqual(summary(ds), [['pem-bad-base64', 1, 1], ['pem-label-mismatch', 1, 2]]);
+  assert.deepEqual(summary(ds), [
+    ['pem-bad-base64', 1, 1],
+    ['pem-label-mismatch', 1, 2],
+  ]);
 });
 
 test('a block that is valid base64 but not a certificate: pem-undecodable on its BEGIN line', () => {
   const ds = lintPem('note\n-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n', ctx());
-  assert.deepEqual(summary(ds), [['pem-data-outside-blocks', 2, 0], ['pem-undecodable', 1, 1]]);
+  assert.deepEqual(summary(ds), [
+    ['pem-data-outside-blocks', 2, 0],
+    ['pem-undecodable', 1, 1],
+  ]);
   assert.deepEqual(ds[1].range, { start: { line: 1, character: 0 }, end: { line: 1, character: 27 } });
 });
 
 test('validity: expired, not yet valid, expiring within the configured days', async () => {
   const fx = await pemFixtures();
   const codesOf = (pem: string, c = ctx()) => lintPem(pem, c).map((d) => [d.code, d.severity]);
-  assert.deepEqual(codesOf(fx.expired.certPem).filter(([c]) => c !== 'tls-public-ca-lifetime'), [['tls-cert-expired', 1]]);
+  assert.deepEqual(
+    codesOf(fx.expired.certPem).filter(([c]) => c !== 'tls-public-ca-lifetime'),
+    [['tls-cert-expired', 1]],
+  );
   assert.deepEqual(codesOf(fx.notYetValid.certPem), [['tls-cert-not-yet-valid', 1]]);
   assert.deepEqual(codesOf(fx.expiring.certPem), [['tls-cert-expiring', 2]]);
   assert.deepEqual(codesOf(fx.expiring.certPem, ctx({ settings: { ...DEFAULT_SETTINGS, expiryWarningDays: 5 } })), []);
@@ -78,7 +88,10 @@ test('weak signature: warning for a leaf, information for a self-signed root', a
   const fx = await pemFixtures();
   const text = fx.sha1Leaf.certPem + fx.sha1Root.certPem;
   const ds = lintPem(text, ctx());
-  assert.deepEqual(summary(ds), [['tls-weak-signature', 2, 0], ['tls-weak-signature', 3, beginLine(text, 1)]]);
+  assert.deepEqual(summary(ds), [
+    ['tls-weak-signature', 2, 0],
+    ['tls-weak-signature', 3, beginLine(text, 1)],
+  ]);
   assert.match(msg(ds[0]), /SHA-1/);
   assert.match(msg(ds[0]), /SHA-256/);
 });
@@ -106,7 +119,10 @@ test('CA without basicConstraints: found through the file or through sibling fil
   assert.deepEqual(summary(lintPem(text, ctx())), [['tls-ca-no-basic-constraints', 1, beginLine(text, 1)]]);
   // Alone it looks like a self-signed leaf; with the leaf it issued next door, it is a CA.
   const alone = lintPem(fx.caNoBasicConstraints.certPem, ctx());
-  assert.deepEqual(alone.map((d) => d.code), ['tls-cert-no-san']);
+  assert.deepEqual(
+    alone.map((d) => d.code),
+    ['tls-cert-no-san'],
+  );
   let asked = 0;
   const siblings = () => {
     asked++;
@@ -133,7 +149,10 @@ test('bundle order: each certificate must be followed by its issuer', async () =
   assert.deepEqual(summary(ds), [['tls-chain-order', 2, beginLine(rootFirst, 1)]]);
   assert.match(msg(ds[0]), /issued by CN=Test Root CA \(line 1\)/);
   // Unrelated roots (a CA bundle) are not a chain: no order finding.
-  assert.deepEqual(lintPem(fx.ca.certPem + fx.sha1Root.certPem.replace(/x/g, 'x'), ctx()).filter((d) => d.code === 'tls-chain-order'), []);
+  assert.deepEqual(
+    lintPem(fx.ca.certPem + fx.sha1Root.certPem.replace(/x/g, 'x'), ctx()).filter((d) => d.code === 'tls-chain-order'),
+    [],
+  );
 });
 
 test('duplicate certificate in a bundle', async () => {
@@ -155,7 +174,7 @@ test('encrypted keys: error quoting Go, both PKCS#8 and legacy; no key bytes in 
   }
 });
 
-test('OpenSSH key: warning with the conversion command', async (t) => {
+test('OpenSSH key: warning with the conversion command', async () => {
   const fx = await pemFixtures();
   assert.ok(fx.keys.openssh, 'ssh-keygen is needed (package openssh-client; .ci/run installs it)');
   const ds = lintPem(fx.keys.openssh, ctx());
@@ -187,13 +206,26 @@ test('leaf lifetime over 398 days: a hint only, and none when its private CA is 
 test('every message says what to do', async () => {
   const fx = await pemFixtures();
   const all = [
-    fx.expired.certPem, fx.notYetValid.certPem, fx.expiring.certPem, fx.cnOnly.certPem, fx.sha1Leaf.certPem, fx.weakRsaLeaf.certPem,
-    fx.caNoKeyCertSign.certPem, fx.leafOfCaNoBc.certPem + fx.caNoBasicConstraints.certPem, fx.ca.certPem + fx.leaf.certPem + fx.leaf.certPem,
-    fx.keys.encryptedPkcs8, '-----BEGIN X-----\nTU*J\n', 'x\n-----END X-----\n',
+    fx.expired.certPem,
+    fx.notYetValid.certPem,
+    fx.expiring.certPem,
+    fx.cnOnly.certPem,
+    fx.sha1Leaf.certPem,
+    fx.weakRsaLeaf.certPem,
+    fx.caNoKeyCertSign.certPem,
+    fx.leafOfCaNoBc.certPem + fx.caNoBasicConstraints.certPem,
+    fx.ca.certPem + fx.leaf.certPem + fx.leaf.certPem,
+    fx.keys.encryptedPkcs8,
+    '-----BEGIN X-----\nTU*J\n',
+    'x\n-----END X-----\n',
   ].flatMap((t) => lintPem(t, ctx({ fileMode: 0o644, platform: 'linux' })));
   assert.ok(all.length >= 12);
   for (const d of all) {
-    assert.match(msg(d), /\b(Add|Remove|Reissue|Renew|Issue|Generate|Decrypt|Restrict|Check|Copy|Make|Order|Convert|Put|Save|Restore)\b/i, `${d.code}: ${msg(d)}`);
+    assert.match(
+      msg(d),
+      /\b(Add|Remove|Reissue|Renew|Issue|Generate|Decrypt|Restrict|Check|Copy|Make|Order|Convert|Put|Save|Restore)\b/i,
+      `${d.code}: ${msg(d)}`,
+    );
   }
 });
 
@@ -207,15 +239,36 @@ test('the codes table is complete and well-formed', () => {
     assert.ok(c.summary.length > 10);
   }
   for (const required of [
-    'pem-begin-without-end', 'pem-label-mismatch', 'pem-bad-base64', 'pem-data-outside-blocks', 'pem-binary', 'pem-undecodable',
-    'tls-cert-expired', 'tls-cert-not-yet-valid', 'tls-cert-expiring', 'tls-rsa-weak', 'tls-weak-signature', 'tls-cert-no-san',
-    'tls-ca-no-keycertsign', 'tls-ca-no-basic-constraints', 'tls-chain-order', 'tls-chain-duplicate', 'tls-key-encrypted',
-    'pem-key-permissions', 'tls-public-ca-lifetime',
-  ]) assert.ok(codes.includes(required), required);
+    'pem-begin-without-end',
+    'pem-label-mismatch',
+    'pem-bad-base64',
+    'pem-data-outside-blocks',
+    'pem-binary',
+    'pem-undecodable',
+    'tls-cert-expired',
+    'tls-cert-not-yet-valid',
+    'tls-cert-expiring',
+    'tls-rsa-weak',
+    'tls-weak-signature',
+    'tls-cert-no-san',
+    'tls-ca-no-keycertsign',
+    'tls-ca-no-basic-constraints',
+    'tls-chain-order',
+    'tls-chain-duplicate',
+    'tls-key-encrypted',
+    'pem-key-permissions',
+    'tls-public-ca-lifetime',
+  ])
+    assert.ok(codes.includes(required), required);
 });
 
 test('never throws on junk', () => {
-  for (const s of ['', '\u0000\u0001', '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----', '-----BEGIN RSA PRIVATE KEY-----\nMAA=\n-----END RSA PRIVATE KEY-----']) {
+  for (const s of [
+    '',
+    '\u0000\u0001',
+    '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----',
+    '-----BEGIN RSA PRIVATE KEY-----\nMAA=\n-----END RSA PRIVATE KEY-----',
+  ]) {
     assert.doesNotThrow(() => lintPem(s, ctx()));
   }
 });

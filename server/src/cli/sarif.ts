@@ -2,7 +2,12 @@
 import type { Finding } from '../cli';
 import { ALL_DIAGNOSTIC_CODES } from '../service/codes';
 
-const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 export function toSarif(findings: Finding[], base: string): object {
   const codes = [...new Set(findings.map((f) => f.code))].sort();
@@ -17,7 +22,12 @@ export function toSarif(findings: Finding[], base: string): object {
             name: 'tls-config',
             informationUri: 'https://example.invalid/tls-config',
             version: '0.1.0',
-            rules: codes.map((c) => ({ id: c, name: c, shortDescription: { text: summaries.get(c) ?? c }, helpUri: 'https://example.invalid/tls-config#diagnostics' })),
+            rules: codes.map((c) => ({
+              id: c,
+              name: c,
+              shortDescription: { text: summaries.get(c) ?? c },
+              helpUri: 'https://example.invalid/tls-config#diagnostics',
+            })),
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: 'file://' + base.replace(/\/?$/, '/') } },
@@ -30,7 +40,12 @@ export function toSarif(findings: Finding[], base: string): object {
             {
               physicalLocation: {
                 artifactLocation: { uri: f.file, uriBaseId: 'SRCROOT' },
-                region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1) },
+                region: {
+                  startLine: f.range.start.line + 1,
+                  startColumn: f.range.start.character + 1,
+                  endLine: f.range.end.line + 1,
+                  endColumn: Math.max(f.range.end.character + 1, f.range.start.line === f.range.end.line ? f.range.start.character + 2 : 1),
+                },
               },
             },
           ],

@@ -9,4 +9,8 @@ export const GENERAL_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
   { code: 'internal-error', severity: 'warning', summary: 'The checker failed on this file (a bug; other features keep working)' },
 ];
 
-export const ALL_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [...TLS_DIAGNOSTIC_CODES, ...TARGETS.flatMap((t) => t.codes), ...GENERAL_DIAGNOSTIC_CODES];
+export const ALL_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
+  ...TLS_DIAGNOSTIC_CODES,
+  ...TARGETS.flatMap((t) => t.codes),
+  ...GENERAL_DIAGNOSTIC_CODES,
+];

@@ -32,7 +32,12 @@ function source(glob: string): string {
       const end = braceEnd(glob, i);
       if (end < 0) re += '\\{';
       else {
-        re += '(?:' + alternatives(glob.slice(i + 1, end)).map(source).join('|') + ')';
+        re +=
+          '(?:' +
+          alternatives(glob.slice(i + 1, end))
+            .map(source)
+            .join('|') +
+          ')';
         i = end;
       }
     } else re += escape(c);

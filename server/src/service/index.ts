@@ -4,7 +4,16 @@
  * document once per version, and hands that model to every feature. Pure: text
  * + a workspace view in, LSP types out.
  */
-import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Position,
+} from 'vscode-languageserver-types';
 import { Workspace } from './workspace';
 import { diag, Severity, type Settings } from './types';
 import { TARGETS } from './targets/registry';
@@ -45,7 +54,14 @@ export class LanguageService {
   }
 
   private ctx(): TargetContext {
-    return { ws: this.ws, settings: this.ws.settings, now: this.clock(), processEnv: this.env, describeFile: (f) => this.describeFile(f), targets: TARGETS };
+    return {
+      ws: this.ws,
+      settings: this.ws.settings,
+      now: this.clock(),
+      processEnv: this.env,
+      describeFile: (f) => this.describeFile(f),
+      targets: TARGETS,
+    };
   }
 
   private targetOf(doc: Pick<Doc, 'path' | 'languageId' | 'text'>): Target<unknown> | undefined {
@@ -85,12 +101,26 @@ export class LanguageService {
       const p = this.parse(doc);
       if (!p.target) return [];
       if (doc.text.length > MAX_DOCUMENT_CHARS) {
-        return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'file-too-large', `This file is ${(doc.text.length / 1048576).toFixed(1)} MB; files over ${MAX_DOCUMENT_CHARS / 1048576} MB are not checked. Split it or check it with a smaller excerpt.`)];
+        return [
+          diag(
+            { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            Severity.Warning,
+            'file-too-large',
+            `This file is ${(doc.text.length / 1048576).toFixed(1)} MB; files over ${MAX_DOCUMENT_CHARS / 1048576} MB are not checked. Split it or check it with a smaller excerpt.`,
+          ),
+        ];
       }
       return p.target.validate(doc, p.model, this.ctx());
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
-      return [diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, Severity.Warning, 'internal-error', `The TLS checker failed on this file (${(e as Error).message}). Please report it; other features keep working.`)];
+      return [
+        diag(
+          { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          Severity.Warning,
+          'internal-error',
+          `The TLS checker failed on this file (${(e as Error).message}). Please report it; other features keep working.`,
+        ),
+      ];
     }
   }
 

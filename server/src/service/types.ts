@@ -29,27 +29,14 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** Why a referenced file could not be read; each maps to its own diagnostic. */
-export type ReadFailure =
-  | 'missing'
-  | 'directory'
-  | 'unreadable'
-  | 'too-large'
-  | 'outside-workspace'
-  | 'untrusted'
-  | 'not-a-file';
+export type ReadFailure = 'missing' | 'directory' | 'unreadable' | 'too-large' | 'outside-workspace' | 'untrusted' | 'not-a-file';
 
 export type ReadResult =
   | { ok: true; path: string; bytes: Uint8Array; mtimeMs: number; size: number; mode: number }
   | { ok: false; path: string; reason: ReadFailure; message: string };
 
 /** Helper to build a diagnostic with our source set; code is mandatory by design. */
-export function diag(
-  range: Range,
-  severity: 1 | 2 | 3 | 4,
-  code: string,
-  message: string,
-  data?: unknown,
-): Diagnostic {
+export function diag(range: Range, severity: 1 | 2 | 3 | 4, code: string, message: string, data?: unknown): Diagnostic {
   const d: Diagnostic = { range, severity, code, source: SOURCE, message };
   if (data !== undefined) d.data = data;
   return d;

@@ -103,14 +103,24 @@ export class Workspace {
         /* stat succeeded, realpath failing is a race; keep abs */
       }
       if (real !== abs && !this.isInsideRoots(real)) {
-        return { ok: false, path: abs, reason: 'outside-workspace', message: `not read: ${abs} links to ${real}, outside the workspace folders` };
+        return {
+          ok: false,
+          path: abs,
+          reason: 'outside-workspace',
+          message: `not read: ${abs} links to ${real}, outside the workspace folders`,
+        };
       }
     }
     const cached = this.cache.get(abs);
     if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.result;
     let result: ReadResult;
     if (st.size > MAX_FILE_BYTES) {
-      result = { ok: false, path: abs, reason: 'too-large', message: `${abs} is ${(st.size / 1048576).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1048576} MB are not read` };
+      result = {
+        ok: false,
+        path: abs,
+        reason: 'too-large',
+        message: `${abs} is ${(st.size / 1048576).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1048576} MB are not read`,
+      };
     } else {
       try {
         const bytes = fs.readFileSync(abs);

@@ -54,7 +54,11 @@ export function composeYaml(extraVolumes = [], { tls = true } = {}) {
 }
 
 function cliGenerate(dir) {
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'generate', '--out', dir, '--name', 'localhost', '--name', '127.0.0.1', '--mode', 'mutual'], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'dist/cli.js'), 'generate', '--out', dir, '--name', 'localhost', '--name', '127.0.0.1', '--mode', 'mutual'],
+    { stdio: 'pipe' },
+  );
 }
 
 /** A correct project: compose + milvus.yaml + tls/ from the CLI. */
@@ -111,10 +115,35 @@ export async function buildWorkspace(ws) {
   fs.mkdirSync(pem, { recursive: true });
   fs.writeFileSync(path.join(pem, 'expired.pem'), await expiredCertPem());
   const tmp = fs.mkdtempSync(path.join(ws, '.tmp-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=legacy', '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '365', '-keyout', path.join(tmp, 'k'), '-out', path.join(pem, 'legacy.pem')], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=legacy',
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-days',
+      '365',
+      '-keyout',
+      path.join(tmp, 'k'),
+      '-out',
+      path.join(pem, 'legacy.pem'),
+    ],
+    { stdio: 'pipe' },
+  );
   fs.rmSync(tmp, { recursive: true, force: true });
   const good = path.join(ws, 'good/tls');
-  fs.writeFileSync(path.join(pem, 'bundle.pem'), fs.readFileSync(path.join(good, 'server.pem'), 'utf8') + fs.readFileSync(path.join(good, 'ca.pem'), 'utf8'));
+  fs.writeFileSync(
+    path.join(pem, 'bundle.pem'),
+    fs.readFileSync(path.join(good, 'server.pem'), 'utf8') + fs.readFileSync(path.join(good, 'ca.pem'), 'utf8'),
+  );
 
   project(path.join(ws, 'gen'), {
     milvus: ['# Milvus configuration', 'common:', '  security:', '    tlsMode: 0', ''].join('\n'),

@@ -33,7 +33,16 @@ export class Workbench {
     wb.browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       env: { ...process.env, HOME: bhome, XDG_CONFIG_HOME: bhome + '/.config', XDG_CACHE_HOME: bhome + '/.cache' },
     });
     wb.page = await wb.browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -75,7 +84,10 @@ export class Workbench {
       (prev) => {
         if (document.querySelector('.monaco-dialog-box')) return { dialog: true };
         const w = document.querySelector('.quick-input-widget');
-        const title = w && getComputedStyle(w).display !== 'none' && w.getClientRects().length ? w.querySelector('.quick-input-title')?.textContent?.trim() : '';
+        const title =
+          w && getComputedStyle(w).display !== 'none' && w.getClientRects().length
+            ? w.querySelector('.quick-input-title')?.textContent?.trim()
+            : '';
         return title && title !== prev ? { title } : false;
       },
       prevTitle,
@@ -87,7 +99,11 @@ export class Workbench {
 
   /** In the visible quick pick, selects the row whose label is `label`. */
   async pick(label) {
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }) }).first();
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }),
+      })
+      .first();
     await row.waitFor({ state: 'visible' });
     await row.click();
   }
@@ -106,7 +122,10 @@ export class Workbench {
   /** Escape anything modal-ish that a failed earlier step may have left. */
   async dismissOverlays() {
     for (let i = 0; i < 3; i++) {
-      const open = (await this.quickInput.isVisible()) || (await this.page.locator('.monaco-hover:not(.hidden)').count()) > 0 || (await this.page.locator('.context-view .action-widget').count()) > 0;
+      const open =
+        (await this.quickInput.isVisible()) ||
+        (await this.page.locator('.monaco-hover:not(.hidden)').count()) > 0 ||
+        (await this.page.locator('.context-view .action-widget').count()) > 0;
       if (!open) return;
       await this.page.keyboard.press('Escape');
     }
@@ -115,7 +134,11 @@ export class Workbench {
   // ---- editors ----
   async closeAllEditors() {
     await this.runCommand('View: Close All Editor Groups');
-    await this.page.locator('.editor-group-container .editor-instance .monaco-editor').first().waitFor({ state: 'detached' }).catch(() => {});
+    await this.page
+      .locator('.editor-group-container .editor-instance .monaco-editor')
+      .first()
+      .waitFor({ state: 'detached' })
+      .catch(() => {});
   }
 
   /** The editor of the active group. */
@@ -196,7 +219,15 @@ export class Workbench {
         const icon = r.querySelector('.marker-icon');
         const severity = ['error', 'warning', 'info'].find((s) => icon?.classList.contains(s)) ?? 'hint';
         const ln = /\[Ln (\d+), Col (\d+)\]/.exec(txt(r, '.marker-line') ?? '');
-        out.push({ file, severity, message: txt(r, '.marker-message'), source: txt(r, '.marker-source'), code: txt(r, '.marker-code'), line: ln ? Number(ln[1]) : undefined, col: ln ? Number(ln[2]) : undefined });
+        out.push({
+          file,
+          severity,
+          message: txt(r, '.marker-message'),
+          source: txt(r, '.marker-source'),
+          code: txt(r, '.marker-code'),
+          line: ln ? Number(ln[1]) : undefined,
+          col: ln ? Number(ln[2]) : undefined,
+        });
       }
       return out;
     });
@@ -204,7 +235,9 @@ export class Workbench {
 
   /** A Problems marker row showing `code` (and `[Ln line, …]` when given). */
   problemRow(code, line) {
-    let row = this.page.locator('.markers-panel .monaco-list-row[aria-level="2"]').filter({ has: this.page.locator('.marker-code', { hasText: new RegExp(`^${esc(code)}$`) }) });
+    let row = this.page
+      .locator('.markers-panel .monaco-list-row[aria-level="2"]')
+      .filter({ has: this.page.locator('.marker-code', { hasText: new RegExp(`^${esc(code)}$`) }) });
     if (line) row = row.filter({ has: this.page.locator('.marker-line', { hasText: `[Ln ${line},` }) });
     return row.first();
   }

@@ -31,8 +31,10 @@ try {
       '--disable-workspace-trust',
       '--skip-welcome',
       '--skip-release-notes',
-      '--user-data-dir', path.join(scratch, 'user-data'),
-      '--extensions-dir', path.join(scratch, 'extensions'),
+      '--user-data-dir',
+      path.join(scratch, 'user-data'),
+      '--extensions-dir',
+      path.join(scratch, 'extensions'),
     ],
   });
 } catch (e) {

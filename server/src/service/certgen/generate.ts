@@ -24,23 +24,10 @@ import * as x509 from '@peculiar/x509';
 import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { parsePem } from '../pem/parse';
-import {
-  classifyName,
-  normalizeNames,
-  validateOptions,
-  type GenerateOptions,
-  type KeyType,
-} from './options';
+import { classifyName, normalizeNames, validateOptions, type GenerateOptions, type KeyType } from './options';
 
 export type GeneratedFileName =
-  | 'ca.pem'
-  | 'ca.key'
-  | 'server.pem'
-  | 'server.key'
-  | 'client.pem'
-  | 'client.key'
-  | 'server.csr'
-  | 'client.csr';
+  'ca.pem' | 'ca.key' | 'server.pem' | 'server.key' | 'client.pem' | 'client.key' | 'server.csr' | 'client.csr';
 
 export interface GeneratedFile {
   name: GeneratedFileName;
@@ -290,7 +277,9 @@ async function loadIssuer(certPem: string, keyPem: string, now: number, leafDays
   }
   const bc = cert.getExtension(x509.BasicConstraintsExtension);
   if (!bc || !bc.ca) {
-    throw new CertGenError(`"${cert.subject}" is not a CA certificate (basicConstraints CA:TRUE is missing), so it cannot sign other certificates.`);
+    throw new CertGenError(
+      `"${cert.subject}" is not a CA certificate (basicConstraints CA:TRUE is missing), so it cannot sign other certificates.`,
+    );
   }
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   if (ku && !(ku.usages & x509.KeyUsageFlags.keyCertSign)) {
@@ -319,7 +308,10 @@ async function loadIssuer(certPem: string, keyPem: string, now: number, leafDays
   return { cert, privateKey, sign, ski };
 }
 
-function issuerAlgorithm(key: KeyObject): { algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams; sign: Algorithm | EcdsaParams } {
+function issuerAlgorithm(key: KeyObject): {
+  algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  sign: Algorithm | EcdsaParams;
+} {
   if (key.asymmetricKeyType === 'rsa') {
     return { algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, sign: { name: 'RSASSA-PKCS1-v1_5' } };
   }

@@ -26,8 +26,11 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
   i++; // issuer
   const validity = children(certDer, expect(tbs[i++], 0x30));
   const subjectT = expect(tbs[i++], 0x30);
-  const spkiT = expect(tbs[i++], 0x30);
-  const extensions = certExtensions(certDer, tbs.find((t) => t.tag === 0xa3));
+  const spkiT = expect(tbs[i], 0x30);
+  const extensions = certExtensions(
+    certDer,
+    tbs.find((t) => t.tag === 0xa3),
+  );
 
   const info: CertInfo = {
     subject: nodeName(x509.subject),

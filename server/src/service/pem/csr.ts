@@ -12,9 +12,8 @@ type Peculiar = typeof import('@peculiar/x509');
 let peculiar: Peculiar | undefined;
 function loadPeculiar(): Peculiar {
   if (!peculiar) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('reflect-metadata');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     peculiar = require('@peculiar/x509') as Peculiar;
   }
   return peculiar;

@@ -104,7 +104,8 @@ export function str(buf: Uint8Array, t: Tlv): string {
     case 0x1c: {
       // UniversalString: UTF-32BE
       let s = '';
-      for (let i = 0; i + 3 < b.length; i += 4) s += String.fromCodePoint(((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0);
+      for (let i = 0; i + 3 < b.length; i += 4)
+        s += String.fromCodePoint(((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0);
       return s;
     }
     case 0x14:

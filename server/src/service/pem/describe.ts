@@ -77,7 +77,9 @@ export function describeItem(d: Decoded, now: Date = new Date()): string {
   switch (d.kind) {
     case 'certificate':
       return `${itemTitle(d)} (${keySummary(d.cert.publicKey)}), ${
-        d.cert.notBefore.getTime() > now.getTime() ? `becomes valid ${relativeTime(now, d.cert.notBefore)}` : expiryPhrase(d.cert.notAfter, now)
+        d.cert.notBefore.getTime() > now.getTime()
+          ? `becomes valid ${relativeTime(now, d.cert.notBefore)}`
+          : expiryPhrase(d.cert.notAfter, now)
       }`;
     case 'privateKey':
       return `${itemTitle(d)} (${d.key.format})`;

@@ -29,7 +29,17 @@ export function holds(c: FileContents): string {
   if (c.framing.binary && c.items.length === 0) return 'binary data, not PEM';
   if (c.items.length === 0) return 'no PEM block';
   const kinds = c.items.map((d) =>
-    d.kind === 'certificate' ? 'a certificate' : d.kind === 'privateKey' ? 'a private key' : d.kind === 'csr' ? 'a certificate signing request (CSR)' : d.kind === 'publicKey' ? 'a public key' : d.kind === 'error' ? 'an undecodable block' : `a "${d.block.label}" block`,
+    d.kind === 'certificate'
+      ? 'a certificate'
+      : d.kind === 'privateKey'
+        ? 'a private key'
+        : d.kind === 'csr'
+          ? 'a certificate signing request (CSR)'
+          : d.kind === 'publicKey'
+            ? 'a public key'
+            : d.kind === 'error'
+              ? 'an undecodable block'
+              : `a "${d.block.label}" block`,
   );
   return [...new Set(kinds)].join(' and ');
 }

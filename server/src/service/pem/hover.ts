@@ -64,7 +64,10 @@ function blockAt(text: string, line: number): PemBlock | undefined {
     return nl < 0 ? text.length : nl;
   };
   const kind = (s: number) => {
-    const t = text.slice(s, lineEnd(s)).replace(/^\ufeff/, '').trim();
+    const t = text
+      .slice(s, lineEnd(s))
+      .replace(/^\ufeff/, '')
+      .trim();
     return t.startsWith('-----BEGIN ') ? 'begin' : t.startsWith('-----END ') ? 'end' : undefined;
   };
   let begin = line;
@@ -144,7 +147,12 @@ export function certificateMarkdown(cert: CertInfo, now: Date): string {
     ],
     ['Public key', md(keySummary(cert.publicKey))],
     ['Signature', code(cert.signatureAlgorithm)],
-    ['Basic constraints', bc ? `CA:${bc.ca ? 'TRUE' : 'FALSE'}${bc.pathLength !== undefined ? `, pathlen:${bc.pathLength}` : ''}${bc.critical ? ' (critical)' : ''}` : '*not present*'],
+    [
+      'Basic constraints',
+      bc
+        ? `CA:${bc.ca ? 'TRUE' : 'FALSE'}${bc.pathLength !== undefined ? `, pathlen:${bc.pathLength}` : ''}${bc.critical ? ' (critical)' : ''}`
+        : '*not present*',
+    ],
     ['Key usage', cert.keyUsage ? md(cert.keyUsage.join(', ') || '(empty)') : '*not present* (any)'],
     ['Extended key usage', cert.extKeyUsage ? md(cert.extKeyUsage.join(', ') || '(empty)') : '*not present* (any)'],
     ['Subject key ID', cert.subjectKeyId && code(cert.subjectKeyId)],

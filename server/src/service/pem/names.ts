@@ -2,8 +2,18 @@
 import { children, expect, oid, str, type Tlv } from './der';
 
 const NAME_SHORT: Record<string, string> = {
-  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.5': 'serialNumber',
-  '2.5.4.9': 'street', '2.5.4.17': 'postalCode', '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.25': 'DC', '0.9.2342.19200300.100.1.1': 'UID',
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.9': 'street',
+  '2.5.4.17': 'postalCode',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
 };
 
 function nameAttributes(der: Uint8Array, name: Tlv): { type: string; value: string }[][] {
@@ -25,7 +35,11 @@ export function commonName(der: Uint8Array, name: Tlv): string | undefined {
 
 /** RFC 4514-style escaping, for names nested in a SAN (DirName). */
 export function formatName(der: Uint8Array, name: Tlv): string {
-  const esc = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  const esc = (v: string) =>
+    v
+      .replace(/([,+"\\<>;=])/g, '\\$1')
+      .replace(/^([ #])/, '\\$1')
+      .replace(/ $/, '\\ ');
   return nameAttributes(der, name)
     .map((rdn) => rdn.map((a) => `${a.type}=${esc(a.value)}`).join(' + '))
     .join(', ');

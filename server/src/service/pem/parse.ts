@@ -84,7 +84,14 @@ export function parsePem(text: string): PemFraming {
     const lines: number[] = [];
     for (let l = 0; l < idx.lineCount; l++) if (idx.lineText(l).trim() !== '' && idx.lineText(l) !== '\ufeff') lines.push(l);
     if (lines.length) {
-      const allBase64 = lines.every((l) => BASE64_LINE.test(idx.lineText(l).trim().replace(/^\ufeff/, '')));
+      const allBase64 = lines.every((l) =>
+        BASE64_LINE.test(
+          idx
+            .lineText(l)
+            .trim()
+            .replace(/^\ufeff/, ''),
+        ),
+      );
       problems.push({
         range: spanRange(idx, lines[0], lines[lines.length - 1]),
         code: 'pem-no-blocks',
@@ -261,9 +268,10 @@ function decodeBody(o: Open, problems: Problem[], beginRange: Range): Uint8Array
         range: b.range,
         code: 'pem-bad-base64',
         severity: 1,
-        message: t.includes('=') && BASE64_LINE.test(t)
-          ? 'Base64 padding (`=`) in the middle of the body: part of the block is missing or two blocks were merged. Copy the block again from its source.'
-          : 'This line is not valid base64 (only A-Z, a-z, 0-9, +, / and trailing = are allowed), so the block cannot be decoded. Copy the block again from its source.',
+        message:
+          t.includes('=') && BASE64_LINE.test(t)
+            ? 'Base64 padding (`=`) in the middle of the body: part of the block is missing or two blocks were merged. Copy the block again from its source.'
+            : 'This line is not valid base64 (only A-Z, a-z, 0-9, +, / and trailing = are allowed), so the block cannot be decoded. Copy the block again from its source.',
       });
       return undefined;
     }

@@ -12,7 +12,8 @@ import { publicKeyInfo } from './public-key';
 export function decodePrivateKey(block: PemBlock, der: Uint8Array): KeyInfo {
   const label = block.label;
   const legacyEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
-  const algFromLabel = label === 'RSA PRIVATE KEY' ? 'RSA' : label === 'EC PRIVATE KEY' ? 'EC' : label === 'DSA PRIVATE KEY' ? 'DSA' : 'unknown';
+  const algFromLabel =
+    label === 'RSA PRIVATE KEY' ? 'RSA' : label === 'EC PRIVATE KEY' ? 'EC' : label === 'DSA PRIVATE KEY' ? 'DSA' : 'unknown';
   if (legacyEncrypted) return { algorithm: algFromLabel, format: 'PEM encrypted (legacy)', encrypted: true };
   if (label === 'OPENSSH PRIVATE KEY') return decodeOpenSsh(der);
   if (label === 'ENCRYPTED PRIVATE KEY' || (label === 'PRIVATE KEY' && isEncryptedPkcs8(der))) {

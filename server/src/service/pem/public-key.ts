@@ -9,12 +9,24 @@ import type { PublicKeyInfo } from './model';
 
 const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const KEY_TYPES: Record<string, string> = {
-  rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA', x25519: 'X25519', x448: 'X448', dh: 'DH',
+  rsa: 'RSA',
+  'rsa-pss': 'RSA-PSS',
+  ec: 'EC',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  dsa: 'DSA',
+  x25519: 'X25519',
+  x448: 'X448',
+  dh: 'DH',
 };
 /** SPKI algorithm OIDs, for keys Node cannot load. */
 const SPKI_ALGS: Record<string, string> = {
-  '1.2.840.113549.1.1.1': 'RSA', '1.2.840.113549.1.1.10': 'RSA-PSS', '1.2.840.10045.2.1': 'EC', '1.3.101.112': 'Ed25519',
-  '1.3.101.113': 'Ed448', '1.2.840.10040.4.1': 'DSA',
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
+  '1.2.840.10045.2.1': 'EC',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+  '1.2.840.10040.4.1': 'DSA',
 };
 
 export function publicKeyInfo(key: KeyObject): PublicKeyInfo {

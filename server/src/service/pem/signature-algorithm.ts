@@ -22,7 +22,10 @@ const SIG_ALGS: Record<string, string> = {
   '1.3.101.113': 'ED448',
 };
 const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
 /** Names the AlgorithmIdentifier at `algT`; unknown ones stay dotted OIDs. */

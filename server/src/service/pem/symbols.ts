@@ -36,14 +36,22 @@ export function pemSymbols(text: string, now: Date = new Date()): DocumentSymbol
   return framing.blocks.map((block) => {
     const d = decodeBlock(block);
     // VS Code rejects a symbol with an empty name (the whole outline fails): `-----BEGIN -----` has no label.
-    return { name: itemTitle(d).trim() || 'PEM block without a label', detail: detail(d, now), kind: KIND[d.kind], range: block.range, selectionRange: block.beginRange };
+    return {
+      name: itemTitle(d).trim() || 'PEM block without a label',
+      detail: detail(d, now),
+      kind: KIND[d.kind],
+      range: block.range,
+      selectionRange: block.beginRange,
+    };
   });
 }
 
 export function pemFolding(text: string): FoldingRange[] {
-  return parsePem(text)
-    .blocks.filter((b) => b.range.end.line > b.range.start.line)
-    // Keep the END line visible, as editors do for brackets.
-    .map((b) => ({ startLine: b.range.start.line, endLine: b.range.end.line - 1, kind: FoldingRangeKind.Region }))
-    .filter((f) => f.endLine > f.startLine);
+  return (
+    parsePem(text)
+      .blocks.filter((b) => b.range.end.line > b.range.start.line)
+      // Keep the END line visible, as editors do for brackets.
+      .map((b) => ({ startLine: b.range.start.line, endLine: b.range.end.line - 1, kind: FoldingRangeKind.Region }))
+      .filter((f) => f.endLine > f.startLine)
+  );
 }

@@ -5,7 +5,16 @@
  * features it has. Adding a system is a folder under targets/ and a line in
  * registry.ts.
  */
-import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Position,
+} from 'vscode-languageserver-types';
 import type { Settings } from '../types';
 import type { Workspace } from '../workspace';
 import type { ComposeModel } from '../deploy/compose';

@@ -4,4 +4,6 @@ import { TLS_FILE_CODES } from './file-lint';
 import { TLS_PIPELINE_CODES } from './pipeline';
 
 const seen = new Set<string>();
-export const TLS_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [...TLS_FILE_CODES, ...TLS_PIPELINE_CODES].filter((c) => !seen.has(c.code) && seen.add(c.code));
+export const TLS_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [...TLS_FILE_CODES, ...TLS_PIPELINE_CODES].filter(
+  (c) => !seen.has(c.code) && seen.add(c.code),
+);

@@ -33,9 +33,12 @@ export const TLS_FILE_CODES: DiagnosticCodeInfo[] = [
   { code: 'tls-chain-order', severity: 'warning', summary: 'Chain out of order: each certificate should be followed by its issuer.' },
   { code: 'tls-chain-duplicate', severity: 'warning', summary: 'Same certificate appears twice in the file.' },
   { code: 'tls-key-encrypted', severity: 'error', summary: 'Encrypted private key; Go fails with "tls: failed to parse private key".' },
-  { code: 'tls-public-ca-lifetime', severity: 'hint', summary: 'Leaf valid for more than 398 days whose issuer is not at hand (only matters for publicly trusted CAs).' },
+  {
+    code: 'tls-public-ca-lifetime',
+    severity: 'hint',
+    summary: 'Leaf valid for more than 398 days whose issuer is not at hand (only matters for publicly trusted CAs).',
+  },
 ];
-
 
 const DAY = DAY_MS;
 
@@ -69,13 +72,25 @@ export function lintContents(file: FileContents, ctx: PemLintContext): Diagnosti
       case 'privateKey': {
         const k = d.key;
         if (k.encrypted) {
-          out.push(diag(at, Severity.Error, 'tls-key-encrypted', `${title} is encrypted (${k.format}). Milvus (Go crypto/tls) cannot load encrypted keys and fails with "tls: failed to parse private key". Decrypt it with \`openssl pkey -in KEY -out KEY.plain\` and keep the result readable only by the Milvus user.`));
+          out.push(
+            diag(
+              at,
+              Severity.Error,
+              'tls-key-encrypted',
+              `${title} is encrypted (${k.format}). Milvus (Go crypto/tls) cannot load encrypted keys and fails with "tls: failed to parse private key". Decrypt it with \`openssl pkey -in KEY -out KEY.plain\` and keep the result readable only by the Milvus user.`,
+            ),
+          );
         }
         if (k.format === 'OpenSSH') {
           out.push(opensshKeyFinding(at, title));
         }
         if (k.algorithm === 'RSA' && k.size !== undefined && k.size < 2048) out.push(weakRsa(at, title, k.size));
-        if (!keyPermissionReported && ctx.fileMode !== undefined && (ctx.platform ?? process.platform) !== 'win32' && (ctx.fileMode & 0o077) !== 0) {
+        if (
+          !keyPermissionReported &&
+          ctx.fileMode !== undefined &&
+          (ctx.platform ?? process.platform) !== 'win32' &&
+          (ctx.fileMode & 0o077) !== 0
+        ) {
           keyPermissionReported = true;
           out.push(keyPermissionsFinding(at, ctx.fileMode));
         }
@@ -87,7 +102,8 @@ export function lintContents(file: FileContents, ctx: PemLintContext): Diagnosti
         }
         break;
       case 'publicKey':
-        if (d.publicKey.algorithm === 'RSA' && d.publicKey.size !== undefined && d.publicKey.size < 2048) out.push(weakRsa(at, title, d.publicKey.size));
+        if (d.publicKey.algorithm === 'RSA' && d.publicKey.size !== undefined && d.publicKey.size < 2048)
+          out.push(weakRsa(at, title, d.publicKey.size));
         break;
     }
   }
@@ -95,7 +111,12 @@ export function lintContents(file: FileContents, ctx: PemLintContext): Diagnosti
 }
 
 function weakRsa(at: Diagnostic['range'], title: string, size: number): Diagnostic {
-  return diag(at, Severity.Error, 'tls-rsa-weak', `${title} uses a ${size}-bit RSA key. OpenSSL at the default security level of current Linux distributions rejects RSA keys under 2048 bits ("key too small"). Generate a new key of at least 2048 bits (or EC P-256) and reissue the certificate.`);
+  return diag(
+    at,
+    Severity.Error,
+    'tls-rsa-weak',
+    `${title} uses a ${size}-bit RSA key. OpenSSL at the default security level of current Linux distributions rejects RSA keys under 2048 bits ("key too small"). Generate a new key of at least 2048 bits (or EC P-256) and reissue the certificate.`,
+  );
 }
 
 function lintCertificate(
@@ -111,22 +132,54 @@ function lintCertificate(
 
   const dates = judgeDates(c, ctx.now, ctx.settings.expiryWarningDays);
   if (dates?.code === 'tls-cert-expired') {
-    out.push(diag(at, Severity.Error, dates.code, `${title} expired on ${fmt(c.notAfter)} (${relativeTime(ctx.now, c.notAfter)}). TLS handshakes with it fail. Issue a new certificate and replace this one.`));
+    out.push(
+      diag(
+        at,
+        Severity.Error,
+        dates.code,
+        `${title} expired on ${fmt(c.notAfter)} (${relativeTime(ctx.now, c.notAfter)}). TLS handshakes with it fail. Issue a new certificate and replace this one.`,
+      ),
+    );
   } else if (dates?.code === 'tls-cert-not-yet-valid') {
-    out.push(diag(at, Severity.Error, dates.code, `${title} is not valid until ${fmt(c.notBefore)} (${relativeTime(ctx.now, c.notBefore)}). Handshakes fail until then. Check the clock of the machine that issued it, or reissue it with a start date in the past.`));
+    out.push(
+      diag(
+        at,
+        Severity.Error,
+        dates.code,
+        `${title} is not valid until ${fmt(c.notBefore)} (${relativeTime(ctx.now, c.notBefore)}). Handshakes fail until then. Check the clock of the machine that issued it, or reissue it with a start date in the past.`,
+      ),
+    );
   } else if (dates?.code === 'tls-cert-expiring') {
-    out.push(diag(at, Severity.Warning, dates.code, `${title} ${expiryPhrase(c.notAfter, ctx.now)} (${fmt(c.notAfter)}). Renew it before then and replace this file.`));
+    out.push(
+      diag(
+        at,
+        Severity.Warning,
+        dates.code,
+        `${title} ${expiryPhrase(c.notAfter, ctx.now)} (${fmt(c.notAfter)}). Renew it before then and replace this file.`,
+      ),
+    );
   }
 
-  if (c.publicKey.algorithm === 'RSA' && c.publicKey.size !== undefined && c.publicKey.size < 2048) out.push(weakRsa(at, title, c.publicKey.size));
+  if (c.publicKey.algorithm === 'RSA' && c.publicKey.size !== undefined && c.publicKey.size < 2048)
+    out.push(weakRsa(at, title, c.publicKey.size));
 
   const weakHash = /md5|md2|sha1|SHA-1/i.exec(c.signatureAlgorithm);
   if (weakHash) {
     const hash = /md/i.test(weakHash[0]) ? weakHash[0].toUpperCase() : 'SHA-1';
     out.push(
       c.selfSigned
-        ? diag(at, Severity.Information, 'tls-weak-signature', `${title} signs itself with ${hash} (${c.signatureAlgorithm}). Nobody verifies a trusted root's own signature, so this is harmless; reissue the root with SHA-256 when convenient.`)
-        : diag(at, Severity.Warning, 'tls-weak-signature', `${title} is signed with ${hash} (${c.signatureAlgorithm}). Go rejects such signatures ("x509: cannot verify signature: insecure algorithm") and OpenSSL at the default security level does too. Reissue it with SHA-256.`),
+        ? diag(
+            at,
+            Severity.Information,
+            'tls-weak-signature',
+            `${title} signs itself with ${hash} (${c.signatureAlgorithm}). Nobody verifies a trusted root's own signature, so this is harmless; reissue the root with SHA-256 when convenient.`,
+          )
+        : diag(
+            at,
+            Severity.Warning,
+            'tls-weak-signature',
+            `${title} is signed with ${hash} (${c.signatureAlgorithm}). Go rejects such signatures ("x509: cannot verify signature: insecure algorithm") and OpenSSL at the default security level does too. Reissue it with SHA-256.`,
+          ),
     );
   }
 
@@ -134,39 +187,83 @@ function lintCertificate(
   const issuesHere = certs.some((o) => !sameCertificate(o.cert, c) && issues(c, o.cert));
   const caByUsage = c.selfSigned && !!c.keyUsage?.includes('keyCertSign');
   // Only a self-signed certificate with no CA marks could be a CA that signs the other files.
-  const issuesSibling = !isCA && !issuesHere && !caByUsage && c.selfSigned && siblingCerts().some((o) => !sameCertificate(o, c) && issues(c, o));
+  const issuesSibling =
+    !isCA && !issuesHere && !caByUsage && c.selfSigned && siblingCerts().some((o) => !sameCertificate(o, c) && issues(c, o));
   const actsAsCA = issuesHere || caByUsage || issuesSibling;
 
   if (!isCA && actsAsCA) {
-    out.push(diag(at, Severity.Error, 'tls-ca-no-basic-constraints', `${title} ${issuesHere || issuesSibling ? 'issues other certificates' : 'is a self-signed certificate allowed to sign certificates'} but has no basicConstraints CA:TRUE. OpenSSL-based clients (pymilvus/gRPC, curl) reject such a chain ("invalid CA certificate"). Reissue the CA with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\`.`));
+    out.push(
+      diag(
+        at,
+        Severity.Error,
+        'tls-ca-no-basic-constraints',
+        `${title} ${issuesHere || issuesSibling ? 'issues other certificates' : 'is a self-signed certificate allowed to sign certificates'} but has no basicConstraints CA:TRUE. OpenSSL-based clients (pymilvus/gRPC, curl) reject such a chain ("invalid CA certificate"). Reissue the CA with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\`.`,
+      ),
+    );
   }
   if ((isCA || actsAsCA) && c.keyUsage && !c.keyUsage.includes('keyCertSign')) {
-    out.push(diag(at, Severity.Error, 'tls-ca-no-keycertsign', `${title} is a CA but its keyUsage (${c.keyUsage.join(', ') || 'empty'}) lacks keyCertSign, so verifiers refuse the certificates it issued. Reissue the CA with \`keyUsage = critical, keyCertSign, cRLSign\`.`));
+    out.push(
+      diag(
+        at,
+        Severity.Error,
+        'tls-ca-no-keycertsign',
+        `${title} is a CA but its keyUsage (${c.keyUsage.join(', ') || 'empty'}) lacks keyCertSign, so verifiers refuse the certificates it issued. Reissue the CA with \`keyUsage = critical, keyCertSign, cRLSign\`.`,
+      ),
+    );
   }
 
   if (!isCA && !actsAsCA) {
     if (!c.hasSanExtension && allowsServerAuth(c)) {
-      out.push(diag(at, Severity.Error, 'tls-cert-no-san', `${title} has no subjectAltName; the host name is only in the Common Name. Go-based servers such as Milvus reject CN-only certificates (and so do Go clients): "${GO_CN_ERROR}". Reissue it with \`subjectAltName = DNS:${c.subjectCN && !/\s/.test(c.subjectCN) ? c.subjectCN : 'your.host'}\` (add IP:… entries for addresses clients dial).`));
+      out.push(
+        diag(
+          at,
+          Severity.Error,
+          'tls-cert-no-san',
+          `${title} has no subjectAltName; the host name is only in the Common Name. Go-based servers such as Milvus reject CN-only certificates (and so do Go clients): "${GO_CN_ERROR}". Reissue it with \`subjectAltName = DNS:${c.subjectCN && !/\s/.test(c.subjectCN) ? c.subjectCN : 'your.host'}\` (add IP:… entries for addresses clients dial).`,
+        ),
+      );
     }
     const days = (c.notAfter.getTime() - c.notBefore.getTime()) / DAY;
     // A CA at hand (in this file or beside it) means a private PKI, where the public-CA cap is noise.
-    const issuerAtHand = certs.some((o) => !sameCertificate(o.cert, c) && issues(o.cert, c)) || siblingCerts().some((o) => !sameCertificate(o, c) && issues(o, c));
+    const issuerAtHand =
+      certs.some((o) => !sameCertificate(o.cert, c) && issues(o.cert, c)) ||
+      siblingCerts().some((o) => !sameCertificate(o, c) && issues(o, c));
     if (!c.selfSigned && days > 398 && !issuerAtHand) {
-      out.push(diag(at, Severity.Hint, 'tls-public-ca-lifetime', `${title} is valid for ${Math.round(days)} days. Browsers cap publicly trusted server certificates at 398 days: if it must be trusted publicly, reissue it for at most 398 days; for a private CA used only by Milvus this is fine.`));
+      out.push(
+        diag(
+          at,
+          Severity.Hint,
+          'tls-public-ca-lifetime',
+          `${title} is valid for ${Math.round(days)} days. Browsers cap publicly trusted server certificates at 398 days: if it must be trusted publicly, reissue it for at most 398 days; for a private CA used only by Milvus this is fine.`,
+        ),
+      );
     }
   }
 
   const index = certs.findIndex((o) => o.cert === c);
   const first = certs.findIndex((o) => o.cert.sha256 === c.sha256);
   if (first !== index) {
-    out.push(diag(at, Severity.Warning, 'tls-chain-duplicate', `${title} appears twice in this file (first at line ${certs[first].block.range.start.line + 1}). Remove the duplicate.`));
+    out.push(
+      diag(
+        at,
+        Severity.Warning,
+        'tls-chain-duplicate',
+        `${title} appears twice in this file (first at line ${certs[first].block.range.start.line + 1}). Remove the duplicate.`,
+      ),
+    );
   } else if (!c.selfSigned) {
     const issuers = certs.flatMap((o, j) => (j !== index && !sameCertificate(o.cert, c) && issues(o.cert, c) ? [j] : []));
     if (issuers.length && !issuers.includes(index + 1)) {
       const j = issuers[0];
-      out.push(diag(at, Severity.Warning, 'tls-chain-order', `${title} is issued by ${certName(certs[j].cert)} (line ${certs[j].block.range.start.line + 1}), which should come right after it. Order the chain leaf first, then each issuer, root last: Go sends the certificates in file order.`));
+      out.push(
+        diag(
+          at,
+          Severity.Warning,
+          'tls-chain-order',
+          `${title} is issued by ${certName(certs[j].cert)} (line ${certs[j].block.range.start.line + 1}), which should come right after it. Order the chain leaf first, then each issuer, root last: Go sends the certificates in file order.`,
+        ),
+      );
     }
   }
   return out;
 }
-

@@ -3,7 +3,9 @@ import type { CertInfo } from '../pem/model';
 
 /** EKU absent, or listing serverAuth or anyExtendedKeyUsage: clients accept it as a server certificate. */
 export function allowsServerAuth(c: Pick<CertInfo, 'extKeyUsage'>): boolean {
-  return !c.extKeyUsage || c.extKeyUsage.length === 0 || c.extKeyUsage.includes('serverAuth') || c.extKeyUsage.includes('anyExtendedKeyUsage');
+  return (
+    !c.extKeyUsage || c.extKeyUsage.length === 0 || c.extKeyUsage.includes('serverAuth') || c.extKeyUsage.includes('anyExtendedKeyUsage')
+  );
 }
 
 export function isCa(c: Pick<CertInfo, 'basicConstraints'>): boolean {

@@ -51,57 +51,85 @@ async function until(fn, what) {
 }
 
 const cases = [
-  ['broken milvus.yaml: tlsMode 5 is milvus-tls-mode-invalid on line 8', async () => {
-    const doc = await open('bad-mode/milvus.yaml');
-    const ds = await diagnosticsWhere(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'milvus-tls-mode-invalid'), 'milvus-tls-mode-invalid');
-    const d = ds.find((x) => codeOf(x) === 'milvus-tls-mode-invalid');
-    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
-    assert.equal(d.range.start.line, 7);
-  }],
-  ['unknown key serverPemPth: milvus-key-unknown with the quick fix "Rename to serverPemPath"', async () => {
-    const doc = await open('typo/milvus.yaml');
-    const ds = await diagnosticsWhere(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'milvus-key-unknown'), 'milvus-key-unknown');
-    const d = ds.find((x) => codeOf(x) === 'milvus-key-unknown');
-    assert.equal(d.range.start.line, 2);
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((a) => a.title === 'Rename to serverPemPath');
-    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
-    assert.ok(await vscode.workspace.applyEdit(fix.edit));
-    assert.match(doc.getText(), /^ {2}serverPemPath: \/milvus\/tls\/server\.pem$/m);
-    await diagnosticsWhere(doc.uri, (ds) => !ds.some((x) => codeOf(x) === 'milvus-key-unknown'), 'the warning to go away');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }],
-  ['correct milvus.yaml: no tls-config errors or warnings; hover on serverPemPath decodes the certificate', async () => {
-    const doc = await open('good/milvus.yaml');
-    const pos = new vscode.Position(2, doc.lineAt(2).text.indexOf('/milvus/tls/server.pem') + 3);
-    const hovers = await until(async () => {
-      const h = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos);
-      return h && h.length ? h : undefined;
-    }, 'a hover');
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(text, /CN=localhost/);
-    assert.match(text, /Subject/);
-    const loud = milvusDiags(doc.uri).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
-    assert.deepEqual(loud.map(codeOf), []);
-  }],
-  ['compose: a missing certificate folder is compose-bind-source-missing on line 9', async () => {
-    const doc = await open('bad-compose/docker-compose.yml');
-    const ds = await diagnosticsWhere(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'compose-bind-source-missing'), 'compose-bind-source-missing');
-    assert.equal(ds.find((x) => codeOf(x) === 'compose-bind-source-missing').range.start.line, 8);
-  }],
-  ['PEM: expired and CN-only certificates; a bundle has one outline entry per block', async () => {
-    const expired = await open('pem/expired.pem');
-    await diagnosticsWhere(expired.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-expired'), 'tls-cert-expired');
-    const legacy = await open('pem/legacy.pem');
-    await diagnosticsWhere(legacy.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-no-san'), 'tls-cert-no-san');
-    const bundle = await open('pem/bundle.pem');
-    const symbols = await until(async () => {
-      const s = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', bundle.uri);
-      return s && s.length ? s : undefined;
-    }, 'document symbols');
-    assert.equal(symbols.length, 2, symbols.map((s) => s.name).join(' | '));
-    assert.match(symbols[0].name, /CN=localhost/);
-  }],
+  [
+    'broken milvus.yaml: tlsMode 5 is milvus-tls-mode-invalid on line 8',
+    async () => {
+      const doc = await open('bad-mode/milvus.yaml');
+      const ds = await diagnosticsWhere(
+        doc.uri,
+        (ds) => ds.some((d) => codeOf(d) === 'milvus-tls-mode-invalid'),
+        'milvus-tls-mode-invalid',
+      );
+      const d = ds.find((x) => codeOf(x) === 'milvus-tls-mode-invalid');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(d.range.start.line, 7);
+    },
+  ],
+  [
+    'unknown key serverPemPth: milvus-key-unknown with the quick fix "Rename to serverPemPath"',
+    async () => {
+      const doc = await open('typo/milvus.yaml');
+      const ds = await diagnosticsWhere(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'milvus-key-unknown'), 'milvus-key-unknown');
+      const d = ds.find((x) => codeOf(x) === 'milvus-key-unknown');
+      assert.equal(d.range.start.line, 2);
+      const actions = await vscode.commands.executeCommand(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fix = actions.find((a) => a.title === 'Rename to serverPemPath');
+      assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.match(doc.getText(), /^ {2}serverPemPath: \/milvus\/tls\/server\.pem$/m);
+      await diagnosticsWhere(doc.uri, (ds) => !ds.some((x) => codeOf(x) === 'milvus-key-unknown'), 'the warning to go away');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    },
+  ],
+  [
+    'correct milvus.yaml: no tls-config errors or warnings; hover on serverPemPath decodes the certificate',
+    async () => {
+      const doc = await open('good/milvus.yaml');
+      const pos = new vscode.Position(2, doc.lineAt(2).text.indexOf('/milvus/tls/server.pem') + 3);
+      const hovers = await until(async () => {
+        const h = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos);
+        return h && h.length ? h : undefined;
+      }, 'a hover');
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(text, /CN=localhost/);
+      assert.match(text, /Subject/);
+      const loud = milvusDiags(doc.uri).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
+      assert.deepEqual(loud.map(codeOf), []);
+    },
+  ],
+  [
+    'compose: a missing certificate folder is compose-bind-source-missing on line 9',
+    async () => {
+      const doc = await open('bad-compose/docker-compose.yml');
+      const ds = await diagnosticsWhere(
+        doc.uri,
+        (ds) => ds.some((d) => codeOf(d) === 'compose-bind-source-missing'),
+        'compose-bind-source-missing',
+      );
+      assert.equal(ds.find((x) => codeOf(x) === 'compose-bind-source-missing').range.start.line, 8);
+    },
+  ],
+  [
+    'PEM: expired and CN-only certificates; a bundle has one outline entry per block',
+    async () => {
+      const expired = await open('pem/expired.pem');
+      await diagnosticsWhere(expired.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-expired'), 'tls-cert-expired');
+      const legacy = await open('pem/legacy.pem');
+      await diagnosticsWhere(legacy.uri, (ds) => ds.some((d) => codeOf(d) === 'tls-cert-no-san'), 'tls-cert-no-san');
+      const bundle = await open('pem/bundle.pem');
+      const symbols = await until(async () => {
+        const s = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', bundle.uri);
+        return s && s.length ? s : undefined;
+      }, 'document symbols');
+      assert.equal(symbols.length, 2, symbols.map((s) => s.name).join(' | '));
+      assert.match(symbols[0].name, /CN=localhost/);
+    },
+  ],
 ];
 
 /** Entry point called by @vscode/test-electron. */

@@ -135,7 +135,15 @@ function run(src: string, from: number, to: number, env: Env, out: Builder, prob
 }
 
 /** Evaluates `${…}` spanning src[start] = '$' … src[close] = '}'. */
-function evalBraced(src: string, start: number, close: number, env: Env, out: Builder, problems: InterpolationProblem[], depth: number): void {
+function evalBraced(
+  src: string,
+  start: number,
+  close: number,
+  env: Env,
+  out: Builder,
+  problems: InterpolationProblem[],
+  depth: number,
+): void {
   const exprEnd = close + 1;
   const inner = src.slice(start + 2, close);
   const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(inner);

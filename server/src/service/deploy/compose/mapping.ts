@@ -7,16 +7,17 @@ import type { Workspace } from '../../workspace';
 import { composeEnv } from './env';
 import type { Env } from './interpolate';
 import { isWindowsAbsolute, parseComposeVolumes } from './volumes';
-import type { ComposeModel, ComposeService, VolumeMount } from './volumes';
+import type { ComposeModel, VolumeMount } from './volumes';
 import { lspLines } from '../../text';
 
 export type ContainerToHost =
-  | { hostPath: string; mount: VolumeMount }
-  | { hostPath: undefined; reason: 'no-mount' | 'named-volume'; mount?: VolumeMount };
+  { hostPath: string; mount: VolumeMount } | { hostPath: undefined; reason: 'no-mount' | 'named-volume'; mount?: VolumeMount };
 
 /** Absolute, normalised container path; relative paths resolve against the image's working directory. */
 export function normaliseContainerPath(p: string, workdir = '/'): string {
-  const s = String(p ?? '').trim().replace(/\\/g, '/');
+  const s = String(p ?? '')
+    .trim()
+    .replace(/\\/g, '/');
   const abs = s.startsWith('/') ? path.posix.normalize(s) : path.posix.resolve(workdir, s);
   return abs.length > 1 && abs.endsWith('/') ? abs.slice(0, -1) : abs;
 }

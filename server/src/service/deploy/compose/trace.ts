@@ -98,8 +98,24 @@ export function scalarValueMap(text: string, node: Scalar): ValueMap {
           out = Number.isFinite(cp) ? String.fromCodePoint(cp) : '';
         } else {
           const simple: Record<string, string> = {
-            '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-            ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+            '0': '\0',
+            a: '\x07',
+            b: '\b',
+            t: '\t',
+            '\t': '\t',
+            n: '\n',
+            v: '\v',
+            f: '\f',
+            r: '\r',
+            e: '\x1b',
+            ' ': ' ',
+            '"': '"',
+            '/': '/',
+            '\\': '\\',
+            N: '\u0085',
+            _: '\u00a0',
+            L: '\u2028',
+            P: '\u2029',
           };
           out = simple[e] ?? e;
         }
@@ -165,7 +181,12 @@ export function problemsOf(t: TracedString, pos: Positions): ComposeProblem[] {
       message: p.message,
       kind: p.kind,
       variable: p.variable,
-      code: p.kind === 'unset' ? 'compose-undefined-variable' : p.kind === 'required' ? 'compose-required-variable' : 'compose-interpolation-invalid',
+      code:
+        p.kind === 'unset'
+          ? 'compose-undefined-variable'
+          : p.kind === 'required'
+            ? 'compose-required-variable'
+            : 'compose-interpolation-invalid',
     };
   });
 }

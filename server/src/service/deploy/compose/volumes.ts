@@ -7,18 +7,15 @@
  * as compose does, and every character of the result is traced back to the
  * document so that findings land on the right characters.
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position, Range } from 'vscode-languageserver-types';
-import { inputSpan, interpolateDetailed } from './interpolate';
-import type { DetailedInterpolation, Env, InterpolationProblemKind } from './interpolate';
+import type { Range } from 'vscode-languageserver-types';
+import { interpolateDetailed } from './interpolate';
+import type { Env } from './interpolate';
 
 import type { ComposeModel, ComposeProblem, ComposeService, VolumeMount } from './model';
 import { Positions, traceScalar, tracedSpan, problemsOf, type TracedString } from './trace';
-import { isHostPathSource, isWindowsAbsolute, resolveHostPath, normaliseTarget, splitShortVolume } from './short-syntax';
+import { isHostPathSource, resolveHostPath, normaliseTarget, splitShortVolume } from './short-syntax';
 
 export * from './model';
 export { Positions, scalarValueMap, traceScalar, tracedSpan, type TracedString } from './trace';
@@ -148,7 +145,10 @@ function parseShort(
   }
   if (parts.mode) {
     const modeText = spec.slice(parts.mode[0], parts.mode[1]);
-    mount.modes = modeText.split(',').map((m) => m.trim()).filter(Boolean);
+    mount.modes = modeText
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     for (const m of mount.modes) {
       if (m === 'ro') mount.readOnly = true;
       else if (m === 'rw') mount.readOnly = false;
@@ -265,7 +265,10 @@ export function parseComposeVolumes(text: string, composePath: string, env: Env)
   try {
     doc = parseDocument(text, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: false });
   } catch (e) {
-    model.yamlErrors.push({ range: pos.range(0, Math.min(text.length, 1)), message: `cannot parse YAML: ${(e as Error)?.message ?? String(e)}` });
+    model.yamlErrors.push({
+      range: pos.range(0, Math.min(text.length, 1)),
+      message: `cannot parse YAML: ${(e as Error)?.message ?? String(e)}`,
+    });
     return model;
   }
   for (const err of doc.errors) {
@@ -325,14 +328,14 @@ function fill(doc: Document, text: string, composePath: string, env: Env, pos: P
         svc.volumes.push(parseShort(text, entry, env, composePath, pos, name, named, isMap(topVolumes)));
       } else if (isMap(entry)) {
         svc.volumes.push(parseLong(doc, text, entry, env, composePath, pos, name));
-      }
-      else {
+      } else {
         // numbers, nulls, nested lists: compose's schema rejects them
         model.problems.push({
           range: nodeRange(pos, item),
           code: 'compose-volume-invalid',
           kind: 'volume-invalid',
-          message: 'a volume entry must be a string (HOST:CONTAINER[:MODE]) or a mapping (type, source, target); docker compose rejects this one',
+          message:
+            'a volume entry must be a string (HOST:CONTAINER[:MODE]) or a mapping (type, source, target); docker compose rejects this one',
         });
       }
     }

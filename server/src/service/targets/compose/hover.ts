@@ -47,9 +47,14 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
   const lines: string[] = [];
   const ro = mount.readOnly ? 'read-only' : 'read-write';
   if (mount.type === 'bind' && mount.hostPath) {
-    lines.push(`**Bind mount** (${mount.syntax} syntax, ${ro}): host ${code(mount.hostPath)} → container ${code(mount.target || '(no target)')}`);
+    lines.push(
+      `**Bind mount** (${mount.syntax} syntax, ${ro}): host ${code(mount.hostPath)} → container ${code(mount.target || '(no target)')}`,
+    );
     if (mount.syntax === 'short' && /\$/.test(mount.raw)) {
-      lines.push('', `Interpolated: ${code(mount.raw)} → ${code(`${mount.source ?? ''}:${mount.target}${mount.modes.length ? ':' + mount.modes.join(',') : ''}`)}`);
+      lines.push(
+        '',
+        `Interpolated: ${code(mount.raw)} → ${code(`${mount.source ?? ''}:${mount.target}${mount.modes.length ? ':' + mount.modes.join(',') : ''}`)}`,
+      );
     } else if (mount.syntax === 'long' && mount.raw !== (mount.source ?? '')) {
       lines.push('', `Interpolated: ${code(mount.raw)} → ${code(mount.source ?? '')}`);
     }
@@ -75,7 +80,12 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
     } else if (kind === 'directory') {
       const names = ws.list(mount.hostPath).sort((a, b) => a.localeCompare(b));
       if (names.length === 0) {
-        lines.push('', ws.isInsideRoots(mount.hostPath) || ws.settings?.allowReadsOutsideWorkspace ? 'Exists (folder), **empty**.' : 'Exists (folder), outside the workspace: not listed.');
+        lines.push(
+          '',
+          ws.isInsideRoots(mount.hostPath) || ws.settings?.allowReadsOutsideWorkspace
+            ? 'Exists (folder), **empty**.'
+            : 'Exists (folder), outside the workspace: not listed.',
+        );
       } else {
         lines.push('', `Exists (folder), ${names.length} entr${names.length === 1 ? 'y' : 'ies'}:`, '');
         for (const n of names.slice(0, HOVER_MAX_ENTRIES)) {
@@ -92,7 +102,11 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
   }
   if (mount.type === 'volume') {
     if (mount.source) {
-      lines.push(`**Named volume** ${code(mount.source)} → container ${code(mount.target)} (${ro})`, '', 'Docker manages its content; files in it are not visible from here.');
+      lines.push(
+        `**Named volume** ${code(mount.source)} → container ${code(mount.target)} (${ro})`,
+        '',
+        'Docker manages its content; files in it are not visible from here.',
+      );
     } else {
       lines.push(`**Anonymous volume** at ${code(mount.target)}`, '', 'Docker creates a fresh volume; nothing from the host is mounted.');
     }
@@ -128,7 +142,12 @@ export function composeVolumeHover(
 }
 
 /** The same over a model the caller already parsed. */
-export function composeModelHover(model: ComposeModel, position: Position, ws: Workspace, describeFile?: (hostPath: string) => string): Hover | null {
+export function composeModelHover(
+  model: ComposeModel,
+  position: Position,
+  ws: Workspace,
+  describeFile?: (hostPath: string) => string,
+): Hover | null {
   try {
     for (const svc of model.services) {
       for (const m of svc.volumes) {

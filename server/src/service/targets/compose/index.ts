@@ -18,7 +18,10 @@ export const composeTarget: Target<ComposeDoc> = {
     try {
       const { env, dotEnvPath } = composeEnv(doc.path, ctx.ws, ctx.processEnv);
       // The open document is the workspace's overlay: share the model the cross-file checks already cache for this version.
-      const model = ctx.ws.overlayText(doc.path) === doc.text ? loadCompose(doc.path, ctx.ws, ctx.processEnv) : parseComposeVolumes(doc.text, doc.path, env);
+      const model =
+        ctx.ws.overlayText(doc.path) === doc.text
+          ? loadCompose(doc.path, ctx.ws, ctx.processEnv)
+          : parseComposeVolumes(doc.text, doc.path, env);
       return { model, dotEnvPath };
     } catch {
       return {};
@@ -28,7 +31,10 @@ export const composeTarget: Target<ComposeDoc> = {
     if (!c.model) return [];
     const model = c.model;
     // What each system expects of the service that runs it (Milvus: its config mount, its TLS paths covered).
-    return [...validateComposeModel(model, ctx.ws, { dotEnvPath: c.dotEnvPath }), ...ctx.targets.flatMap((t) => t.composeChecks?.(doc.path, model, ctx) ?? [])];
+    return [
+      ...validateComposeModel(model, ctx.ws, { dotEnvPath: c.dotEnvPath }),
+      ...ctx.targets.flatMap((t) => t.composeChecks?.(doc.path, model, ctx) ?? []),
+    ];
   },
   hover: (_doc, c, pos, ctx) => (c.model ? composeModelHover(c.model, pos, ctx.ws, (p) => ctx.describeFile(p)) : null),
   codeActions: (doc, diagnostics) => composeCodeActions(doc.uri, diagnostics),

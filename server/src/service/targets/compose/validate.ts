@@ -35,7 +35,8 @@ export const COMPOSE_DIAGNOSTIC_CODES: ComposeDiagnosticCode[] = [
   {
     code: 'compose-bind-source-is-directory',
     severity: 'warning',
-    summary: 'A bind source named like a file (server.pem, milvus.yaml) is a directory: usually Docker created it when the file was missing.',
+    summary:
+      'A bind source named like a file (server.pem, milvus.yaml) is a directory: usually Docker created it when the file was missing.',
   },
   {
     code: 'compose-cert-mount-writable',
@@ -98,9 +99,18 @@ export function validateCompose(text: string, composePath: string, ws: Workspace
 export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: { dotEnvPath?: string } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const e of model.yamlErrors) {
-    out.push(diag(e.range, sev('compose-yaml-syntax'), 'compose-yaml-syntax', `YAML error: ${e.message}. Fix the syntax; docker compose cannot read this file until then.`));
+    out.push(
+      diag(
+        e.range,
+        sev('compose-yaml-syntax'),
+        'compose-yaml-syntax',
+        `YAML error: ${e.message}. Fix the syntax; docker compose cannot read this file until then.`,
+      ),
+    );
   }
-  const envWhere = opts.dotEnvPath ? `in the environment or in ${opts.dotEnvPath}` : `in the environment or in a .env file beside ${path.basename(model.composePath)}`;
+  const envWhere = opts.dotEnvPath
+    ? `in the environment or in ${opts.dotEnvPath}`
+    : `in the environment or in a .env file beside ${path.basename(model.composePath)}`;
   for (const p of model.interpolationProblems) {
     const code = p.code ?? 'compose-interpolation-invalid';
     let message = p.message;
@@ -223,7 +233,7 @@ function holdsCertificates(m: VolumeMount, ws: Workspace, kind: string, trusted:
   const host = m.hostPath ?? '';
   if (CERT_EXT.test(host)) return true;
   if (trusted && kind === 'directory') {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = ws.list(host);
     } catch {

@@ -28,17 +28,42 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
     const edit = (edits: TextEdit[], target = uri) => ({ changes: { [target]: edits } });
     switch (fix.kind) {
       case 'rename-key':
-        out.push({ title: `Rename to ${fix.to}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: dg.range, newText: fix.to }]) });
+        out.push({
+          title: `Rename to ${fix.to}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([{ range: dg.range, newText: fix.to }]),
+        });
         break;
       case 'set-value':
-        for (const v of fix.values) out.push({ title: `Set to ${v}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: fix.values.length === 1, edit: edit([{ range: dg.range, newText: v }]) });
+        for (const v of fix.values)
+          out.push({
+            title: `Set to ${v}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [dg],
+            isPreferred: fix.values.length === 1,
+            edit: edit([{ range: dg.range, newText: v }]),
+          });
         break;
       case 'use-container-path':
-        out.push({ title: `Use the container path ${fix.containerPath}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: dg.range, newText: fix.containerPath }]) });
+        out.push({
+          title: `Use the container path ${fix.containerPath}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([{ range: dg.range, newText: fix.containerPath }]),
+        });
         break;
       case 'add-key': {
         const at = endOfLine(text, fix.afterLine);
-        out.push({ title: `Add ${fix.section}.${fix.key}: ${fix.value}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: { start: at, end: at }, newText: `\n${' '.repeat(fix.indent)}${fix.key}: ${fix.value}` }]) });
+        out.push({
+          title: `Add ${fix.section}.${fix.key}: ${fix.value}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([{ range: { start: at, end: at }, newText: `\n${' '.repeat(fix.indent)}${fix.key}: ${fix.value}` }]),
+        });
         break;
       }
       case 'add-volume': {
@@ -48,11 +73,24 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
         const composeText = lspLines(Buffer.from(r.bytes).toString('utf8'));
         const at = endOfLine(composeText, fix.afterLine);
         const target = URI.file(fix.composePath).toString();
-        out.push({ title: `Add volume "${fix.entry}" to service ${fix.service}`, kind: CodeActionKind.QuickFix, diagnostics: [dg], edit: edit([{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }], target) });
+        out.push({
+          title: `Add volume "${fix.entry}" to service ${fix.service}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          edit: edit(
+            [{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }],
+            target,
+          ),
+        });
         break;
       }
       case 'generate-certs':
-        out.push({ title: 'Generate TLS certs…', kind: CodeActionKind.QuickFix, diagnostics: [dg], command: { title: 'Generate TLS certs', command: GENERATE_COMMAND, arguments: [{ folder: fix.folder }] } });
+        out.push({
+          title: 'Generate TLS certs…',
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          command: { title: 'Generate TLS certs', command: GENERATE_COMMAND, arguments: [{ folder: fix.folder }] },
+        });
         break;
     }
   }

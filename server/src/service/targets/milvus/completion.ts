@@ -10,7 +10,8 @@ import type { MilvusContext } from './validate';
 function sectionAt(model: MilvusTlsModel, line: number, indent: number): SectionId | undefined {
   let best: { name: string; firstLine: number } | undefined;
   for (const s of model.sections) {
-    if (s.firstLine < line && line <= s.lastLine + 1 && (s.childIndent ?? 2) === indent && (!best || s.firstLine > best.firstLine)) best = s;
+    if (s.firstLine < line && line <= s.lastLine + 1 && (s.childIndent ?? 2) === indent && (!best || s.firstLine > best.firstLine))
+      best = s;
   }
   return best && (best.name === 'tls' || best.name === 'internaltls' || best.name === 'common.security') ? best.name : undefined;
 }
@@ -25,7 +26,13 @@ export function milvusCompletion(src: string | MilvusTlsModel, file: string, pos
     const present = new Set(model.entries.filter((e) => e.section === section && e.keyRange.start.line !== pos.line).map((e) => e.key));
     return keysOf(section)
       .filter((k) => !present.has(k.key))
-      .map((k) => ({ label: k.key, kind: CompletionItemKind.Property, detail: `${section}.${k.key}`, documentation: { kind: 'markdown', value: `${k.summary}\n\n${k.needed}` }, insertText: `${k.key}: ` }));
+      .map((k) => ({
+        label: k.key,
+        kind: CompletionItemKind.Property,
+        detail: `${section}.${k.key}`,
+        documentation: { kind: 'markdown', value: `${k.summary}\n\n${k.needed}` },
+        insertText: `${k.key}: `,
+      }));
   }
   const valueMatch = /^(\s*)(\w+)\s*:\s*(\S*)$/.exec(lineText);
   if (!valueMatch) return [];
@@ -49,17 +56,21 @@ function pathItems(file: string, kind: FileKind, ctx: MilvusContext): Completion
   const deploy = deployContext(file, ctx.ws, ctx.processEnv);
   const items: CompletionItem[] = [];
   const add = (containerPath: string, hostPath: string) => {
-    if (items.length < 200 && fits(kind, hostPath, ctx)) items.push({ label: containerPath, kind: CompletionItemKind.File, detail: `host: ${hostPath}` });
+    if (items.length < 200 && fits(kind, hostPath, ctx))
+      items.push({ label: containerPath, kind: CompletionItemKind.File, detail: `host: ${hostPath}` });
   };
   if (deploy.kind === 'compose' && deploy.service) {
     for (const m of deploy.service.volumes) {
       if (m.type !== 'bind' || !m.hostPath) continue;
       const k = ctx.ws.kind(m.hostPath);
       if (k === 'file') add(m.target, m.hostPath);
-      else if (k === 'directory') for (const name of ctx.ws.list(m.hostPath).sort()) if (/\.(pem|crt|cer|key)$/i.test(name)) add(path.posix.join(m.target, name), path.join(m.hostPath, name));
+      else if (k === 'directory')
+        for (const name of ctx.ws.list(m.hostPath).sort())
+          if (/\.(pem|crt|cer|key)$/i.test(name)) add(path.posix.join(m.target, name), path.join(m.hostPath, name));
     }
   } else {
-    for (const name of ctx.ws.list(deploy.hostBase).sort()) if (/\.(pem|crt|cer|key)$/i.test(name)) add(name, path.join(deploy.hostBase, name));
+    for (const name of ctx.ws.list(deploy.hostBase).sort())
+      if (/\.(pem|crt|cer|key)$/i.test(name)) add(name, path.join(deploy.hostBase, name));
   }
   return items;
 }

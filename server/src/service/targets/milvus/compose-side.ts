@@ -8,7 +8,15 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { diag, Severity } from '../../types';
 import type { Workspace } from '../../workspace';
 import { containerToHost, type ComposeModel } from '../../deploy/compose';
-import { findMilvusService, findMilvusConfigMount, isMilvusConfigName, looksLikeMilvusService, MILVUS_CONFIG_TARGET, MILVUS_USER_CONFIG_TARGET, MILVUS_WORKDIR } from './deploy';
+import {
+  findMilvusService,
+  findMilvusConfigMount,
+  isMilvusConfigName,
+  looksLikeMilvusService,
+  MILVUS_CONFIG_TARGET,
+  MILVUS_USER_CONFIG_TARGET,
+  MILVUS_WORKDIR,
+} from './deploy';
 import { extractTls, entry } from './extract';
 import { findKey, type SectionId } from './schema';
 import type { DiagnosticCodeInfo } from '../target';
@@ -17,9 +25,14 @@ export const MILVUS_COMPOSE_CODES: DiagnosticCodeInfo[] = [
   {
     code: 'milvus-config-mount-target',
     severity: 'warning',
-    summary: 'milvus.yaml is mounted somewhere Milvus does not read it; mount it at /milvus/configs/milvus.yaml (or user.yaml at /milvus/configs/user.yaml).',
+    summary:
+      'milvus.yaml is mounted somewhere Milvus does not read it; mount it at /milvus/configs/milvus.yaml (or user.yaml at /milvus/configs/user.yaml).',
   },
-  { code: 'milvus-compose-path-not-mounted', severity: 'error', summary: 'Compose: a TLS path in the mounted milvus.yaml that no volume covers' },
+  {
+    code: 'milvus-compose-path-not-mounted',
+    severity: 'error',
+    summary: 'Compose: a TLS path in the mounted milvus.yaml that no volume covers',
+  },
 ];
 
 export function milvusComposeChecks(composePath: string, model: ComposeModel, ws: Workspace): Diagnostic[] {
@@ -66,7 +79,13 @@ function unmountedTlsPaths(model: ComposeModel, ws: Workspace): Diagnostic[] {
     if (mode === 1 || mode === 2 || mode === '1' || mode === '2') active.add('tls');
     if (internal) active.add('internaltls');
     for (const e of tls.entries) {
-      if (!active.has(e.section) || findKey(e.section as SectionId, e.key)?.type !== 'path' || typeof e.value !== 'string' || !e.value.trim()) continue;
+      if (
+        !active.has(e.section) ||
+        findKey(e.section as SectionId, e.key)?.type !== 'path' ||
+        typeof e.value !== 'string' ||
+        !e.value.trim()
+      )
+        continue;
       if (e.section === 'tls' && e.key === 'caPemPath' && mode !== 2 && mode !== '2') continue;
       const containerPath = path.posix.resolve(MILVUS_WORKDIR, e.value.trim());
       const hit = containerToHost(containerPath, svc.volumes, MILVUS_WORKDIR);

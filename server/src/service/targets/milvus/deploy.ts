@@ -72,4 +72,3 @@ export function findMilvusService(model: ComposeModel): ComposeService | undefin
     services.find((s) => findMilvusConfigMount(s) !== undefined)
   );
 }
-

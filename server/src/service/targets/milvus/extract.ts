@@ -117,7 +117,10 @@ function parseBlock(model: MilvusTlsModel, first: number, last: number, section:
   const toRange = (a: number, b: number): Range => {
     const s = local.positionAt(a);
     const e = local.positionAt(b);
-    return { start: { line: s.line + first, character: s.character + (removed[s.line] ?? 0) }, end: { line: e.line + first, character: e.character + (removed[e.line] ?? 0) } };
+    return {
+      start: { line: s.line + first, character: s.character + (removed[s.line] ?? 0) },
+      end: { line: e.line + first, character: e.character + (removed[e.line] ?? 0) },
+    };
   };
   const doc = parseDocument(body, { uniqueKeys: false, prettyErrors: false });
   for (const err of doc.errors) {
@@ -135,7 +138,16 @@ function parseBlock(model: MilvusTlsModel, first: number, last: number, section:
       const kr = k.range ?? [0, 0, 0];
       const v = pair.value as (YamlNode & { range?: [number, number, number]; value?: unknown; type?: string }) | null;
       const keyRange = toRange(kr[0], kr[1]);
-      const e: Entry = { section, key: String(k.value), keyRange, value: null, valueText: '', valueRange: { start: keyRange.end, end: keyRange.end }, quoted: false, nested: false };
+      const e: Entry = {
+        section,
+        key: String(k.value),
+        keyRange,
+        value: null,
+        valueText: '',
+        valueRange: { start: keyRange.end, end: keyRange.end },
+        quoted: false,
+        nested: false,
+      };
       if (v && v.range) {
         e.valueRange = toRange(v.range[0], v.range[1]);
         e.valueText = body.slice(v.range[0], v.range[1]);
@@ -207,7 +219,13 @@ function scanCommon(model: MilvusTlsModel, first: number, last: number): void {
     if (!k) continue;
     if (k.key === 'security') {
       const end = blockEnd(lines, i, ci);
-      model.sections.push({ name: 'common.security', keyRange: lineKeyRange(lines, i, k), firstLine: i, lastLine: end, childIndent: childIndent(lines, i, end) });
+      model.sections.push({
+        name: 'common.security',
+        keyRange: lineKeyRange(lines, i, k),
+        firstLine: i,
+        lastLine: end,
+        childIndent: childIndent(lines, i, end),
+      });
       scanSecurity(model, i, end);
     } else if (/tls|ssl|pem|sni/i.test(k.key)) {
       parseLines(model, [i], 'common', ci);
@@ -263,17 +281,35 @@ function extract(text: string): MilvusTlsModel {
     model.topLevel.push({ key: k.key, line: i });
     if (k.key === 'tls' || k.key === 'internaltls') {
       const end = blockEnd(lines, i, 0);
-      model.sections.push({ name: k.key, keyRange: lineKeyRange(lines, i, k), firstLine: i, lastLine: end, childIndent: childIndent(lines, i, end) });
+      model.sections.push({
+        name: k.key,
+        keyRange: lineKeyRange(lines, i, k),
+        firstLine: i,
+        lastLine: end,
+        childIndent: childIndent(lines, i, end),
+      });
       parseBlock(model, i, end, k.key, true);
     } else if (k.key === 'common') {
       const end = blockEnd(lines, i, 0);
-      model.sections.push({ name: 'common', keyRange: lineKeyRange(lines, i, k), firstLine: i, lastLine: end, childIndent: childIndent(lines, i, end) });
+      model.sections.push({
+        name: 'common',
+        keyRange: lineKeyRange(lines, i, k),
+        firstLine: i,
+        lastLine: end,
+        childIndent: childIndent(lines, i, end),
+      });
       scanCommon(model, i, end);
     } else if (k.key === 'security' || /^(tlsMode|internaltlsEnabled|serverPemPath|serverKeyPath|caPemPath|sni)$/.test(k.key)) {
       // Misplaced at top level; parsed so the validator can say where it belongs.
       const end = blockEnd(lines, i, 0);
       if (k.key === 'security') {
-        model.sections.push({ name: 'security', keyRange: lineKeyRange(lines, i, k), firstLine: i, lastLine: end, childIndent: childIndent(lines, i, end) });
+        model.sections.push({
+          name: 'security',
+          keyRange: lineKeyRange(lines, i, k),
+          firstLine: i,
+          lastLine: end,
+          childIndent: childIndent(lines, i, end),
+        });
         parseBlock(model, i, end, 'security', true);
       } else parseBlock(model, i, end, '', false);
     }
@@ -282,7 +318,39 @@ function extract(text: string): MilvusTlsModel {
 }
 
 /** Top-level keys a real milvus.yaml has; two or more besides tls/common make a YAML file "Milvus-shaped". */
-const MILVUS_TOP_KEYS = new Set(['etcd', 'metastore', 'tikv', 'localStorage', 'minio', 'mq', 'pulsar', 'kafka', 'rocksmq', 'woodpecker', 'streaming', 'rootCoord', 'proxy', 'queryCoord', 'queryNode', 'indexCoord', 'indexNode', 'dataCoord', 'dataNode', 'msgChannel', 'log', 'grpc', 'quotaAndLimits', 'trace', 'gpu', 'natsmq', 'function', 'knowhere', 'internaltls', 'tls', 'common']);
+const MILVUS_TOP_KEYS = new Set([
+  'etcd',
+  'metastore',
+  'tikv',
+  'localStorage',
+  'minio',
+  'mq',
+  'pulsar',
+  'kafka',
+  'rocksmq',
+  'woodpecker',
+  'streaming',
+  'rootCoord',
+  'proxy',
+  'queryCoord',
+  'queryNode',
+  'indexCoord',
+  'indexNode',
+  'dataCoord',
+  'dataNode',
+  'msgChannel',
+  'log',
+  'grpc',
+  'quotaAndLimits',
+  'trace',
+  'gpu',
+  'natsmq',
+  'function',
+  'knowhere',
+  'internaltls',
+  'tls',
+  'common',
+]);
 
 export function looksLikeMilvusConfig(model: MilvusTlsModel): boolean {
   const keys = new Set(model.topLevel.map((t) => t.key));

@@ -16,7 +16,9 @@ const SNIFF_LIMIT = 5 * 1024 * 1024;
 
 function isMilvusName(file: string, globs: string[]): boolean {
   const base = path.basename(file);
-  return /^milvus.*\.ya?ml$/i.test(base) || (base === 'user.yaml' && path.basename(path.dirname(file)) === 'configs') || matchesAny(file, globs);
+  return (
+    /^milvus.*\.ya?ml$/i.test(base) || (base === 'user.yaml' && path.basename(path.dirname(file)) === 'configs') || matchesAny(file, globs)
+  );
 }
 
 /** The sniff of an unnamed YAML file already parsed its TLS blocks; parse reuses that model for the same text. */

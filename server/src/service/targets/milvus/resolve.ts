@@ -25,7 +25,14 @@ export interface DeployContext {
 export function deployContext(milvusPath: string, ws: Workspace, processEnv: Record<string, string | undefined>): DeployContext {
   const abs = path.resolve(milvusPath);
   const mounted = serviceMounting(abs, ws, processEnv);
-  if (mounted) return { kind: 'compose', composePath: mounted.composePath, service: mounted.service, configMount: mounted.mount, hostBase: path.dirname(abs) };
+  if (mounted)
+    return {
+      kind: 'compose',
+      composePath: mounted.composePath,
+      service: mounted.service,
+      configMount: mounted.mount,
+      hostBase: path.dirname(abs),
+    };
   // No service mounts this file: the Milvus service of a compose file in the same folder is the best guess.
   for (const c of candidateComposeFiles(abs, ws)) {
     if (path.dirname(c) !== path.dirname(abs)) continue;
@@ -41,5 +48,11 @@ export function deployContext(milvusPath: string, ws: Workspace, processEnv: Rec
 
 export function resolvePath(value: string, ctx: DeployContext): Resolved {
   if (ctx.kind === 'host' || !ctx.service) return resolveThrough(value, { kind: 'host', hostBase: ctx.hostBase });
-  return resolveThrough(value, { kind: 'compose', composePath: ctx.composePath ?? '', serviceName: ctx.service.name, volumes: ctx.service.volumes, workdir: MILVUS_WORKDIR });
+  return resolveThrough(value, {
+    kind: 'compose',
+    composePath: ctx.composePath ?? '',
+    serviceName: ctx.service.name,
+    volumes: ctx.service.volumes,
+    workdir: MILVUS_WORKDIR,
+  });
 }

@@ -27,7 +27,8 @@ export const KEYS: KeySpec[] = [
     file: 'certificate',
     type: 'path',
     default: 'configs/cert/server.pem',
-    summary: "Path, inside the Milvus container, of the server certificate (PEM) that Milvus presents on the gRPC port 19530 and the RESTful API. Its SANs must cover the name clients dial (pymilvus `server_name`).",
+    summary:
+      'Path, inside the Milvus container, of the server certificate (PEM) that Milvus presents on the gRPC port 19530 and the RESTful API. Its SANs must cover the name clients dial (pymilvus `server_name`).',
     needed: 'Required when `common.security.tlsMode` is 1 or 2.',
   },
   {
@@ -36,7 +37,8 @@ export const KEYS: KeySpec[] = [
     file: 'privateKey',
     type: 'path',
     default: 'configs/cert/server.key',
-    summary: 'Path, inside the container, of the private key of `serverPemPath`. Must be unencrypted (PKCS#8, PKCS#1 or SEC1): Go cannot load encrypted keys.',
+    summary:
+      'Path, inside the container, of the private key of `serverPemPath`. Must be unencrypted (PKCS#8, PKCS#1 or SEC1): Go cannot load encrypted keys.',
     needed: 'Required when `common.security.tlsMode` is 1 or 2.',
   },
   {
@@ -88,7 +90,8 @@ export const KEYS: KeySpec[] = [
     key: 'tlsMode',
     type: 'int',
     default: '0',
-    summary: 'TLS on the external ports. 0: no TLS. 1: one-way TLS (server certificate and key). 2: two-way / mutual TLS (the server also requires and verifies client certificates against `tls.caPemPath`).',
+    summary:
+      'TLS on the external ports. 0: no TLS. 1: one-way TLS (server certificate and key). 2: two-way / mutual TLS (the server also requires and verifies client certificates against `tls.caPemPath`).',
     needed: 'Set to 1 or 2 to turn TLS on.',
   },
   {

@@ -56,12 +56,30 @@ function internalEnabled(model: MilvusTlsModel): boolean {
 export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): Diagnostic[] {
   const model = modelOf(src);
   const out: Diagnostic[] = [];
-  for (const e of model.syntaxErrors) out.push(d(e.range, Severity.Error, 'milvus-yaml-syntax', `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`));
+  for (const e of model.syntaxErrors)
+    out.push(
+      d(
+        e.range,
+        Severity.Error,
+        'milvus-yaml-syntax',
+        `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`,
+      ),
+    );
   checkValues(model, out);
   checkKeyNames(model, out);
-  if (model.laterDocumentLine !== undefined && /^(tls|internaltls|common)\s*:/m.test(model.text.slice(model.lines.starts[model.laterDocumentLine]))) {
+  if (
+    model.laterDocumentLine !== undefined &&
+    /^(tls|internaltls|common)\s*:/m.test(model.text.slice(model.lines.starts[model.laterDocumentLine]))
+  ) {
     const line = model.laterDocumentLine;
-    out.push(d({ start: { line, character: 0 }, end: { line, character: 3 } }, Severity.Warning, 'milvus-later-document', 'Milvus reads only the first YAML document of its config; the TLS settings after this `---` are ignored. Move them into the first document.'));
+    out.push(
+      d(
+        { start: { line, character: 0 }, end: { line, character: 3 } },
+        Severity.Warning,
+        'milvus-later-document',
+        'Milvus reads only the first YAML document of its config; the TLS settings after this `---` are ignored. Move them into the first document.',
+      ),
+    );
   }
   const { mode } = modeOf(model);
   const internal = internalEnabled(model);
@@ -78,14 +96,38 @@ function checkValues(model: MilvusTlsModel, out: Diagnostic[]): void {
     const { mode } = modeOf(model);
     if (mode === undefined) {
       const shown = m.valueText === '' ? 'empty' : m.valueText;
-      out.push(d(m.valueRange.start.line === m.valueRange.end.line && m.valueText === '' ? m.keyRange : m.valueRange, Severity.Error, 'milvus-tls-mode-invalid', `common.security.tlsMode is ${shown}; it must be 0 (no TLS), 1 (one-way TLS) or 2 (mutual TLS). Milvus fails to start with any other value.`, { kind: 'set-value', values: ['0', '1', '2'] }));
+      out.push(
+        d(
+          m.valueRange.start.line === m.valueRange.end.line && m.valueText === '' ? m.keyRange : m.valueRange,
+          Severity.Error,
+          'milvus-tls-mode-invalid',
+          `common.security.tlsMode is ${shown}; it must be 0 (no TLS), 1 (one-way TLS) or 2 (mutual TLS). Milvus fails to start with any other value.`,
+          { kind: 'set-value', values: ['0', '1', '2'] },
+        ),
+      );
     } else if (m.quoted) {
-      out.push(d(m.valueRange, Severity.Warning, 'milvus-tls-mode-quoted', `tlsMode is written as a string (${m.valueText}); write the number ${mode} without quotes.`, { kind: 'set-value', values: [String(mode)] }));
+      out.push(
+        d(
+          m.valueRange,
+          Severity.Warning,
+          'milvus-tls-mode-quoted',
+          `tlsMode is written as a string (${m.valueText}); write the number ${mode} without quotes.`,
+          { kind: 'set-value', values: [String(mode)] },
+        ),
+      );
     }
   }
   const ie = entry(model, 'common.security', 'internaltlsEnabled');
   if (ie && typeof ie.value !== 'boolean' && !(typeof ie.value === 'string' && /^(true|false)$/i.test(ie.value))) {
-    out.push(d(ie.valueText === '' ? ie.keyRange : ie.valueRange, Severity.Error, 'milvus-internaltls-enabled-invalid', `common.security.internaltlsEnabled must be true or false, not ${ie.valueText || 'empty'}.`, { kind: 'set-value', values: ['true', 'false'] }));
+    out.push(
+      d(
+        ie.valueText === '' ? ie.keyRange : ie.valueRange,
+        Severity.Error,
+        'milvus-internaltls-enabled-invalid',
+        `common.security.internaltlsEnabled must be true or false, not ${ie.valueText || 'empty'}.`,
+        { kind: 'set-value', values: ['true', 'false'] },
+      ),
+    );
   }
 }
 
@@ -94,20 +136,54 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
     const section = e.section as SectionId | 'common' | 'security' | '';
     if (section === 'tls' || section === 'internaltls') {
       if (findKey(section, e.key)) continue;
-      misplacedOrUnknown(e, section, keysOf(section).map((k) => k.key), out);
+      misplacedOrUnknown(
+        e,
+        section,
+        keysOf(section).map((k) => k.key),
+        out,
+      );
     } else if (section === 'common.security') {
       if (findKey('common.security', e.key)) continue;
       const homes = homesOf(e.key);
-      if (homes.length) out.push(d(e.keyRange, Severity.Error, 'milvus-key-misplaced', `${e.key} does not belong in common.security; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}. Milvus ignores it here.`));
+      if (homes.length)
+        out.push(
+          d(
+            e.keyRange,
+            Severity.Error,
+            'milvus-key-misplaced',
+            `${e.key} does not belong in common.security; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}. Milvus ignores it here.`,
+          ),
+        );
       else {
-        const s = didYouMean(e.key, keysOf('common.security').map((k) => k.key));
-        if (s) out.push(d(e.keyRange, Severity.Warning, 'milvus-key-unknown', `Unknown key common.security.${e.key}; did you mean ${s}? Milvus ignores unknown keys, so this setting has no effect.`, { kind: 'rename-key', to: s }));
+        const s = didYouMean(
+          e.key,
+          keysOf('common.security').map((k) => k.key),
+        );
+        if (s)
+          out.push(
+            d(
+              e.keyRange,
+              Severity.Warning,
+              'milvus-key-unknown',
+              `Unknown key common.security.${e.key}; did you mean ${s}? Milvus ignores unknown keys, so this setting has no effect.`,
+              { kind: 'rename-key', to: s },
+            ),
+          );
       }
     } else {
       // Under `common`, at the top level, or in a top-level `security:` block.
       const homes = homesOf(e.key);
-      const where = section === '' ? 'at the top level' : section === 'security' ? 'under a top-level `security:`' : 'directly under `common`';
-      if (homes.length) out.push(d(e.keyRange, Severity.Error, 'milvus-key-misplaced', `${e.key} ${where} is ignored by Milvus; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}.`));
+      const where =
+        section === '' ? 'at the top level' : section === 'security' ? 'under a top-level `security:`' : 'directly under `common`';
+      if (homes.length)
+        out.push(
+          d(
+            e.keyRange,
+            Severity.Error,
+            'milvus-key-misplaced',
+            `${e.key} ${where} is ignored by Milvus; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}.`,
+          ),
+        );
     }
   }
 }
@@ -115,11 +191,25 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
 function misplacedOrUnknown(e: Entry, section: 'tls' | 'internaltls', known: string[], out: Diagnostic[]): void {
   const homes = homesOf(e.key);
   if (homes.length) {
-    out.push(d(e.keyRange, Severity.Error, 'milvus-key-misplaced', `${e.key} does not belong in \`${section}\`; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}. Milvus ignores it here.`));
+    out.push(
+      d(
+        e.keyRange,
+        Severity.Error,
+        'milvus-key-misplaced',
+        `${e.key} does not belong in \`${section}\`; it belongs in ${homes.map((h) => '`' + h + '`').join(' or ')}. Milvus ignores it here.`,
+      ),
+    );
     return;
   }
   if (FOREIGN_TLS_KEYS[e.key]) {
-    out.push(d(e.keyRange, Severity.Error, 'milvus-key-misplaced', `${e.key} is not a Milvus ${section} key: it is ${FOREIGN_TLS_KEYS[e.key]}. The ${section} block takes ${known.join(', ')}.`));
+    out.push(
+      d(
+        e.keyRange,
+        Severity.Error,
+        'milvus-key-misplaced',
+        `${e.key} is not a Milvus ${section} key: it is ${FOREIGN_TLS_KEYS[e.key]}. The ${section} block takes ${known.join(', ')}.`,
+      ),
+    );
     return;
   }
   const s = didYouMean(e.key, known);
@@ -128,26 +218,50 @@ function misplacedOrUnknown(e: Entry, section: 'tls' | 'internaltls', known: str
       e.keyRange,
       Severity.Warning,
       'milvus-key-unknown',
-      s ? `Unknown key ${section}.${e.key}; did you mean ${s}? Milvus ignores unknown keys, so this setting has no effect.` : `Unknown key ${section}.${e.key}; the ${section} block takes ${known.join(', ')}. Milvus ignores it.`,
+      s
+        ? `Unknown key ${section}.${e.key}; did you mean ${s}? Milvus ignores unknown keys, so this setting has no effect.`
+        : `Unknown key ${section}.${e.key}; the ${section} block takes ${known.join(', ')}. Milvus ignores it.`,
       s ? { kind: 'rename-key', to: s } : undefined,
     ),
   );
 }
 
-
-function checkSection(model: MilvusTlsModel, section: 'tls' | 'internaltls', mode: 1 | 2, deploy: DeployContext, ctx: MilvusContext, out: Diagnostic[]): void {
-  const required = section === 'tls' ? (mode === 2 ? ['serverPemPath', 'serverKeyPath', 'caPemPath'] : ['serverPemPath', 'serverKeyPath']) : ['serverPemPath', 'serverKeyPath', 'caPemPath'];
+function checkSection(
+  model: MilvusTlsModel,
+  section: 'tls' | 'internaltls',
+  mode: 1 | 2,
+  deploy: DeployContext,
+  ctx: MilvusContext,
+  out: Diagnostic[],
+): void {
+  const required =
+    section === 'tls'
+      ? mode === 2
+        ? ['serverPemPath', 'serverKeyPath', 'caPemPath']
+        : ['serverPemPath', 'serverKeyPath']
+      : ['serverPemPath', 'serverKeyPath', 'caPemPath'];
   const why = section === 'tls' ? `common.security.tlsMode is ${mode}` : 'common.security.internaltlsEnabled is true';
   const sec = model.sections.find((s) => s.name === section);
   const slots = new Map<SlotRole, LoadedSlot>();
   for (const key of required) {
     const e = entry(model, SECTION_OF_MODEL[section], key);
     if (!e || e.value === null || e.valueText.trim() === '') {
-      const anchor = e?.keyRange ?? sec?.keyRange ?? modeOf(model).e?.keyRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      const anchor = e?.keyRange ??
+        sec?.keyRange ??
+        modeOf(model).e?.keyRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       const spec = findKey(section, key)!;
       const guess = guessPath(model, section, key, spec.default);
-      const fix: FixData | undefined = !e && sec ? { kind: 'add-key', section, key, value: guess, afterLine: sec.lastLine, indent: sec.childIndent ?? 2 } : undefined;
-      out.push(d(anchor, Severity.Error, 'milvus-tls-key-required', `${section}.${key} is required because ${why}${e ? ' but it is empty' : ''}. Set it to the container path of the ${spec.file === 'privateKey' ? 'private key' : spec.file === 'caBundle' ? 'CA certificate' : 'server certificate'} (for example ${guess}).`, fix));
+      const fix: FixData | undefined =
+        !e && sec ? { kind: 'add-key', section, key, value: guess, afterLine: sec.lastLine, indent: sec.childIndent ?? 2 } : undefined;
+      out.push(
+        d(
+          anchor,
+          Severity.Error,
+          'milvus-tls-key-required',
+          `${section}.${key} is required because ${why}${e ? ' but it is empty' : ''}. Set it to the container path of the ${spec.file === 'privateKey' ? 'private key' : spec.file === 'caBundle' ? 'CA certificate' : 'server certificate'} (for example ${guess}).`,
+          fix,
+        ),
+      );
       continue;
     }
     const spec = findKey(section, key)!;
@@ -159,16 +273,24 @@ function checkSection(model: MilvusTlsModel, section: 'tls' | 'internaltls', mod
 
 /** A sensible value for a missing key: beside the other configured files, else the Milvus default. */
 function guessPath(model: MilvusTlsModel, section: string, key: string, fallback: string): string {
-  const sibling = model.entries.find((x) => x.section === section && typeof x.value === 'string' && /PemPath|KeyPath/.test(x.key) && x.value);
+  const sibling = model.entries.find(
+    (x) => x.section === section && typeof x.value === 'string' && /PemPath|KeyPath/.test(x.key) && x.value,
+  );
   if (!sibling) return fallback;
   const dir = path.posix.dirname(String(sibling.value));
   return path.posix.join(dir, key === 'caPemPath' ? 'ca.pem' : key === 'serverKeyPath' ? 'server.key' : 'server.pem');
 }
 
-
 function checkPath(e: Entry, kind: FileKind, deploy: DeployContext, ctx: MilvusContext, out: Diagnostic[]): LoadedSlot | undefined {
   if (typeof e.value !== 'string') {
-    out.push(d(e.valueRange, Severity.Error, 'milvus-path-invalid', `${e.key} must be a file path, not ${e.nested ? 'a nested block' : JSON.stringify(e.value)}.`));
+    out.push(
+      d(
+        e.valueRange,
+        Severity.Error,
+        'milvus-path-invalid',
+        `${e.key} must be a file path, not ${e.nested ? 'a nested block' : JSON.stringify(e.value)}.`,
+      ),
+    );
     return undefined;
   }
   const value = e.value.trim();
@@ -176,18 +298,35 @@ function checkPath(e: Entry, kind: FileKind, deploy: DeployContext, ctx: MilvusC
   const composeName = deploy.composePath ? path.basename(deploy.composePath) : '';
   if (!r.ok) {
     if (r.reason === 'named-volume') {
-      out.push(d(e.valueRange, Severity.Information, 'milvus-path-in-named-volume', `${r.containerPath} lies in the named volume ${r.mount?.source ?? ''} of service ${deploy.service?.name}; its contents cannot be checked from here. Bind-mount a host folder (for example ./tls:/milvus/tls:ro) to have it checked.`));
+      out.push(
+        d(
+          e.valueRange,
+          Severity.Information,
+          'milvus-path-in-named-volume',
+          `${r.containerPath} lies in the named volume ${r.mount?.source ?? ''} of service ${deploy.service?.name}; its contents cannot be checked from here. Bind-mount a host folder (for example ./tls:/milvus/tls:ro) to have it checked.`,
+        ),
+      );
       return undefined;
     }
     // Maybe the user wrote a host path: suggest the container path that a mount gives it.
     const hostGuess = path.resolve(path.dirname(deploy.composePath ?? deploy.hostBase), value);
     const asContainer = deploy.service ? hostToContainer(hostGuess, deploy.service.volumes) : undefined;
     if (asContainer && ctx.ws.kind(hostGuess) === 'file') {
-      out.push(d(e.valueRange, Severity.Error, 'milvus-path-host-style', `${value} is a path on the host; Milvus runs in the container of service ${deploy.service?.name} and sees that file at ${asContainer}. Use the container path.`, { kind: 'use-container-path', containerPath: asContainer }));
+      out.push(
+        d(
+          e.valueRange,
+          Severity.Error,
+          'milvus-path-host-style',
+          `${value} is a path on the host; Milvus runs in the container of service ${deploy.service?.name} and sees that file at ${asContainer}. Use the container path.`,
+          { kind: 'use-container-path', containerPath: asContainer },
+        ),
+      );
       return undefined;
     }
     const dir = path.posix.dirname(r.containerPath);
-    const hostDir = deploy.composePath ? './' + (dir.startsWith('/milvus/') ? dir.slice('/milvus/'.length) : path.posix.basename(dir)) : './tls';
+    const hostDir = deploy.composePath
+      ? './' + (dir.startsWith('/milvus/') ? dir.slice('/milvus/'.length) : path.posix.basename(dir))
+      : './tls';
     const entryText = `${hostDir}:${dir}:ro`;
     out.push(
       d(
@@ -195,14 +334,36 @@ function checkPath(e: Entry, kind: FileKind, deploy: DeployContext, ctx: MilvusC
         Severity.Error,
         'milvus-path-not-mounted',
         `Milvus would open ${r.containerPath} in the container, but no volume of service ${deploy.service?.name} in ${composeName} covers it, so the file does not exist there and Milvus fails to start. Mount the folder holding it, e.g. \`- ${entryText}\`.`,
-        deploy.composePath && deploy.service ? { kind: 'add-volume', composePath: deploy.composePath, service: deploy.service.name, entry: entryText, afterLine: lastVolumeLine(deploy), entryLine: deploy.service.volumes.at(-1)?.range.start.line } : undefined,
+        deploy.composePath && deploy.service
+          ? {
+              kind: 'add-volume',
+              composePath: deploy.composePath,
+              service: deploy.service.name,
+              entry: entryText,
+              afterLine: lastVolumeLine(deploy),
+              entryLine: deploy.service.volumes.at(-1)?.range.start.line,
+            }
+          : undefined,
       ),
     );
     return undefined;
   }
   const where = r.containerPath ? `${r.containerPath} → host ${r.hostPath}` : r.hostPath;
   const role: SlotRole = kind === 'privateKey' ? 'server-key' : kind === 'caBundle' ? 'ca' : 'server-cert';
-  return loadSlot({ role, key: e.key, range: e.valueRange, consumer: 'go', hostPath: r.hostPath, where, dockerCreatesDirectory: !!r.containerPath && r.mount?.syntax === 'short' }, WORDS, ctx, out);
+  return loadSlot(
+    {
+      role,
+      key: e.key,
+      range: e.valueRange,
+      consumer: 'go',
+      hostPath: r.hostPath,
+      where,
+      dockerCreatesDirectory: !!r.containerPath && r.mount?.syntax === 'short',
+    },
+    WORDS,
+    ctx,
+    out,
+  );
 }
 
 function lastVolumeLine(deploy: DeployContext): number | undefined {
@@ -211,8 +372,13 @@ function lastVolumeLine(deploy: DeployContext): number | undefined {
   return vols[vols.length - 1].range.end.line;
 }
 
-
-function crossCheck(section: 'tls' | 'internaltls', slots: Map<SlotRole, LoadedSlot>, model: MilvusTlsModel, ctx: MilvusContext, out: Diagnostic[]): void {
+function crossCheck(
+  section: 'tls' | 'internaltls',
+  slots: Map<SlotRole, LoadedSlot>,
+  model: MilvusTlsModel,
+  ctx: MilvusContext,
+  out: Diagnostic[],
+): void {
   const group: SlotGroup = {
     id: section,
     words: {
@@ -226,7 +392,11 @@ function crossCheck(section: 'tls' | 'internaltls', slots: Map<SlotRole, LoadedS
   if (section === 'internaltls') {
     // Milvus components dial each other by internaltls.sni, "localhost" when unset.
     const sni = entry(model, 'internaltls', 'sni');
-    group.dialName = { value: typeof sni?.value === 'string' && sni.value ? sni.value : 'localhost', setting: 'internaltls.sni', range: sni?.valueRange };
+    group.dialName = {
+      value: typeof sni?.value === 'string' && sni.value ? sni.value : 'localhost',
+      setting: 'internaltls.sni',
+      range: sni?.valueRange,
+    };
   }
   checkGroup(group, slots, ctx, out);
 }

@@ -43,7 +43,9 @@ export function planWiring(req: WireRequest, ws: Workspace, env: Record<string, 
   const containerDir = req.containerDir ?? CONTAINER_DIR;
   const summary: string[] = [];
   const changes: WorkspaceEdit['documentChanges'] = [];
-  const milvusPath = req.milvusPath ?? (req.composePath ? path.join(path.dirname(req.composePath), 'milvus.yaml') : path.join(path.dirname(req.certDir), 'milvus.yaml'));
+  const milvusPath =
+    req.milvusPath ??
+    (req.composePath ? path.join(path.dirname(req.composePath), 'milvus.yaml') : path.join(path.dirname(req.certDir), 'milvus.yaml'));
   const paths = {
     serverPemPath: `${containerDir}/server.pem`,
     serverKeyPath: `${containerDir}/server.key`,
@@ -51,9 +53,20 @@ export function planWiring(req: WireRequest, ws: Workspace, env: Record<string, 
   };
   const text = read(ws, milvusPath);
   if (text === undefined) {
-    const body = ['tls:', ...Object.entries(paths).map(([k, v]) => `  ${k}: ${v}`), '', 'common:', '  security:', `    tlsMode: ${req.mode}`, ''].join('\n');
+    const body = [
+      'tls:',
+      ...Object.entries(paths).map(([k, v]) => `  ${k}: ${v}`),
+      '',
+      'common:',
+      '  security:',
+      `    tlsMode: ${req.mode}`,
+      '',
+    ].join('\n');
     changes.push({ kind: 'create', uri: URI.file(milvusPath).toString(), options: { ignoreIfExists: true } });
-    changes.push({ textDocument: { uri: URI.file(milvusPath).toString(), version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: body }] });
+    changes.push({
+      textDocument: { uri: URI.file(milvusPath).toString(), version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: body }],
+    });
     summary.push(`create ${milvusPath} with tls.* paths and common.security.tlsMode: ${req.mode}`);
   } else {
     const edits = milvusEdits(text, paths, req.mode, summary);
@@ -101,7 +114,11 @@ function milvusEdits(text: string, paths: Record<string, string>, mode: 1 | 2, s
   const modeEntry = entry(model, 'common.security', 'tlsMode');
   if (modeEntry) {
     if (modeEntry.value !== mode) {
-      edits.push({ range: modeEntry.valueText === '' ? { start: modeEntry.keyRange.end, end: endOf(modeEntry.keyRange.end.line) } : modeEntry.valueRange, newText: modeEntry.valueText === '' ? `: ${mode}` : String(mode) });
+      edits.push({
+        range:
+          modeEntry.valueText === '' ? { start: modeEntry.keyRange.end, end: endOf(modeEntry.keyRange.end.line) } : modeEntry.valueRange,
+        newText: modeEntry.valueText === '' ? `: ${mode}` : String(mode),
+      });
       summary.push(`milvus.yaml: common.security.tlsMode: ${modeEntry.valueText || 'empty'} → ${mode}`);
     }
   } else {
@@ -112,7 +129,10 @@ function milvusEdits(text: string, paths: Record<string, string>, mode: 1 | 2, s
       edits.push({ range: { start: endOf(security.firstLine), end: endOf(security.firstLine) }, newText: `${nl}${ind}tlsMode: ${mode}` });
     } else if (common) {
       const ind = ' '.repeat(common.childIndent ?? 2);
-      edits.push({ range: { start: endOf(common.firstLine), end: endOf(common.firstLine) }, newText: `${nl}${ind}security:${nl}${ind}  tlsMode: ${mode}` });
+      edits.push({
+        range: { start: endOf(common.firstLine), end: endOf(common.firstLine) },
+        newText: `${nl}${ind}security:${nl}${ind}  tlsMode: ${mode}`,
+      });
     } else {
       const end = endOf(lines.lineCount - 1);
       const lead = lines.lineText(lines.lineCount - 1) === '' ? '' : nl;
@@ -129,7 +149,16 @@ function relFromCompose(composePath: string, hostPath: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? hostPath : './' + rel;
 }
 
-function composeEdits(composePath: string, text: string, certDir: string, containerDir: string, milvusPath: string, ws: Workspace, env: Record<string, string | undefined>, summary: string[]): TextEdit[] {
+function composeEdits(
+  composePath: string,
+  text: string,
+  certDir: string,
+  containerDir: string,
+  milvusPath: string,
+  ws: Workspace,
+  env: Record<string, string | undefined>,
+  summary: string[],
+): TextEdit[] {
   const model = loadCompose(composePath, ws, env);
   const svc = model && findMilvusService(model);
   if (!svc) {
@@ -138,7 +167,8 @@ function composeEdits(composePath: string, text: string, certDir: string, contai
   }
   const want: string[] = [];
   const probe = containerToHost(`${containerDir}/server.pem`, svc.volumes);
-  if (probe.hostPath === undefined || path.dirname(probe.hostPath) !== path.resolve(certDir)) want.push(`${relFromCompose(composePath, certDir)}:${containerDir}:ro`);
+  if (probe.hostPath === undefined || path.dirname(probe.hostPath) !== path.resolve(certDir))
+    want.push(`${relFromCompose(composePath, certDir)}:${containerDir}:ro`);
   const cfg = findMilvusConfigMount(svc);
   if (!cfg) want.push(`${relFromCompose(composePath, milvusPath)}:${MILVUS_WORKDIR}/configs/milvus.yaml`);
   if (want.length === 0) return [];

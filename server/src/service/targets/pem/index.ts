@@ -13,13 +13,21 @@ import { PEM_EXT, siblingPems, certificateFor } from './siblings';
 
 export const pemTarget: Target<FileContents> = {
   id: 'pem',
-  recognise: (doc, settings) => doc.languageId === 'pem' || PEM_EXT.test(path.basename(doc.path)) || matchesAny(doc.path, settings.pemGlobs),
+  recognise: (doc, settings) =>
+    doc.languageId === 'pem' || PEM_EXT.test(path.basename(doc.path)) || matchesAny(doc.path, settings.pemGlobs),
   parse(doc) {
     const framing = parsePem(doc.text);
     return { framing, items: framing.binary ? [] : framing.blocks.map(decodeBlock), der: false };
   },
-  validate: (doc, model, ctx) => lintContents(model, { settings: ctx.settings, now: ctx.now, fileMode: ctx.ws.mode(doc.path), siblingFiles: () => siblingPems(doc.path, ctx.ws) }),
-  hover: (doc, _model, pos, ctx) => pemHover(doc.text, pos, { now: ctx.now, findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws) }),
+  validate: (doc, model, ctx) =>
+    lintContents(model, {
+      settings: ctx.settings,
+      now: ctx.now,
+      fileMode: ctx.ws.mode(doc.path),
+      siblingFiles: () => siblingPems(doc.path, ctx.ws),
+    }),
+  hover: (doc, _model, pos, ctx) =>
+    pemHover(doc.text, pos, { now: ctx.now, findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws) }),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
   codes: PEM_DIAGNOSTIC_CODES,
