@@ -21,9 +21,6 @@ function isMilvusName(file: string, globs: string[]): boolean {
   );
 }
 
-/** The sniff of an unnamed YAML file already parsed its TLS blocks; parse reuses that model for the same text. */
-let sniffed: { text: string; model: MilvusTlsModel } | undefined;
-
 const mctx = (ctx: TargetContext): MilvusContext => ({ ws: ctx.ws, settings: ctx.settings, now: ctx.now, processEnv: ctx.processEnv });
 
 export const milvusTarget: Target<MilvusTlsModel> = {
@@ -32,15 +29,10 @@ export const milvusTarget: Target<MilvusTlsModel> = {
     if (isMilvusName(doc.path, settings.milvusConfigGlobs)) return true;
     if (!/\.ya?ml$/i.test(path.basename(doc.path)) && doc.languageId !== 'yaml') return false;
     // Any YAML with a Milvus-shaped TLS section; the line scan is cheap.
-    if (doc.text.length > SNIFF_LIMIT || !/^(tls|common)\s*:/m.test(doc.text)) return false;
-    sniffed = { text: doc.text, model: extractTls(doc.text) };
-    return looksLikeMilvusConfig(sniffed.model);
+    // extractTls keeps its last model, so the parse that follows a successful sniff costs nothing.
+    return doc.text.length <= SNIFF_LIMIT && /^(tls|common)\s*:/m.test(doc.text) && looksLikeMilvusConfig(extractTls(doc.text));
   },
-  parse(doc) {
-    const model = sniffed?.text === doc.text ? sniffed.model : extractTls(doc.text);
-    sniffed = undefined;
-    return model;
-  },
+  parse: (doc) => extractTls(doc.text),
   validate: (doc, model, ctx) => validateMilvus(model, doc.path, mctx(ctx)),
   hover: (doc, model, pos, ctx) => milvusHover(model, doc.path, pos, mctx(ctx)),
   completion: (doc, model, pos, ctx) => milvusCompletion(model, doc.path, pos, mctx(ctx)),
