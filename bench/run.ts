@@ -41,6 +41,12 @@ const REPS = {
   genSh: 5,
 };
 
+/** BENCH_SECTIONS=1-2,4 runs only those sections (ids as in the table); unset runs all. */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const wanted = (id: string) => SECTIONS.length === 0 || SECTIONS.includes(id);
+/** A partial run must not overwrite the figures of the last full one. */
+const RESULTS = SECTIONS.length ? 'results.partial.json' : 'results.json';
+
 // ---------------------------------------------------------------- results
 
 interface Row {
@@ -613,21 +619,33 @@ async function main(): Promise<void> {
   }
 
   if (ws) {
-    log('section 1-2: tls-config server …');
-    await sectionOurServer(ws);
-    log('section 1: pure service in-process …');
-    await sectionInProcess(ws);
-    log('section 3: yaml-language-server …');
-    await sectionYamlLs(ws);
+    if (wanted('1-2')) {
+      log('section 1-2: tls-config server …');
+      await sectionOurServer(ws);
+    }
+    if (wanted('1')) {
+      log('section 1: pure service in-process …');
+      await sectionInProcess(ws);
+    }
+    if (wanted('3')) {
+      log('section 3: yaml-language-server …');
+      await sectionYamlLs(ws);
+    }
   } else {
     addError('1-3 servers', 'workspace setup (mode-2 milvus.yaml + certgen set)', 'bench', wsError);
   }
-  log('section 2: sizes …');
-  await sectionSizes();
-  log('section 4: CLI vs openssl …');
-  await sectionCli();
-  log('section 5: generation …');
-  await sectionGeneration();
+  if (wanted('2')) {
+    log('section 2: sizes …');
+    await sectionSizes();
+  }
+  if (wanted('4')) {
+    log('section 4: CLI vs openssl …');
+    await sectionCli();
+  }
+  if (wanted('5')) {
+    log('section 5: generation …');
+    await sectionGeneration();
+  }
 
   const totalMs = msSince(t0);
   const loadEnd = os.loadavg()[0];
@@ -637,7 +655,7 @@ async function main(): Promise<void> {
   );
   process.stdout.write(printed + '\n\n');
   for (const n of notes) process.stdout.write(`  · ${n}\n`);
-  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/results.json\n`);
+  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/${RESULTS}\n`);
 
   const results = {
     startedAt: startedAt.toISOString(),
@@ -648,7 +666,7 @@ async function main(): Promise<void> {
     rows,
     notes,
   };
-  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(__dirname, RESULTS), JSON.stringify(results, null, 2) + '\n');
 }
 
 function cleanup(): void {
