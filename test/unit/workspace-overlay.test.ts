@@ -60,3 +60,26 @@ test('derive on an open document computes once per version and sees that version
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('openKeepsAnswers: true unless a check asked about the file and would now see other bytes', () => {
+  const root = tmp();
+  try {
+    const cert = path.join(root, 'ca.pem');
+    const unread = path.join(root, 'server.pem');
+    const missing = path.join(root, 'client.pem');
+    fs.writeFileSync(cert, 'disk\n');
+    fs.writeFileSync(unread, 'disk\n');
+    const ws = new Workspace([root]);
+    ws.read(cert);
+    ws.read(missing);
+    assert.equal(ws.openKeepsAnswers(cert, 'disk\n'), true, 'the bytes already read');
+    assert.equal(ws.openKeepsAnswers(cert, 'edited\n'), false);
+    assert.equal(ws.openKeepsAnswers(unread, 'anything\n'), true, 'nothing read it');
+    assert.equal(ws.openKeepsAnswers(missing, ''), false, 'it was reported missing');
+    ws.setOverlay(cert, 'open\n', 1);
+    assert.equal(ws.openKeepsAnswers(cert, 'open\n'), true);
+    assert.equal(ws.openKeepsAnswers(cert, 'open 2\n'), false);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

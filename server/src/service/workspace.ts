@@ -35,6 +35,8 @@ export class Workspace {
   private lists = new Map<string, { at: number; names: string[] }>();
   /** Open documents: their text wins over the disk copy. Keyed by absolute path. */
   private overlays = new Map<string, Overlay>();
+  /** Files on disk some check asked about (read, kind), whether or not the answer was cached. */
+  private asked = new Set<string>();
 
   constructor(
     public roots: string[] = [],
@@ -43,6 +45,20 @@ export class Workspace {
 
   setOverlay(file: string, text: string, version: number): void {
     this.overlays.set(path.resolve(file), { text, version, derived: new Map() });
+  }
+
+  /**
+   * Whether making `text` the open text of `file` leaves every answer given so far about it unchanged: nothing
+   * asked about the file, or what was read is these very bytes. An editor opening a file as it is on disk then
+   * needs no re-check of the documents that refer to it.
+   */
+  openKeepsAnswers(file: string, text: string): boolean {
+    const abs = path.resolve(file);
+    const overlay = this.overlays.get(abs);
+    if (overlay) return overlay.text === text;
+    if (!this.asked.has(abs)) return true;
+    const r = this.cache.get(abs)?.result;
+    return !!r?.ok && r.size === Buffer.byteLength(text, 'utf8') && Buffer.from(text, 'utf8').equals(r.bytes);
   }
 
   clearOverlay(file: string): void {
@@ -78,6 +94,7 @@ export class Workspace {
     const abs = path.resolve(file);
     const overlay = this.overlays.get(abs);
     if (overlay) return overlayRead(abs, overlay);
+    this.asked.add(abs);
     if (!this.settings.trusted) {
       return { ok: false, path: abs, reason: 'untrusted', message: `not read: the workspace is not trusted (${abs})` };
     }
@@ -184,6 +201,7 @@ export class Workspace {
   kind(file: string): 'file' | 'directory' | 'missing' | 'other' {
     const abs = path.resolve(file);
     if (this.overlays.has(abs)) return 'file';
+    this.asked.add(abs);
     // Untrusted, or outside the folders: make no claim about the file system at all.
     if (!this.settings.trusted || (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs))) return 'other';
     try {
