@@ -17,7 +17,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { BenchLspClient, killAllServers } from './lsp';
-import { makeCertFolder, makeMilvusWorkspace, removeTemps, tempDir, type MilvusWorkspace } from './fixture';
+import {
+  makeCertFolder,
+  makeDeploymentsWorkspace,
+  makeMilvusWorkspace,
+  removeTemps,
+  tempDir,
+  type ManyFile,
+  type MilvusWorkspace,
+} from './fixture';
 import { fmtBytes, fmtMs, msSince, summarize, table, timeAsync } from './stats';
 
 const execFileP = promisify(execFile);
@@ -37,9 +45,20 @@ const REPS = {
   spawn: Number(process.env.BENCH_SPAWN_REPS ?? 5),
   cliRuns: 3,
   certCount: 1000,
+  /** Section 6: this many deployments of compose + milvus.yaml + 8 PEM files (200 → 2,000 files). */
+  deployments: Number(process.env.BENCH_DEPLOYMENTS ?? 200),
   gen: 10,
   genSh: 5,
 };
+
+/** BENCH_SECTIONS=1-2,4 runs only those sections (ids as in the table); unset runs all. */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+const wanted = (id: string) => SECTIONS.length === 0 || SECTIONS.includes(id);
+/** A partial run must not overwrite the figures of the last full one. */
+const RESULTS = SECTIONS.length ? 'results.partial.json' : 'results.json';
 
 // ---------------------------------------------------------------- results
 
@@ -493,11 +512,11 @@ function dirSize(d: string): number {
 function run(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; timeoutMs: number },
+  opts: { cwd?: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
 ): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -617,6 +636,98 @@ async function sectionCli(): Promise<void> {
   });
 }
 
+/** Runs `node -r maxrss.cjs …`: the child reports its own peak RSS (getrusage ru_maxrss, KiB) when it exits. */
+async function runWithPeakRss(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; ms: number; peakKb: number }> {
+  const file = path.join(tempDir('rss'), 'maxrss');
+  const r = await run(process.execPath, ['-r', path.join(__dirname, 'maxrss.cjs'), ...args], {
+    timeoutMs,
+    env: { ...process.env, BENCH_MAXRSS_FILE: file },
+  });
+  const peakKb = Number(fs.readFileSync(file, 'utf8'));
+  return { ...r, peakKb };
+}
+
+async function sectionManyFiles(): Promise<void> {
+  const S = `6 workspace, ${(REPS.deployments * 10).toLocaleString('en-US')} files`;
+  let root = '';
+  let files: ManyFile[] = [];
+  await soft(S, 'generate the workspace (setup)', 'bench', async () => {
+    const { composeYaml } = await import('../test/support/workspace');
+    const r = await timeAsync(() => makeDeploymentsWorkspace(REPS.deployments, composeYaml()));
+    ({ root, files } = r.value);
+    const by = new Map<string, number>();
+    for (const f of files) by.set(f.languageId, (by.get(f.languageId) ?? 0) + 1);
+    notes.push(
+      `${REPS.deployments} deployments (${[...by].map(([k, n]) => `${n} ${k}`).join(', ')}; mode-2 milvus.yaml with internal TLS on, compose mounting ./tls, a certgen set with CSRs each) written in ${fmtMs(r.ms)} ms`,
+    );
+  });
+  if (!root) return;
+  const n = files.length;
+
+  await soft(S, `check DIR --format json (${n} files)`, 'tls-config CLI', async () => {
+    const samples: number[] = [];
+    const peaks: number[] = [];
+    let findings = -1;
+    for (let i = 0; i < REPS.cliRuns + 1; i++) {
+      const r = await runWithPeakRss([CLI_JS, 'check', root, '--format', 'json'], 600_000);
+      if (r.code !== 0 && r.code !== 1) throw new Error(`cli exited ${r.code}: ${r.out.slice(0, 200)}`);
+      if (i > 0) {
+        samples.push(r.ms);
+        peaks.push(r.peakKb);
+      }
+      try {
+        const json = JSON.parse(r.out);
+        findings = Array.isArray(json) ? json.length : -1;
+      } catch {
+        throw new Error(`cli output is not JSON: ${r.out.slice(0, 120)}`);
+      }
+    }
+    notes.push(`CLI check of the ${n}-file workspace: ${findings} finding(s); median ${fmtMs(summarize(samples).median / n)} ms per file`);
+    addSamples(S, `check DIR --format json (${n} files)`, 'tls-config CLI', samples);
+    addValue(S, `check DIR: peak RSS (ru_maxrss, max of ${peaks.length})`, 'tls-config CLI', 'bytes', Math.max(...peaks) * 1024);
+  });
+
+  await soft(S, `server: didOpen all ${n} → diagnostics for all`, 'tls-config', async () => {
+    const c = spawnOurs(undefined);
+    try {
+      await c.initialize(root);
+      // What an editor restoring a session with every file open does: all didOpens at once, then wait.
+      const t0 = process.hrtime.bigint();
+      for (const f of files) c.open(f.path, fs.readFileSync(f.path, 'utf8'), f.languageId, 1);
+      const sent = msSince(t0);
+      const first = new Map<string, bigint>();
+      const wanted = new Set(files.map((f) => f.uri));
+      let seen = 0;
+      let errors = 0;
+      const deadline = Date.now() + 600_000;
+      while (first.size < wanted.size) {
+        if (Date.now() > deadline) throw new Error(`diagnostics for ${first.size} of ${n} files within 600 s`);
+        for (; seen < c.published.length; seen++) {
+          const p = c.published[seen];
+          if (p.version === 1 && wanted.has(p.uri) && !first.has(p.uri)) {
+            first.set(p.uri, p.at);
+            errors += p.diagnostics.filter((d: Json) => d.severity === 1).length;
+          }
+        }
+        if (first.size < wanted.size) await sleep(20);
+      }
+      const at = [...first.values()].map((x) => msSince(t0, x)).sort((a, b) => a - b);
+      notes.push(
+        `server, ${n} didOpens: sent in ${fmtMs(sent)} ms; first diagnostics after ${fmtMs(at[0])} ms, half after ${fmtMs(at[at.length >> 1])} ms; ${c.published.length} publishDiagnostics in all; ${errors} error(s)`,
+      );
+      addValue(S, `server: didOpen all ${n} → diagnostics for all`, 'tls-config', 'ms', at[at.length - 1]);
+      const kb = c.peakRssKb();
+      if (!kb) throw new Error('VmHWM unavailable (/proc not readable)');
+      addValue(S, `server: peak RSS (VmHWM, ${n} open)`, 'tls-config', 'bytes', kb * 1024);
+    } finally {
+      await c.shutdown();
+    }
+  });
+}
+
 async function sectionGeneration(): Promise<void> {
   const S = '5 generation';
   for (const keyType of ['P-256', 'RSA-2048'] as const) {
@@ -704,21 +815,37 @@ async function main(): Promise<void> {
   }
 
   if (ws) {
-    log('section 1-2: tls-config server …');
-    await sectionOurServer(ws);
-    log('section 1: pure service in-process …');
-    await sectionInProcess(ws);
-    log('section 3: yaml-language-server …');
-    await sectionYamlLs(ws);
+    if (wanted('1-2')) {
+      log('section 1-2: tls-config server …');
+      await sectionOurServer(ws);
+    }
+    if (wanted('1')) {
+      log('section 1: pure service in-process …');
+      await sectionInProcess(ws);
+    }
+    if (wanted('3')) {
+      log('section 3: yaml-language-server …');
+      await sectionYamlLs(ws);
+    }
   } else {
     addError('1-3 servers', 'workspace setup (mode-2 milvus.yaml + certgen set)', 'bench', wsError);
   }
-  log('section 2: sizes …');
-  await sectionSizes();
-  log('section 4: CLI vs openssl …');
-  await sectionCli();
-  log('section 5: generation …');
-  await sectionGeneration();
+  if (wanted('2')) {
+    log('section 2: sizes …');
+    await sectionSizes();
+  }
+  if (wanted('4')) {
+    log('section 4: CLI vs openssl …');
+    await sectionCli();
+  }
+  if (wanted('5')) {
+    log('section 5: generation …');
+    await sectionGeneration();
+  }
+  if (wanted('6')) {
+    log(`section 6: workspace of ${REPS.deployments * 10} files …`);
+    await sectionManyFiles();
+  }
 
   const totalMs = msSince(t0);
   const loadEnd = os.loadavg()[0];
@@ -728,7 +855,7 @@ async function main(): Promise<void> {
   );
   process.stdout.write(printed + '\n\n');
   for (const n of notes) process.stdout.write(`  · ${n}\n`);
-  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/results.json\n`);
+  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/${RESULTS}\n`);
 
   const results = {
     startedAt: startedAt.toISOString(),
@@ -746,7 +873,7 @@ async function main(): Promise<void> {
     rows,
     notes,
   };
-  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(__dirname, RESULTS), JSON.stringify(results, null, 2) + '\n');
 }
 
 function cleanup(): void {
