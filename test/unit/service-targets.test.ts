@@ -124,3 +124,44 @@ test('a closed document drops its model', () => {
     spy.restore();
   }
 });
+
+test('a milvus.yaml hands its certificate settings to the pipeline as slots: role, group, whether Milvus uses them, the names dialled', () => {
+  const { dir, service } = workspace();
+  const file = path.join(dir, 'milvus.yaml');
+  const text = [
+    'tls:',
+    '  serverPemPath: /milvus/tls/server.pem',
+    '  serverKeyPath: /milvus/tls/server.key',
+    '  caPemPath: /milvus/tls/ca.pem',
+    'internaltls:',
+    '  serverPemPath: /milvus/itls/server.pem',
+    '  sni: proxy.internal',
+    'common:',
+    '  security:',
+    '    tlsMode: 1',
+    '    internaltlsEnabled: false',
+    '',
+  ].join('\n');
+  const slots = service.slots({ path: file, uri: URI.file(file).toString(), text, version: 1 });
+  assert.deepEqual(
+    slots.map((s) => [s.group, s.role, s.active, 'path' in s.value ? s.value.path : '', s.range.start.line, s.names ?? []]),
+    [
+      ['tls', 'server-cert', true, '/milvus/tls/server.pem', 1, []],
+      ['tls', 'server-key', true, '/milvus/tls/server.key', 2, []],
+      // Mode 1: the server does not load the CA; clients do.
+      ['tls', 'ca', false, '/milvus/tls/ca.pem', 3, []],
+      ['internaltls', 'server-cert', false, '/milvus/itls/server.pem', 5, ['proxy.internal']],
+    ],
+  );
+  assert.ok(slots.every((s) => s.consumer === 'go'));
+  const mutual = service.slots({
+    path: file,
+    uri: URI.file(file).toString(),
+    text: text.replace('tlsMode: 1', 'tlsMode: 2').replace('internaltlsEnabled: false', 'internaltlsEnabled: true'),
+    version: 2,
+  });
+  assert.deepEqual(
+    mutual.map((s) => s.active),
+    [true, true, true, true],
+  );
+});

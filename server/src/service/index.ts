@@ -18,6 +18,7 @@ import { Workspace } from './workspace';
 import { diag, Severity, type Settings } from './types';
 import { TARGETS } from './targets/registry';
 import type { Doc, Target, TargetContext } from './targets/target';
+import type { ConfigSlot } from './tls/slots';
 import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
@@ -142,6 +143,11 @@ export class LanguageService {
 
   links(doc: Doc): DocumentLink[] {
     return this.feature(doc, [], (t, p, d) => t.links?.(d, p.model, this.ctx()) ?? []);
+  }
+
+  /** The document's certificate and key settings, as its target extracts them. */
+  slots(doc: Doc): ConfigSlot[] {
+    return this.feature(doc, [], (t, p, d) => t.slots?.(d, p.model, this.ctx()) ?? []);
   }
 
   codeActions(doc: Doc, diagnostics: Diagnostic[]): CodeAction[] {

@@ -18,6 +18,7 @@ import type {
 import type { Settings } from '../types';
 import type { Workspace } from '../workspace';
 import type { ComposeModel } from '../deploy/compose';
+import type { ConfigSlot } from '../tls/slots';
 
 export interface Doc {
   /** Absolute file-system path. */
@@ -51,6 +52,8 @@ export interface Target<M = unknown> {
   links?(doc: Doc, model: M, ctx: TargetContext): DocumentLink[];
   symbols?(doc: Doc, model: M): DocumentSymbol[];
   folding?(doc: Doc, model: M): FoldingRange[];
+  /** The certificate and key settings of the document, for features beyond validation (links, a connection test). */
+  slots?(doc: Doc, model: M, ctx: TargetContext): ConfigSlot[];
   /** Quick fixes for the diagnostics (of any document) whose `data` this target understands. */
   codeActions?(doc: Doc, diagnostics: Diagnostic[], ctx: TargetContext): CodeAction[];
   /** What this system expects of the compose file that runs it (checked on the compose document). */

@@ -10,6 +10,7 @@ import { milvusLinks } from './links';
 import { milvusCodeActions } from './actions';
 import { milvusComposeChecks, MILVUS_COMPOSE_CODES } from './compose-side';
 import { GENERATE_COMMAND } from './actions';
+import { milvusSlots } from './slots';
 
 /** Documents larger than this are not scanned for a Milvus-shaped TLS section when the name does not say. */
 const SNIFF_LIMIT = 5 * 1024 * 1024;
@@ -37,6 +38,7 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   hover: (doc, model, pos, ctx) => milvusHover(model, doc.path, pos, mctx(ctx)),
   completion: (doc, model, pos, ctx) => milvusCompletion(model, doc.path, pos, mctx(ctx)),
   links: (doc, model, ctx) => milvusLinks(model, doc.path, mctx(ctx)),
+  slots: (_doc, model) => milvusSlots(model),
   codeActions: (doc, diagnostics, ctx) => milvusCodeActions(doc.uri, doc.text, diagnostics, ctx.ws),
   composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, ctx.ws),
   commands: [GENERATE_COMMAND],

@@ -9,6 +9,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diag, Severity, type Settings } from '../../types';
 import type { Workspace } from '../../workspace';
 import { modelOf, entry, type Entry, type MilvusTlsModel } from './extract';
+import { internalTlsEnabled } from './slots';
 import { KEYS, keysOf, findKey, homesOf, didYouMean, FOREIGN_TLS_KEYS, type SectionId, type FileKind } from './schema';
 import { deployContext, resolvePath, type DeployContext } from './resolve';
 import { hostToContainer } from '../../deploy/compose';
@@ -48,11 +49,6 @@ function modeOf(model: MilvusTlsModel): { mode: number | undefined; e?: Entry } 
   return { mode: v === 0 || v === 1 || v === 2 ? v : undefined, e };
 }
 
-function internalEnabled(model: MilvusTlsModel): boolean {
-  const e = entry(model, 'common.security', 'internaltlsEnabled');
-  return e?.value === true || (typeof e?.value === 'string' && e.value.toLowerCase() === 'true');
-}
-
 export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): Diagnostic[] {
   const model = modelOf(src);
   const out: Diagnostic[] = [];
@@ -82,7 +78,7 @@ export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: 
     );
   }
   const { mode } = modeOf(model);
-  const internal = internalEnabled(model);
+  const internal = internalTlsEnabled(model);
   if (mode === 0 && !internal) return out;
   const deploy = deployContext(file, ctx.ws, ctx.processEnv);
   if (mode === 1 || mode === 2) checkSection(model, 'tls', mode, deploy, ctx, out);
