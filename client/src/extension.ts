@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runGenerateFlow } from './generate';
+import { checkCertificateSet } from './check-set';
 import {
   CLIENT_COMMANDS,
   SERVER_COMMANDS,
@@ -71,6 +72,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg),
     ),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
+    vscode.commands.registerCommand(
+      CLIENT_COMMANDS.checkCertificateSet,
+      (uri?: vscode.Uri, uris?: vscode.Uri[]) => client && checkCertificateSet(client, uri, uris),
+    ),
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
       const files = await vscode.workspace.findFiles(

@@ -3,7 +3,8 @@
  * and the CLI: the VS Code client only gathers answers and shows progress.
  */
 import * as path from 'node:path';
-import type { WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Diagnostic, WorkspaceEdit } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
@@ -21,6 +22,7 @@ import {
   type DefaultsResult,
   type GenerateParams,
   type GenerateCertsResult,
+  type CheckCertificateSetResult,
 } from './protocol';
 
 export { SERVER_COMMANDS };
@@ -32,6 +34,8 @@ export interface Editor {
   applyEdit?: (edit: WorkspaceEdit) => Promise<boolean>;
   /** The client accepts `create` file operations in an edit (wiring creates a missing milvus.yaml). */
   canCreateFiles?: boolean;
+  /** Shows findings of a file that may not be open (publishDiagnostics). */
+  publish?: (uri: string, diagnostics: Diagnostic[]) => void;
 }
 
 export interface CommandContext {
@@ -91,7 +95,48 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
   [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
+  [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
 };
+
+const PEM_FILE = /\.(pem|crt|cer|key|csr|ca-bundle)$/i;
+
+/** The PEM files of the folders and files given, each validated (set findings included) and published. */
+function checkCertificateSet(paths: unknown, ctx: CommandContext): CheckCertificateSetResult {
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && path.isAbsolute(p))) {
+    throw new Error(`${SERVER_COMMANDS.checkCertificateSet} needs { paths: absolute paths of folders or PEM files }.`);
+  }
+  const files = new Set<string>();
+  for (const p of paths as string[]) {
+    if (ctx.ws.kind(p) !== 'directory') files.add(path.resolve(p));
+    else for (const n of ctx.ws.list(p).sort()) if (PEM_FILE.test(n)) files.add(path.join(p, n));
+  }
+  const out: CheckCertificateSetResult = { files: [], errors: 0, warnings: 0, summary: '' };
+  for (const file of files) {
+    const r = ctx.ws.read(file);
+    const uri = URI.file(file).toString();
+    const diagnostics = r.ok
+      ? ctx.service.validate({ path: file, uri, text: ctx.openText(file) ?? Buffer.from(r.bytes).toString('utf8') })
+      : [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: 1 as const,
+            code: 'file-unreadable',
+            source: 'tls-config',
+            message: r.message,
+          },
+        ];
+    out.errors += diagnostics.filter((d) => d.severity === 1).length;
+    out.warnings += diagnostics.filter((d) => d.severity === 2).length;
+    out.files.push({ uri, diagnostics });
+    ctx.editor?.publish?.(uri, diagnostics);
+  }
+  const where = paths.length === 1 ? path.basename(paths[0] as string) : `${paths.length} selections`;
+  out.summary =
+    files.size === 0
+      ? `No PEM file in ${where}.`
+      : `${files.size} PEM file${files.size === 1 ? '' : 's'} in ${where}: ${out.errors} error${out.errors === 1 ? '' : 's'}, ${out.warnings} warning${out.warnings === 1 ? '' : 's'}.`;
+  return out;
+}
 
 function isServerCommand(command: string): command is ServerCommand {
   return Object.hasOwn(handlers, command);

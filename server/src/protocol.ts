@@ -43,6 +43,8 @@ export const SERVER_COMMANDS = {
   snippets: 'tlsConfig.server.snippets',
   /** The whole "Generate TLS certs" action with defaults; what the quick fix names. */
   generateCerts: 'tlsConfig.server.generateCerts',
+  /** Judge the PEM files of folders (or the given files with their folders) as certificate sets; results go to Problems. */
+  checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
 } as const;
 
 /**
@@ -53,6 +55,7 @@ export const CLIENT_COMMANDS = {
   generateCerts: 'tlsConfig.generateCerts',
   checkWorkspace: 'tlsConfig.checkWorkspace',
   showOutput: 'tlsConfig.showOutput',
+  checkCertificateSet: 'tlsConfig.checkCertificateSet',
 } as const;
 
 export interface DefaultsParams {
@@ -108,6 +111,20 @@ export type GenerateCertsResult =
     }
   | { status: 'refused'; out: string; existing: string[]; message: string };
 
+export interface CheckCertificateSetParams {
+  /** Absolute paths of folders (their PEM files) or of PEM files. */
+  paths: string[];
+}
+
+export interface CheckCertificateSetResult {
+  /** Every PEM file checked, with its findings (also published as diagnostics). */
+  files: { uri: string; diagnostics: import('vscode-languageserver-types').Diagnostic[] }[];
+  errors: number;
+  warnings: number;
+  /** One line for a notification: "4 PEM files in tls/: 1 error, 0 warnings". */
+  summary: string;
+}
+
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
   error: string;
@@ -120,6 +137,7 @@ interface Signatures {
   wiring: [WireRequest, WirePlan];
   snippets: [SnippetInput, ClientSnippets];
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
+  checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };

@@ -109,6 +109,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     applyEdit:
       w?.applyEdit && w.workspaceEdit?.documentChanges ? async (edit) => (await connection.workspace.applyEdit(edit)).applied : undefined,
     canCreateFiles: !!w?.workspaceEdit?.resourceOperations?.includes('create'),
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
   };
   return {
     capabilities: {

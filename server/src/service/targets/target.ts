@@ -19,6 +19,7 @@ import type { Settings } from '../types';
 import type { Workspace } from '../workspace';
 import type { ComposeModel } from '../deploy/compose';
 import type { ConfigSlot } from '../tls/slots';
+import type { CertInfo, FileContents } from '../pem/model';
 
 export interface Doc {
   /** Absolute file-system path. */
@@ -58,6 +59,10 @@ export interface Target<M = unknown> {
   codeActions?(doc: Doc, diagnostics: Diagnostic[], ctx: TargetContext): CodeAction[];
   /** What this system expects of the compose file that runs it (checked on the compose document). */
   composeChecks?(composePath: string, model: ComposeModel, ctx: TargetContext): Diagnostic[];
+  /** Findings this target adds to a PEM file (the sets of a folder of certificates and keys). */
+  pemChecks?(doc: Doc, contents: FileContents, ctx: TargetContext): Diagnostic[];
+  /** One line about a certificate's place in this target's view, shown at the top of its hover. */
+  pemSummary?(file: string, cert: CertInfo, ctx: TargetContext): string | undefined;
   /** Server commands its code actions name, advertised in executeCommandProvider. */
   readonly commands?: readonly string[];
   /** Its diagnostic codes, for the generated table. */
