@@ -772,6 +772,96 @@ async function sectionGeneration(): Promise<void> {
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
+/**
+ * Section 7: a folder of client, server and CA files judged as a set, in-process: validate and hover on
+ * client.crt; and the same certificate in a folder with no key (a bundle, certificates to trust), where the
+ * set checks must cost nothing beside the PEM lint.
+ */
+async function sectionCertSets(): Promise<void> {
+  const S = '7 cert sets';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, mode: 'mutual' });
+  const text = (n: string) => set.find((f) => f.name === n)!.contents;
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-set-')));
+  const bare = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')));
+  try {
+    for (const [n, t] of [
+      ['ca.crt', 'ca.pem'],
+      ['server.crt', 'server.pem'],
+      ['server.key', 'server.key'],
+      ['client.crt', 'client.pem'],
+      ['client.key', 'client.key'],
+    ])
+      fs.writeFileSync(path.join(dir, n), text(t), { mode: 0o600 });
+    fs.writeFileSync(path.join(bare, 'ca.crt'), text('ca.pem'));
+    fs.writeFileSync(path.join(bare, 'client.crt'), text('client.pem'));
+    const service = new svc.LanguageService(new svc.Workspace([dir, bare]), {});
+    const doc = (d: string) => ({
+      path: path.join(d, 'client.crt'),
+      uri: `file://${path.join(d, 'client.crt')}`,
+      text: text('client.pem'),
+    });
+    const time = (f: () => void) => {
+      const samples: number[] = [];
+      for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
+        const t0 = process.hrtime.bigint();
+        f();
+        if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
+      }
+      return samples;
+    };
+    // A new text each time: the facade's per-version model cache must not hide the work.
+    let v = 0;
+    const fresh = (d: string) => ({ ...doc(d), text: `${text('client.pem')}${'\n'.repeat(++v % 2)}` });
+    await soft(S, 'validate client.crt in a set folder (5 files)', tool, async () =>
+      addSamples(
+        S,
+        'validate client.crt in a set folder (5 files)',
+        tool,
+        time(() => service.validate(fresh(dir))),
+      ),
+    );
+    await soft(S, 'hover on client.crt (set status line)', tool, async () => {
+      const h = service.hover(doc(dir), { line: 1, character: 0 });
+      notes.push(`cert set hover: ${((h?.contents as { value: string }).value ?? '').split('\n')[0]}`);
+      addSamples(
+        S,
+        'hover on client.crt (set status line)',
+        tool,
+        time(() => service.hover(fresh(dir), { line: 1, character: 0 })),
+      );
+    });
+    await soft(S, 'validate client.crt, folder without keys', tool, async () =>
+      addSamples(
+        S,
+        'validate client.crt, folder without keys',
+        tool,
+        time(() => service.validate(fresh(bare))),
+      ),
+    );
+    await soft(S, 'the same with the set checks switched off (baseline)', tool, async () => {
+      const { certSetTarget } = await import('../server/src/service/targets/cert-set');
+      const hook = certSetTarget.pemChecks;
+      certSetTarget.pemChecks = undefined;
+      try {
+        addSamples(
+          S,
+          'the same with the set checks switched off (baseline)',
+          tool,
+          time(() => service.validate(fresh(bare))),
+        );
+      } finally {
+        certSetTarget.pemChecks = hook;
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(bare, { recursive: true, force: true });
+  }
+}
+
 function printTable(): string {
   const fmt = (r: Row, x: number | undefined) => (x === undefined ? '' : r.unit === 'bytes' ? fmtBytes(x) : `${fmtMs(x)} ms`);
   const body = rows.map((r) => [
@@ -845,6 +935,10 @@ async function main(): Promise<void> {
   if (wanted('6')) {
     log(`section 6: workspace of ${REPS.deployments * 10} files …`);
     await sectionManyFiles();
+  }
+  if (wanted('7')) {
+    log('section 7: certificate sets …');
+    await sectionCertSets();
   }
 
   const totalMs = msSince(t0);

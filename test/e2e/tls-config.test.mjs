@@ -127,6 +127,19 @@ test('(2b) PEM: expired and CN-only certificates are flagged, a correct certific
   assert.deepEqual(loud(good), [], `good/tls/server.pem rows: ${fmt(good)}`);
 });
 
+test('(7) a folder of certificate files: a key that belongs to another certificate is flagged, and a certificate hover names its set', async () => {
+  await wb.openFile('set/client.key', 'BEGIN PRIVATE KEY');
+  await wb.showProblems();
+  const rows = await wb.waitProblem('set-key-mismatch', { line: 1 });
+  const row = forFile(rows, 'set/client.key').find((r) => r.code === 'set-key-mismatch');
+  assert.equal(row?.severity, 'error', `set/client.key rows: ${fmt(forFile(rows, 'set/client.key'))}`);
+  assert.match(row.message, /^client\.key does not belong to client\.crt/);
+  await wb.closeAllEditors();
+  await wb.openFile('set-ok/client.crt', 'BEGIN CERTIFICATE');
+  const hover = await wb.hoverText('BEGIN CERTIFICATE', 'CERTIFICATE', 'pairs with client.key');
+  assert.match(hover, /pairs with client\.key · chains to ca\.crt · clientAuth ✓/);
+});
+
 test('(3) hover on the serverPemPath value in milvus.yaml shows the decoded certificate', async () => {
   await wb.openFile('good/milvus.yaml', 'tlsMode');
   await wb.editor.locator('.detected-link', { hasText: '/milvus/tls/server.pem' }).waitFor({ timeout: TIMEOUTS.diag }); // server has the document

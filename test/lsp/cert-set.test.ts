@@ -43,19 +43,33 @@ after(async () => {
 test('checking a folder runs the set checks on each PEM file and publishes findings for files that are not open', async () => {
   const keyUri = URI.file(path.join(root, 'certs', 'client.key')).toString();
   const published = c.nextDiagnostics(keyUri);
-  const r = await c.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkCertificateSet, arguments: [{ paths: [path.join(root, 'certs')] }] });
+  const r = await c.request('workspace/executeCommand', {
+    command: SERVER_COMMANDS.checkCertificateSet,
+    arguments: [{ paths: [path.join(root, 'certs')] }],
+  });
   assert.equal(r.files.length, 5);
   const codes = r.files.flatMap((f: any) => f.diagnostics.map((d: any) => `${path.basename(URI.parse(f.uri).fsPath)} ${d.code}`)).sort();
-  assert.deepEqual(codes, ['client.crt set-key-mismatch', 'client.key set-key-mismatch', 'server.crt set-key-mismatch', 'server.key set-key-mismatch']);
+  assert.deepEqual(codes, [
+    'client.crt set-key-mismatch',
+    'client.key set-key-mismatch',
+    'server.crt set-key-mismatch',
+    'server.key set-key-mismatch',
+  ]);
   assert.equal(r.errors, 4);
   assert.equal(r.summary, '5 PEM files in certs: 4 errors, 0 warnings.');
   const p = await published;
-  assert.deepEqual(p.diagnostics.map((d: any) => d.code), ['set-key-mismatch']);
+  assert.deepEqual(
+    p.diagnostics.map((d: any) => d.code),
+    ['set-key-mismatch'],
+  );
   assert.match(p.diagnostics[0].message, /It belongs to server\.crt/);
 });
 
 test('the command is advertised, and bad arguments are an error that changes nothing', async () => {
   assert.ok(init.capabilities.executeCommandProvider.commands.includes(SERVER_COMMANDS.checkCertificateSet));
-  const r = await c.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkCertificateSet, arguments: [{ paths: ['relative/dir'] }] });
+  const r = await c.request('workspace/executeCommand', {
+    command: SERVER_COMMANDS.checkCertificateSet,
+    arguments: [{ paths: ['relative/dir'] }],
+  });
   assert.match(r.error, /absolute paths/);
 });

@@ -12,6 +12,7 @@ import { URI } from 'vscode-uri';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import fc from 'fast-check';
+import { keyStem, certStem, isCaName, namedRole } from '../../server/src/service/targets/cert-set/naming';
 import { LanguageService, Workspace, type Doc } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { pemHover } from '../../server/src/service/pem/hover';
@@ -783,7 +784,8 @@ export const randomBytesText: fc.Arbitrary<string> = fc
 export const DOC_PATHS = {
   milvus: ['milvus.yaml', 'configs/milvus.yaml', 'conf/milvus-standalone.yaml'],
   compose: ['docker-compose.yml', 'compose.yaml'],
-  pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr'],
+  // tls/ holds server.pem + server.key, so PEM documents there also get the certificate-set checks.
+  pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr', 'tls/server.key', 'tls/client.crt', 'tls/localhost+1-key.pem'],
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -894,6 +896,28 @@ export const FUZZ_CASES: FuzzCase[] = [
         (text, rel) => {
           count('random unicode');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));
+        },
+      ),
+  },
+  {
+    name: 'certificate-set file names',
+    weight: 0.5,
+    property: () =>
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom('client.key', 'a-key.pem', 'privkey.pem', 'rootCA.pem', 'tls.crt', '.key', 'key'),
+        ),
+        (name) => {
+          count('certificate-set file names');
+          const file = `/w/tls/${name.replace(/\//g, '_')}`;
+          const key = keyStem(file);
+          const cert = certStem(file);
+          // A name pairs as a key or as a certificate, never both; and the role and CA tests never throw.
+          if (key !== undefined && cert !== undefined)
+            throw new Broken(`${name} pairs both as a key (${key}) and as a certificate (${cert})`);
+          isCaName(file);
+          namedRole(file);
         },
       ),
   },

@@ -430,6 +430,53 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       expect: [],
       cli: Array(3).fill('milvus.yaml tls-file-outside-workspace'),
     },
+    // Certificate sets: a folder's PEM files judged together (targets/cert-set).
+    {
+      name: 'set: client.key is random bytes beside client.crt',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.certPem, 'client.key': prngBytes(2048, 'set') },
+      open: 'client.crt',
+      expect: [],
+      cli: ['client.key pem-binary'],
+    },
+    {
+      name: 'set: certificate and key swapped between client.crt and client.key',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.keyPem, 'client.key': fx.clientOnly.certPem },
+      open: 'client.crt',
+      // The key sits in a 0644 file: the permissions lint is right too.
+      expect: ['pem-key-permissions', 'set-file-content'],
+      message: /^client\.crt is named as a certificate but holds a private key/,
+      messageCode: 'set-file-content',
+      cli: ['client.crt pem-key-permissions', 'client.crt set-file-content', 'client.key set-file-content'],
+    },
+    {
+      name: 'set: an encrypted client.key',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.certPem, 'client.key': fx.keys.encryptedPkcs8 },
+      open: 'client.crt',
+      expect: [],
+      cli: ['client.key tls-key-encrypted'],
+    },
+    {
+      name: 'set: the same key twice (client.key and client-key.pem)',
+      files: {
+        'ca.crt': fx.ca.certPem,
+        'client.crt': fx.clientOnly.certPem,
+        'client.key': fx.clientOnly.keyPem,
+        'client-key.pem': fx.clientOnly.keyPem,
+      },
+      open: 'client.key',
+      expect: [],
+      cli: ['client-key.pem pem-key-permissions'],
+    },
+    {
+      name: 'set: 80 certificates and a key that matches none (a data folder, left alone)',
+      files: {
+        ...Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`cert${i}.pem`, fx.leaf.certPem])),
+        'stray.key': fx.keys.ecPkcs8,
+      },
+      open: 'stray.key',
+      expect: [],
+      cli: [],
+    },
   ];
   return cases;
 }

@@ -102,6 +102,8 @@ async function expiredCertPem() {
  *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> tls-cert-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
  *   pem/bundle.pem   server.pem + ca.pem             -> 2 entries in the Outline
  *   gen/             compose + milvus.yaml without TLS, no certs: target of "TLS: Generate TLS certs"
+ *   set/             ca.crt, client.crt and a client.key that is server.key -> set-key-mismatch (line 1 of client.key)
+ *   set-ok/          ca.crt, client.crt, client.key of one set           -> hover "pairs with client.key · chains to ca.crt"
  */
 export async function buildWorkspace(ws) {
   fs.rmSync(ws, { recursive: true, force: true });
@@ -144,6 +146,14 @@ export async function buildWorkspace(ws) {
     path.join(pem, 'bundle.pem'),
     fs.readFileSync(path.join(good, 'server.pem'), 'utf8') + fs.readFileSync(path.join(good, 'ca.pem'), 'utf8'),
   );
+
+  // Certificate sets without a config: the files of good/tls under the names an openssl guide uses.
+  const copySet = (dir, files) => {
+    fs.mkdirSync(path.join(ws, dir), { recursive: true });
+    for (const [to, from] of Object.entries(files)) fs.copyFileSync(path.join(good, from), path.join(ws, dir, to));
+  };
+  copySet('set', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'server.key' });
+  copySet('set-ok', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'client.key' });
 
   project(path.join(ws, 'gen'), {
     milvus: ['# Milvus configuration', 'common:', '  security:', '    tlsMode: 0', ''].join('\n'),

@@ -12,6 +12,7 @@ import type { CertInfo, FileContents } from '../../pem/model';
 import { issues, sameCertificate } from '../../tls/chain';
 import type { DiagnosticCodeInfo } from '../target';
 import { folderSets, isTied, type CertSet, type FolderSets } from './sets';
+import { keyStem } from './naming';
 
 export const CERT_SET_CODES: DiagnosticCodeInfo[] = [
   {
@@ -26,6 +27,11 @@ export const CERT_SET_CODES: DiagnosticCodeInfo[] = [
     summary: 'A certificate whose private key is not in its folder (the set cannot be checked as a pair)',
   },
   { code: 'set-role-eku', severity: 'error', summary: 'A client* / server* certificate whose EKU does not allow that role' },
+  {
+    code: 'set-file-content',
+    severity: 'warning',
+    summary: 'A file named as a certificate holds only a key, or one named as a key holds only a certificate',
+  },
   {
     code: 'set-chain-incomplete',
     severity: 'error',
@@ -47,6 +53,7 @@ export function certSetFindings(file: string, contents: FileContents, ws: Parame
     contents.items.find((d) => d.kind === 'certificate' && d.cert.sha256 === c.sha256)?.block.beginRange ?? ZERO;
   const keyAt = () => contents.items.find((d) => d.kind === 'privateKey')?.block.beginRange ?? ZERO;
   const out: Diagnostic[] = [];
+  out.push(...contentMismatch(self, contents));
 
   for (const s of folder.sets) {
     if (!isTied(s)) continue;
@@ -86,8 +93,7 @@ export function certSetFindings(file: string, contents: FileContents, ws: Parame
         );
       }
       const gap = chainGap(s, folder);
-      if (gap)
-        out.push(diag(certAt(gap.cert === s.leaf ? s.leaf : s.leaf), Severity.Error, 'set-chain-incomplete', gapMessage(s, gap, folder)));
+      if (gap) out.push(diag(certAt(s.leaf), Severity.Error, 'set-chain-incomplete', gapMessage(s, gap, folder)));
     }
   }
 
@@ -109,6 +115,36 @@ export function certSetFindings(file: string, contents: FileContents, ws: Parame
     );
   }
   return out;
+}
+
+/** client.crt holding only a key, client.key holding only a certificate: a TLS stack given these paths fails to load them. */
+function contentMismatch(file: string, contents: FileContents): Diagnostic[] {
+  const name = path.basename(file);
+  const first = contents.items[0];
+  const hasCert = contents.items.some((d) => d.kind === 'certificate');
+  const hasKey = contents.items.some((d) => d.kind === 'privateKey');
+  if (!first) return [];
+  if (/\.(crt|cer)$/i.test(name) && hasKey && !hasCert) {
+    return [
+      diag(
+        first.block.beginRange,
+        Severity.Warning,
+        'set-file-content',
+        `${name} is named as a certificate but holds a private key and no certificate: a server or client given it as its certificate fails to load it. Swap the file names, or put the certificate here and the key in a .key file.`,
+      ),
+    ];
+  }
+  if (keyStem(file) !== undefined && hasCert && !hasKey) {
+    return [
+      diag(
+        first.block.beginRange,
+        Severity.Warning,
+        'set-file-content',
+        `${name} is named as a private key but holds a certificate and no key: a server or client given it as its key fails to load it. Swap the file names, or put the key here.`,
+      ),
+    ];
+  }
+  return [];
 }
 
 function ownerOf(folder: FolderSets, spki: string): string | undefined {

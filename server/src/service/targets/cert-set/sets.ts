@@ -65,6 +65,8 @@ function build(dir: string, names: string[], ws: Workspace): FolderSets {
   const pems = names.filter((n) => PEM_EXT.test(n)).sort();
   const out: FolderSets = { certFiles: [], keyFiles: [], sets: [], authorities: [] };
   if (pems.length > MAX_SET_FILES) return out;
+  // A folder without a private key is certificates to trust (a bundle, a CA folder): decode nothing.
+  if (!pems.some((n) => mayHoldKey(path.join(dir, n), ws))) return out;
   const contents: { path: string; c: FileContents }[] = [];
   for (const n of pems) {
     const p = path.join(dir, n);
@@ -92,6 +94,16 @@ function build(dir: string, names: string[], ws: Workspace): FolderSets {
     out.sets.push({ leaf, file, role: namedRole(file.path), key, namedKey });
   }
   return out;
+}
+
+const KEY_ARMOUR = Buffer.from('PRIVATE KEY-----');
+
+/** A cheap look at the bytes: PEM private-key armour, or binary that may be a DER key. */
+function mayHoldKey(file: string, ws: Workspace): boolean {
+  const r = ws.read(file);
+  if (!r.ok) return false;
+  const b = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+  return b.includes(KEY_ARMOUR) || b[0] === 0x30;
 }
 
 /** Whether the leaf's name or a key in the folder ties it into a set we judge (a loose certificate is not ours to judge). */
