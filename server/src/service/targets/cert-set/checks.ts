@@ -159,20 +159,31 @@ interface Gap {
 }
 
 /** Where the chain from the leaf stops short of a CA of the folder; undefined when it completes or there is no CA to reach. */
-export function chainGap(s: CertSet, folder: FolderSets): Gap | undefined {
+/**
+ * Follows issuers from the leaf through its own file's certificates and the folder's CA certificates
+ * until one the folder trusts (in a CA file, or self-signed): `anchor` then names its file; otherwise
+ * `gap` says where the chain stops. Neither when the folder has no CA file to reach (a public CA).
+ */
+function walkChain(s: CertSet, folder: FolderSets): { anchor?: string; gap?: Gap } {
+  if (!folder.certFiles.some((f) => f.isCa && f !== s.file)) return {};
   const pool = [...s.file.certs.slice(1).map((cert) => ({ cert, file: s.file.path })), ...folder.authorities];
-  if (!folder.certFiles.some((f) => f.isCa && f !== s.file)) return undefined; // no CA of the folder to reach: a public or external CA
   let cur = s.leaf;
   for (let depth = 0; depth < 8; depth++) {
     const next = pool.find((p) => !sameCertificate(p.cert, cur) && issues(p.cert, cur));
     if (!next) {
-      if (cur.selfSigned && depth > 0) return undefined;
-      return { cert: cur, sameName: pool.find((p) => p.cert.subject === cur.issuer && !sameCertificate(p.cert, cur)) };
+      if (cur.selfSigned && depth > 0) return { anchor: s.file.path };
+      return { gap: { cert: cur, sameName: pool.find((p) => p.cert.subject === cur.issuer && !sameCertificate(p.cert, cur)) } };
     }
-    if (inCaFile(folder, next.cert) || next.cert.selfSigned) return undefined;
+    if (inCaFile(folder, next.cert) || next.cert.selfSigned) {
+      return { anchor: folder.certFiles.find((f) => f.isCa && f.certs.some((c) => sameCertificate(c, next.cert)))?.path ?? next.file };
+    }
     cur = next.cert;
   }
-  return undefined;
+  return {};
+}
+
+export function chainGap(s: CertSet, folder: FolderSets): Gap | undefined {
+  return walkChain(s, folder).gap;
 }
 
 /** A certificate the folder trusts: it stands in a CA file (ca.crt, chain.pem, rootCA.pem, …), wherever else it also appears. */
@@ -213,14 +224,6 @@ export function certSetSummary(file: string, cert: CertInfo, ws: Parameters<type
 }
 
 function anchorName(s: CertSet, folder: FolderSets): string {
-  let cur = s.leaf;
-  const pool = [...s.file.certs.slice(1).map((cert) => ({ cert, file: s.file.path })), ...folder.authorities];
-  for (let depth = 0; depth < 8; depth++) {
-    const next = pool.find((p) => !sameCertificate(p.cert, cur) && issues(p.cert, cur));
-    if (!next) break;
-    if (inCaFile(folder, next.cert) || next.cert.selfSigned)
-      return path.basename(folder.certFiles.find((f) => f.isCa && f.certs.some((c) => sameCertificate(c, next.cert)))?.path ?? next.file);
-    cur = next.cert;
-  }
-  return 'its CA';
+  const anchor = walkChain(s, folder).anchor;
+  return anchor ? path.basename(anchor) : 'its CA';
 }
