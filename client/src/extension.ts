@@ -25,6 +25,7 @@ function settings(): Required<SettingsParams> {
     pemGlobs: c.get<string[]>('pemGlobs', []),
     milvusConfigGlobs: c.get<string[]>('milvusConfigGlobs', []),
     allowReadsOutsideWorkspace: c.get<boolean>('allowReadsOutsideWorkspace', false),
+    postgresLibpqVersion: c.get<number>('postgres.libpqVersion', 16),
     trusted: vscode.workspace.isTrusted,
   };
 }
