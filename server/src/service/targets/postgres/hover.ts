@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../../text';
 import type { TargetContext } from '../target';
-import { scanText, parseServiceFile } from './scan';
 import type { Param } from './conninfo';
-import { DSQL_HOST, DSQL_GUIDE, fileKind, hostDeploy } from './validate';
+import { DSQL_HOST, DSQL_GUIDE, hostDeploy, type PgModel } from './validate';
 
 const MODES: Record<string, string> = {
   disable: 'no TLS at all.',
@@ -18,16 +17,13 @@ const MODES: Record<string, string> = {
     "TLS, the chain is verified against the root file, and the host must be in the certificate's SANs (or its CN when it has none).",
 };
 
-export function postgresHover(file: string, text: string, pos: Position, ctx: TargetContext): Hover | null {
+export function postgresHover(file: string, text: string, model: PgModel, pos: Position, ctx: TargetContext): Hover | null {
   const lines = new LineIndex(text);
   const off = lines.offsetAt(pos);
   const params: Param[] = [];
-  if (fileKind(file) === 'pg_service.conf') for (const s of parseServiceFile(text)) params.push(...s.conn.params.values());
-  else {
-    const { conns, env } = scanText(text);
-    for (const c of conns) params.push(...c.params.values(), ...c.hosts);
-    params.push(...env);
-  }
+  for (const s of model.sections ?? []) params.push(...s.conn.params.values());
+  for (const c of model.scanned?.conns ?? []) params.push(...c.params.values(), ...c.hosts);
+  params.push(...(model.scanned?.env ?? []));
   const p = params.find((x) => x.valueStart <= off && off <= x.valueEnd);
   if (!p) return null;
   const range = lines.range(p.valueStart, p.valueEnd);

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Target } from '../target';
 import { mentionsPostgres } from './scan';
-import { validateFile, validateCompose, fileKind, POSTGRES_DIAGNOSTIC_CODES } from './validate';
+import { validateFile, validateCompose, fileKind, parsePgDocument, POSTGRES_DIAGNOSTIC_CODES, type PgModel } from './validate';
 import { postgresHover } from './hover';
 import { postgresCodeActions } from './actions';
 
@@ -15,7 +15,7 @@ const SNIFF_LIMIT = 2 * 1024 * 1024;
 
 const CONFIG_NAME = /(^\.env(\..+)?$|\.env$|\.(ya?ml|json|properties|toml|ini|conf|cfg)$)/i;
 
-export const postgresTarget: Target<null> = {
+export const postgresTarget: Target<PgModel> = {
   id: 'postgres',
   recognise(doc) {
     const base = path.basename(doc.path);
@@ -23,9 +23,9 @@ export const postgresTarget: Target<null> = {
     if (!CONFIG_NAME.test(base) || doc.text.length > SNIFF_LIMIT) return false;
     return mentionsPostgres(doc.text);
   },
-  parse: () => null,
-  validate: (doc, _m, ctx) => validateFile(doc.path, doc.text, ctx),
-  hover: (doc, _m, pos, ctx) => postgresHover(doc.path, doc.text, pos, ctx),
+  parse: (doc) => parsePgDocument(doc.path, doc.text),
+  validate: (doc, model, ctx) => validateFile(doc.path, doc.text, ctx, model),
+  hover: (doc, model, pos, ctx) => postgresHover(doc.path, doc.text, model, pos, ctx),
   codeActions: (doc, diagnostics) => postgresCodeActions(doc.uri, diagnostics),
   composeChecks: (composePath, _model, ctx) => validateCompose(composePath, ctx),
   codes: POSTGRES_DIAGNOSTIC_CODES,

@@ -817,14 +817,29 @@ function flagSettings(doc: Doc, s: PgComposeService): Map<string, ServerSetting>
   return settings;
 }
 
+/** A document parsed once per version: what validation and hover share. */
+export interface PgModel {
+  kind: FileKind;
+  conf?: Map<string, ConfSetting>;
+  sections?: ServiceSection[];
+  scanned?: ReturnType<typeof scanText>;
+}
+
+export function parsePgDocument(file: string, text: string): PgModel {
+  const kind = fileKind(file);
+  if (kind === 'postgresql.conf') return { kind, conf: parsePostgresqlConf(text) };
+  if (kind === 'pg_service.conf') return { kind, sections: parseServiceFile(text) };
+  return { kind, scanned: scanText(text) };
+}
+
 /** A non-compose document: .env, YAML/JSON/properties configs, pg_service.conf, postgresql.conf. */
-export function validateFile(file: string, text: string, ctx: PgContext): Diagnostic[] {
+export function validateFile(file: string, text: string, ctx: PgContext, model: PgModel = parsePgDocument(file, text)): Diagnostic[] {
   const out: Diagnostic[] = [];
   const doc = docOf(file, text);
-  const kind = fileKind(file);
+  const kind = model.kind;
   const dir = path.dirname(doc.path);
   if (kind === 'postgresql.conf') {
-    const conf = parsePostgresqlConf(text);
+    const conf = model.conf ?? parsePostgresqlConf(text);
     const settings = confToSettings(doc, conf);
     const ssl = settings.get('ssl');
     if (!ssl) return out;
@@ -841,7 +856,7 @@ export function validateFile(file: string, text: string, ctx: PgContext): Diagno
   const deploy = hostDeploy(dir, ctx.processEnv);
   const serverCerts = serverCertsNear(file, ctx);
   if (kind === 'pg_service.conf') {
-    const sections = parseServiceFile(text);
+    const sections = model.sections ?? parseServiceFile(text);
     for (const s of sections) {
       for (const b of s.bad)
         out.push(
@@ -856,7 +871,7 @@ export function validateFile(file: string, text: string, ctx: PgContext): Diagno
     }
     return out;
   }
-  const { conns, env } = scanText(text);
+  const { conns, env } = model.scanned ?? scanText(text);
   const envC = envConn(env);
   const services = serviceLookup(file, ctx.ws, ctx.processEnv);
   for (const c of conns) checkClient({ doc, conn: c, env: envC, deploy, services, serverCerts, ctx }, out);
