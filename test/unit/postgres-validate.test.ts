@@ -240,6 +240,10 @@ test('parsePgCompose: list and string commands, -c and --name=value flags', () =
     'services:\n  db:\n    image: postgres\n    command: ["postgres", "-c", "ssl=on", "--ssl_cert_file=/c.crt"]\n',
   )[0];
   assert.deepEqual([...s.flags.keys()], ['ssl', 'ssl_cert_file']);
+  const sh = parsePgCompose(
+    'services:\n  db:\n    image: postgres\n    entrypoint: sh\n    command: -c "cp /c/* /var/lib/postgresql/ && exec docker-entrypoint.sh postgres -c ssl=on"\n',
+  )[0];
+  assert.deepEqual([...sh.flags.keys()], [], 'a shell script is not a list of server flags');
   const t = parsePgCompose('services:\n  db:\n    image: postgres\n    command: postgres -c ssl=on -c "ssl_key_file=/k.key"\n')[0];
   assert.equal(t.flags.get('ssl_key_file')!.value.value, '/k.key');
 });

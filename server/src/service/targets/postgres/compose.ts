@@ -65,6 +65,8 @@ function flagsOf(args: Span[]): Map<string, { name: Span; value: Span }> {
     const eq = a.value.indexOf('=');
     if (eq <= 0) continue;
     const name = a.value.slice(0, eq).toLowerCase().replace(/-/g, '_');
+    // A GUC name; anything else (a shell script after sh -c) is not a server flag.
+    if (!/^[a-z_][a-z0-9_.]*$/.test(name)) continue;
     const exact = a.end - a.start === a.value.length;
     out.set(name, {
       name: { value: name, start: a.start, end: exact ? a.start + eq : a.end },
@@ -107,7 +109,11 @@ export function parsePgCompose(text: string): PgComposeService[] {
       environment: new Map(),
     };
     const cmd = get(body, 'command') as Node | undefined;
-    if (cmd && cmd.range) {
+    const entrypoint = get(body, 'entrypoint') as Node | undefined;
+    const first = isScalar(entrypoint) ? String(entrypoint.value ?? '') : isSeq(entrypoint) ? String(str(entrypoint.items[0]) ?? '') : '';
+    // With a shell as the entrypoint, command is a script: its -c is the shell's, not postgres's.
+    const shell = /(^|\/)(ba|da|z)?sh(\s|$)/.test(first.trim());
+    if (cmd && cmd.range && !shell) {
       svc.commandStart = cmd.range[0];
       svc.commandEnd = cmd.range[1];
       if (isScalar(cmd)) {

@@ -302,6 +302,17 @@ export function checkClient(inp: ClientInputs, out: Diagnostic[]): void {
     const kind = r.ok ? ctx.ws.kind(r.hostPath) : 'missing';
     if (!r.ok && r.reason === 'named-volume') {
       // A named volume: cannot be checked from here.
+    } else if (!r.ok) {
+      // No mount of the client's service covers it: the image or a start script may provide it.
+      if (verify)
+        out.push(
+          d(
+            at,
+            Severity.Information,
+            'pg-path-not-mounted',
+            `sslmode=${mode} needs the root file ${shown}, and no volume of ${deploy.label} provides it, so it must come from the image or a start script; if it is not there, libpq fails with 'root certificate file "${shown}" does not exist'. Mount the CA file (for example ./certs/ca.crt:${shown}:ro) to have it checked.`,
+          ),
+        );
     } else if (kind === 'missing') {
       if (verify) {
         out.push(
@@ -963,6 +974,11 @@ export const POSTGRES_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     severity: 'error',
     summary:
       'verify-ca / verify-full and the root file (sslrootcert, or ~/.postgresql/root.crt of the user the client runs as) does not exist.',
+  },
+  {
+    code: 'pg-path-not-mounted',
+    severity: 'information',
+    summary: "Compose: the root file lies in the client's container but no volume provides it (the image may); not checked.",
   },
   { code: 'pg-rootcert-not-ca', severity: 'error', summary: 'The root file holds no CA certificate (a leaf issued by someone else).' },
   {
