@@ -324,7 +324,7 @@ export function checkClient(inp: ClientInputs, out: Diagnostic[]): void {
           ),
         );
       }
-    } else if (r.ok && kind === 'file') {
+    } else if (r.ok && (kind === 'file' || kind === 'directory')) {
       rootSlot = loadSlot(
         {
           role: 'ca',
