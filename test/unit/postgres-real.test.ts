@@ -36,6 +36,7 @@ let otherCa: Issued;
 let leaf: Issued;
 let client: Issued;
 let otherClient: Issued;
+let strangerClient: Issued;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -120,6 +121,7 @@ before(async () => {
   leaf = await makeLeaf(ca, { cn: 'localhost', sans: ['localhost'], eku: [EKU.serverAuth] });
   client = await makeLeaf(ca, { cn: 'certuser', sans: [], eku: [EKU.clientAuth] });
   otherClient = await makeLeaf(ca, { cn: 'certuser', sans: [], eku: [EKU.clientAuth] });
+  strangerClient = await makeLeaf(otherCa, { cn: 'certuser', sans: [], eku: [EKU.clientAuth] });
   base = tmpWorkspace('pg-real-');
   fs.chmodSync(base, 0o755);
   data = path.join(base, 'data');
@@ -312,6 +314,14 @@ function cases(): Case[] {
       conn: 'sslmode=verify-full sslrootcert=ca.crt sslcert=client.crt sslkey=client.key',
       files: { 'ca.crt': ca.certPem, 'client.crt': client.certPem, 'client.key': client.keyPem },
       expect: [],
+    },
+    {
+      name: 'client certificate of a CA the server does not trust',
+      user: 'certuser',
+      conn: 'sslmode=verify-full sslrootcert=ca.crt sslcert=client.crt sslkey=client.key',
+      files: { 'ca.crt': ca.certPem, 'client.crt': strangerClient.certPem, 'client.key': strangerClient.keyPem },
+      expect: ['pg-client-cert-not-trusted'],
+      psql: /tlsv1 alert unknown ca/,
     },
     {
       name: 'client key readable by others',

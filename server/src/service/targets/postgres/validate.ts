@@ -113,6 +113,15 @@ export interface ServerCert {
   hostPath: string;
   /** Names it answers to (compose service names) — undefined: any host. */
   names?: string[];
+  /** The certificates of ssl_ca_file, which client certificates must chain to; where it is. */
+  clientCas?: { certs: CertInfo[]; where: string };
+}
+
+/** The workspace's server a connection reaches: by compose service name, or any local server for localhost. */
+function serverFor(serverCerts: ServerCert[], host: string | undefined): ServerCert | undefined {
+  if (!host || host.startsWith('/')) return undefined;
+  const first = host.split(',')[0];
+  return serverCerts.find((s) => !s.names || s.names.includes(first) || /^(localhost|127\.0\.0\.1|::1)$/.test(first));
 }
 
 interface Doc {
@@ -469,6 +478,18 @@ function checkClientCert(inp: ClientInputs, e: Effective, jdbc: boolean, out: Di
     out,
   );
   const leaf = certSlot ? certificates(certSlot.items)[0]?.cert : undefined;
+  const hostP = P.get('host');
+  const server = serverFor(inp.serverCerts, hostP && !hostP.placeholder ? hostP.value : undefined);
+  if (leaf && server?.clientCas?.certs.length && !server.clientCas.certs.some((ca) => ca.sha256 === leaf.sha256 || issues(ca, leaf))) {
+    out.push(
+      d(
+        certRange,
+        Severity.Error,
+        'pg-client-cert-not-trusted',
+        `The client certificate ${rel(doc, cr.hostPath)} (${leaf.subject}, issued by ${leaf.issuer}) is not signed by the server's ssl_ca_file ${rel(doc, server.clientCas.where)}; the server rejects it and libpq fails with "SSL error: tlsv1 alert unknown ca". Issue the client certificate from that CA, or add its CA to ssl_ca_file.`,
+      ),
+    );
+  }
   if (leaf?.extKeyUsage?.length && !leaf.extKeyUsage.includes('clientAuth') && !leaf.extKeyUsage.includes('anyExtendedKeyUsage')) {
     out.push(
       d(
@@ -702,15 +723,18 @@ export function checkServer(inp: ServerInputs, out: Diagnostic[]): ServerCert | 
     }
   }
   const caSet = caS && caS.value !== '';
+  let clientCas: ServerCert['clientCas'];
   if (caSet) {
     const r = deploy.resolve(caS.value);
-    if (r.ok)
-      loadSlot(
+    if (r.ok) {
+      const slot = loadSlot(
         { role: 'ca', key: 'ssl_ca_file', range: caS.range, consumer: 'libpq', hostPath: r.hostPath, where: where(r) },
         { ...WORDS, product: 'PostgreSQL' },
         ctx,
         out,
       );
+      if (slot) clientCas = { certs: certificates(slot.items).map((c) => c.cert), where: r.hostPath };
+    }
   }
   if (inp.hba && !caSet) {
     const need = hbaCertLine(inp.hba.text);
@@ -724,7 +748,7 @@ export function checkServer(inp: ServerInputs, out: Diagnostic[]): ServerCert | 
         ),
       );
   }
-  return leaf && certHost ? { leaf, hostPath: certHost } : undefined;
+  return leaf && certHost ? { leaf, hostPath: certHost, clientCas } : undefined;
 }
 
 /** The first pg_hba.conf line that needs client certificates: method cert, or clientcert=verify-ca|verify-full. */
@@ -1011,6 +1035,11 @@ export const POSTGRES_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     code: 'pg-client-key-mismatch',
     severity: 'error',
     summary: 'sslkey does not belong to sslcert (libpq: "could not load private key file ...: key values mismatch").',
+  },
+  {
+    code: 'pg-client-cert-not-trusted',
+    severity: 'error',
+    summary: 'The client certificate is not signed by the workspace server\'s ssl_ca_file ("tlsv1 alert unknown ca").',
   },
   { code: 'pg-client-cert-eku', severity: 'error', summary: 'The client certificate has an EKU without clientAuth.' },
   {
