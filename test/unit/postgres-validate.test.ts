@@ -92,6 +92,16 @@ test('.env: an sslmode typo is an error on the value with a quick fix; PGSSLMODE
   );
 });
 
+test('sslmode=no-verify (node-postgres only) is a warning with the portable fix', () => {
+  const r = run({ '.env': 'DATABASE_URL=postgres://u:p@db.example.com/app?sslmode=no-verify\n' }, '.env');
+  assert.deepEqual(r.codes, ['pg-sslmode-driver-only']);
+  assert.equal(r.at('pg-sslmode-driver-only'), 'no-verify');
+  assert.deepEqual(
+    r.svc.codeActions(r.doc, r.ds).map((f) => f.title),
+    ['Set sslmode to require'],
+  );
+});
+
 test('PG* variables fill what a URI leaves out (libpq reads them when the string does not say)', () => {
   const r = run({ '.env': 'PGSSLMODE=verify-full\nDATABASE_URL=postgresql://db/app\n' }, '.env');
   assert.deepEqual(r.codes, ['pg-rootcert-missing']);

@@ -13,7 +13,7 @@ export function postgresCodeActions(uri: string, diagnostics: Diagnostic[]): Cod
       title: `Set sslmode to ${fix.value}`,
       kind: 'quickfix',
       diagnostics: [d],
-      isPreferred: d.code === 'pg-sslmode-invalid',
+      isPreferred: d.code === 'pg-sslmode-invalid' || d.code === 'pg-sslmode-driver-only',
       edit: { changes: { [uri]: [{ range: d.range, newText: fix.value }] } },
     });
   }

@@ -237,6 +237,19 @@ export function checkClient(inp: ClientInputs, out: Diagnostic[]): void {
   if (modeP) {
     if (modeP.placeholder) return;
     const v = modeP.value;
+    if (v === 'no-verify' && inp.conn.kind === 'uri') {
+      // node-postgres (pg-connection-string) reads it as TLS without verification; libpq refuses it.
+      out.push(
+        d(
+          paramRange(doc, e, modeP),
+          Severity.Warning,
+          'pg-sslmode-driver-only',
+          `sslmode=no-verify is understood only by node-postgres (TLS without any verification); libpq, psql and every other driver refuse the URI with 'invalid sslmode value: "no-verify"'. Use sslmode=require for the same effect everywhere, or verify-full with a root file to authenticate the server.`,
+          { kind: 'pg-set-value', value: 'require' },
+        ),
+      );
+      return;
+    }
     if (!(SSLMODES as readonly string[]).includes(v)) {
       const fix = sslmodeFix(v);
       out.push(
@@ -329,7 +342,7 @@ export function checkClient(inp: ClientInputs, out: Diagnostic[]): void {
             at,
             Severity.Error,
             'pg-rootcert-missing',
-            `sslmode=${mode} needs the CA certificate that signed the server, but ${rootFile.explicit ? `the root file ${shown}` : `no sslrootcert is set and the default ${shown}`} does not exist${r.ok && r.containerPath ? ` (no mount of ${deploy.label} provides it)` : r.ok && r.hostPath !== shown ? ` (${r.hostPath})` : ''}; libpq fails with 'root certificate file "${shown}" does not exist'. ${rootFile.explicit ? 'Create the file or fix the path' : 'Set sslrootcert to the CA file'}${libpq >= 16 ? ', or use sslrootcert=system for a server with a publicly trusted certificate' : ''}.`,
+            `sslmode=${mode} needs the CA certificate that signed the server, but ${rootFile.explicit ? `the root file ${shown}` : `no sslrootcert is set and the default ${shown}`} does not exist${r.ok && r.containerPath ? ` (no mount of ${deploy.label} provides it)` : r.ok && r.hostPath !== shown ? ` (${r.hostPath})` : ''}; ${jdbc ? `pgjdbc fails with "Could not open SSL root certificate file ${shown}"` : `libpq fails with 'root certificate file "${shown}" does not exist'`}. ${rootFile.explicit ? 'Create the file or fix the path' : 'Set sslrootcert to the CA file'}${libpq >= 16 ? ', or use sslrootcert=system for a server with a publicly trusted certificate' : ''}.`,
           ),
         );
       }
