@@ -385,6 +385,14 @@ test(
         log: /private key file ".*server.key" has group or world access/,
       },
       {
+        name: 'key owned by another user than the one the server runs as',
+        setup: (d) => {
+          if (root) fs.chownSync(path.join(d, 'server.key'), 1000, 1000);
+        },
+        expect: root ? ['pg-server-key-owner'] : [],
+        log: /private key file ".*server.key" must be owned by the database user or root/,
+      },
+      {
         name: 'key of another certificate',
         setup: (d) => {
           fs.writeFileSync(path.join(d, 'server.key'), otherClient.keyPem);
@@ -419,6 +427,8 @@ test(
           flags.push('-c', `ssl_ca_file=${srv.ca}`);
         }
         fs.writeFileSync(path.join(dir, 'postgresql.conf'), conf);
+        // As in a data directory: postgresql.conf belongs to the user the server runs as.
+        own(path.join(dir, 'postgresql.conf'), 0o600);
         const svc = new LanguageService(new Workspace([dir], { ...DEFAULT_SETTINGS }), {});
         const p = path.join(dir, 'postgresql.conf');
         const got = svc.validate({ path: p, uri: URI.file(p).toString(), text: conf }).map((x) => String(x.code));

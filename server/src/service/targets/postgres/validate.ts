@@ -687,7 +687,7 @@ export function checkServer(inp: ServerInputs, out: Diagnostic[]): ServerCert | 
               keyRange,
               Severity.Error,
               'pg-server-key-owner',
-              `${rel(doc, kr.hostPath)} is owned by uid ${read.uid}, but PostgreSQL in ${deploy.label} runs as uid ${inp.dbUid}; it refuses to start: 'private key file "${shown}" must be owned by the database user or root'. chown ${inp.dbUid} (and chmod 600) the file, or chown root and chmod 640.`,
+              `${rel(doc, kr.hostPath)} is owned by uid ${read.uid}, but PostgreSQL ${deploy.compose ? `in ${deploy.label}` : `(the owner of ${path.basename(doc.path)})`} runs as uid ${inp.dbUid}; it refuses to start: 'private key file "${shown}" must be owned by the database user or root'. chown ${inp.dbUid} (and chmod 600) the file, or chown root and chmod 640.`,
             ),
           );
         } else {
@@ -898,7 +898,11 @@ export function validateFile(file: string, text: string, ctx: PgContext, model: 
       const r = ctx.ws.read(hbaPath);
       if (r.ok) hba = { text: Buffer.from(r.bytes).toString('utf8'), file: rel(doc, hbaPath) };
     }
-    checkServer({ doc, settings, anchor: ssl.range, deploy: hostDeploy(dir, ctx.processEnv), hba, ctx }, out);
+    // postgresql.conf lives in the data directory (or /etc/postgresql/…), owned by the database user:
+    // its owner, when it is not root, is the user the server runs as.
+    const self = ctx.ws.overlayText(doc.path) === undefined ? ctx.ws.read(doc.path) : undefined;
+    const dbUid = self?.ok && self.uid !== undefined && self.uid !== 0 ? self.uid : undefined;
+    checkServer({ doc, settings, anchor: ssl.range, deploy: hostDeploy(dir, ctx.processEnv), dbUid, hba, ctx }, out);
     return out;
   }
   const deploy = hostDeploy(dir, ctx.processEnv);
