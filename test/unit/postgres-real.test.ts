@@ -18,6 +18,7 @@ import { LanguageService, Workspace } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { makeCa, makeLeaf, EKU, type Issued } from '../support/certs';
 import { tmpWorkspace } from '../support/workspace';
+import { postgresWiring } from '../../server/src/service/targets/postgres/layout';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const PSQL = '/usr/bin/psql';
@@ -444,6 +445,80 @@ test(
           assert.match(r.log, c.log!);
         }
       });
+    }
+  },
+);
+
+/** "Generate TLS certs" with the Postgres layout: the CLI's set, wired as postgresWiring says, connects with cert auth. */
+test(
+  'postgres layout: the generated set starts the server and psql connects with cert auth as the CN user',
+  { skip: !have && 'postgresql-15 is not installed' },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(base, 'gen-'));
+    fs.chmodSync(dir, 0o755);
+    const cli = path.resolve(__dirname, '../../dist/cli.js');
+    const g = spawnSync(
+      process.execPath,
+      [cli, 'generate', '--out', path.join(dir, 'certs'), '--name', 'localhost', '--layout', 'postgres', '--db-user', 'certuser'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(g.status, 0, g.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'certs')).sort(), [
+      'ca.key',
+      'postgresql.crt',
+      'postgresql.key',
+      'root.crt',
+      'server.crt',
+      'server.key',
+    ]);
+    for (const k of ['server.key', 'postgresql.key']) assert.equal(fs.statSync(path.join(dir, 'certs', k)).mode & 0o777, 0o600, k);
+    // The server's copy belongs to the user it runs as (the wiring says chown 999 for the official image).
+    const srv = path.join(dir, 'srv');
+    fs.mkdirSync(srv);
+    for (const f of ['server.crt', 'server.key', 'root.crt']) {
+      fs.copyFileSync(path.join(dir, 'certs', f), path.join(srv, f));
+      own(path.join(srv, f), f.endsWith('.key') ? 0o600 : 0o644);
+    }
+    own(srv, 0o755);
+    const hba = path.join(srv, 'pg_hba.conf');
+    fs.writeFileSync(hba, 'local all all trust\nhostssl all all 127.0.0.1/32 cert\n');
+    own(hba, 0o644);
+    const w = postgresWiring({ certDir: 'certs', host: 'localhost', dbUser: 'certuser', db: 'postgres', mutual: true });
+    const dataDir = path.join(base, `data-gen`);
+    fs.cpSync(template, dataDir, { recursive: true });
+    spawnSync('chown', ['-R', '65534:65534', dataDir]);
+    const p = await freePort();
+    const s = startServer(dataDir, [
+      '-c',
+      `port=${p}`,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dataDir}`,
+      '-c',
+      `hba_file=${hba}`,
+      '-c',
+      'ssl=on',
+      '-c',
+      `ssl_cert_file=${srv}/server.crt`,
+      '-c',
+      `ssl_key_file=${srv}/server.key`,
+      '-c',
+      `ssl_ca_file=${srv}/root.crt`,
+    ]);
+    try {
+      assert.match(await s.ready, /ready to accept connections/);
+      spawnSync(PSQL, ['-h', dataDir, '-p', String(p), '-U', 'postgres', '-d', 'postgres', '-c', 'CREATE USER certuser'], {
+        encoding: 'utf8',
+      });
+      const uri = w.envUri.replace('DATABASE_URL=', '').replace(':5432/', `:${p}/`);
+      fs.writeFileSync(path.join(dir, '.env'), `DATABASE_URL=${uri}\n`);
+      assert.deepEqual(check(dir, path.join(dir, 'home')), [], 'the wired .env is clean');
+      const r = psql(dir, uri, path.join(dir, 'home'));
+      assert.ok(r.ok, r.out);
+    } finally {
+      if (s.child.exitCode === null) s.child.kill('SIGINT');
+      await new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.on('exit', r)));
     }
   },
 );
