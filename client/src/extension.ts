@@ -26,6 +26,7 @@ function settings(): Required<SettingsParams> {
     pemGlobs: c.get<string[]>('pemGlobs', []),
     milvusConfigGlobs: c.get<string[]>('milvusConfigGlobs', []),
     allowReadsOutsideWorkspace: c.get<boolean>('allowReadsOutsideWorkspace', false),
+    postgresLibpqVersion: c.get<number>('postgres.libpqVersion', 16),
     trusted: vscode.workspace.isTrusted,
   };
 }
@@ -47,6 +48,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'pem' },
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'dockercompose' },
+      // PostgreSQL: .env files, pg_service.conf, postgresql.conf, and configs holding connection strings.
+      { scheme: 'file', pattern: '**/{.env,.env.*,*.env,pg_service.conf,.pg_service.conf,postgresql.conf,postgresql.auto.conf}' },
+      { scheme: 'file', language: 'properties' },
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'jsonc' },
+      { scheme: 'file', language: 'toml' },
       ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,

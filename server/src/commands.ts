@@ -10,6 +10,7 @@ import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
 import { clientSnippets } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
+import { postgresLayout, postgresName } from './service/targets/postgres/layout';
 import { planWrite } from './service/certgen/write';
 import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
@@ -204,7 +205,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
     names.push('client.pem', 'client.key');
     if (o.csr) names.push('client.csr');
   }
-  return names;
+  return o.layout === 'postgres' ? names.map(postgresName) : names;
 }
 
 export async function generate(g: GenerateParams, ws: Workspace): Promise<CommandResult<typeof SERVER_COMMANDS.generate>> {
@@ -220,7 +221,8 @@ export async function generate(g: GenerateParams, ws: Workspace): Promise<Comman
   // Loaded on first use: @peculiar/x509 and its ASN.1 schemas would otherwise add ~60 ms to server start-up.
   const { generateCertSet } = await import('./service/certgen/generate');
   const { writeCertSet } = await import('./service/certgen/write');
-  const files = await generateCertSet(options);
+  let files = await generateCertSet(options);
+  if (options.layout === 'postgres') files = postgresLayout(files);
   const res = await writeCertSet(g.out, files, { overwrite: !!g.overwrite });
   for (const f of res.written) ws.invalidate(f);
   return { written: res.written, out: g.out };

@@ -127,7 +127,7 @@ test('(2b) PEM: expired and CN-only certificates are flagged, a correct certific
   assert.deepEqual(loud(good), [], `good/tls/server.pem rows: ${fmt(good)}`);
 });
 
-test('(7) a folder of certificate files: a key that belongs to another certificate is flagged, and a certificate hover names its set', async () => {
+test('(8) a folder of certificate files: a key that belongs to another certificate is flagged, and a certificate hover names its set', async () => {
   await wb.openFile('set/client.key', 'BEGIN PRIVATE KEY');
   await wb.showProblems();
   const rows = await wb.waitProblem('set-key-mismatch', { line: 1 });
@@ -169,6 +169,28 @@ test('(4) the quick fix from the light bulb (Ctrl+.) renames serverPemPth to ser
   await wb.showProblems();
   await wb.problemRow('milvus-key-unknown').waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
   await wb.editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
+});
+
+test('(7) postgres: a mistyped sslmode in .env is an error on its line, and the quick fix writes verify-full', async () => {
+  const file = abs('postgres/.env');
+  await wb.openFile('postgres/.env', 'DATABASE_URL');
+  await wb.showProblems();
+  const rows = forFile(await wb.waitProblem('pg-sslmode-invalid', { line: LINES.pgSslmode }), 'postgres/.env');
+  const row = rows.find((r) => r.code === 'pg-sslmode-invalid');
+  assert.ok(row, `postgres/.env rows: ${fmt(rows)}`);
+  assert.equal(row.severity, 'error');
+  assert.match(row.message, /invalid sslmode value: "verify_full"/);
+  assert.deepEqual(await wb.squiggleLines('error'), [LINES.pgSslmode]);
+  // The dotenv grammar may split the value into several spans: click into its first word.
+  await wb.clickText('DATABASE_URL', 'verify');
+  await wb.page.keyboard.press('Control+.');
+  const item = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Set sslmode to verify-full' }).first();
+  await item.waitFor();
+  await wb.shot('postgres-quickfix');
+  await item.click();
+  await wb.page.keyboard.press('Control+S');
+  await until('the fix on disk', () => fs.readFileSync(file, 'utf8').includes('sslmode=verify-full&sslrootcert=ca.pem'));
+  await wb.problemRow('pg-sslmode-invalid').waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
 });
 
 test('(6) the Outline of a PEM bundle lists its blocks', async () => {

@@ -54,8 +54,12 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('notes.txt', 'tls:\n  serverPemPath: x\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'cert-set'],
+    ['pem', 'compose', 'milvus', 'postgres', 'cert-set'],
   );
+  assert.equal(kind('.env', 'DATABASE_URL=postgresql://db/app?sslmode=require\n'), 'postgres');
+  assert.equal(kind('.env', 'DEBUG=1\n'), undefined);
+  assert.equal(kind('pg_service.conf'), 'postgres');
+  assert.equal(kind('postgresql.conf'), 'postgres');
 });
 
 test('a compose document is parsed once per version for validation and hover, and the milvus.yaml check reuses that model', () => {
@@ -101,7 +105,7 @@ test('a milvus.yaml recognised by its content is parsed once per version for val
 });
 
 test('each target publishes codes with its own prefix, and the shared pipeline the tls- ones', () => {
-  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, 'cert-set': /^set-/ };
+  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, postgres: /^pg-/, 'cert-set': /^set-/ };
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);
   assert.equal(new Set(all).size, all.length, 'no code is listed twice');

@@ -146,7 +146,7 @@ export class Workspace {
     } else {
       try {
         const bytes = fs.readFileSync(abs);
-        result = { ok: true, path: abs, bytes, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode };
+        result = { ok: true, path: abs, bytes, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode, uid: st.uid };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         result = { ok: false, path: abs, reason: 'unreadable', message: `${abs} cannot be read (${code ?? 'error'})` };

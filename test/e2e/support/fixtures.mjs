@@ -34,7 +34,7 @@ export const MILVUS_YAML = [
 export const MISSING_MOUNT = './missing-certs:/milvus/certs';
 
 /** Where each file's interesting token is (1-based line numbers as the Problems panel prints them). */
-export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9 };
+export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9, pgSslmode: 2 };
 
 export function composeYaml(extraVolumes = [], { tls = true } = {}) {
   return [
@@ -104,6 +104,7 @@ async function expiredCertPem() {
  *   gen/             compose + milvus.yaml without TLS, no certs: target of "TLS: Generate TLS certs"
  *   set/             ca.crt, client.crt and a client.key that is server.key -> set-key-mismatch (line 1 of client.key)
  *   set-ok/          ca.crt, client.crt, client.key of one set           -> hover "pairs with client.key · chains to ca.crt"
+ *   postgres/.env    sslmode=verify_full (a typo)     -> pg-sslmode-invalid (line 2), quick fix "Set sslmode to verify-full"
  */
 export async function buildWorkspace(ws) {
   fs.rmSync(ws, { recursive: true, force: true });
@@ -160,8 +161,21 @@ export async function buildWorkspace(ws) {
     compose: composeYaml([], { tls: false }),
     certs: false,
   });
+
+  // PostgreSQL (issue 14): a libpq URI in a .env with a mistyped sslmode; the CA beside it signs nothing here.
+  const pg = path.join(ws, 'postgres');
+  fs.mkdirSync(pg, { recursive: true });
+  fs.copyFileSync(path.join(good, 'ca.pem'), path.join(pg, 'ca.pem'));
+  fs.writeFileSync(path.join(pg, '.env'), PG_ENV);
   return ws;
 }
+
+/** The postgres case's .env; the URI is on line 2 (LINES.pgSslmode). */
+export const PG_ENV = [
+  '# app settings',
+  'DATABASE_URL=postgresql://app@localhost:5432/app?sslmode=verify_full&sslrootcert=ca.pem',
+  '',
+].join('\n');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await buildWorkspace(path.resolve(process.argv[2] ?? path.join(ROOT, '.e2e/ws')));
