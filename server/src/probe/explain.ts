@@ -266,7 +266,10 @@ export function explain(h: Handshake, input: ExplainInput): ProbeResult {
         'probe-alpn-refused',
         `The server refused the ALPN protocols we offered (${input.alpn.join(', ')}) with alert no_application_protocol.`,
       );
-    else if (alert !== undefined && CLIENT_CERT_ALERTS.has(alert)) {
+    else if (
+      alert !== undefined &&
+      (CLIENT_CERT_ALERTS.has(alert) || (alert === 40 && h.transcript?.certificateRequested && !h.transcript.clientCertificateSent))
+    ) {
       // TLS 1.2: the server judges the client certificate inside the handshake.
       result.clientCertificate.requested = true;
       result.clientCertificate.sent = h.transcript?.clientCertificateSent ?? (configured ? true : false);
@@ -388,7 +391,7 @@ export function explain(h: Handshake, input: ExplainInput): ProbeResult {
 
   function clientRejected(alert: number): void {
     const name = ALERT_NAMES[alert];
-    if (alert === 116 || !configured) {
+    if (alert === 116 || !configured || result.clientCertificate.sent === false) {
       fail(
         'probe-client-cert-required',
         `The server requires a client certificate (mutual TLS) and we had none to send (alert ${alert} ${name}).${product === 'Milvus' ? ' Milvus tlsMode 2 needs client.pem and client.key signed by caPemPath' : ' Give one with --cert and --key'}${input.cert?.error ? `; ${input.cert.path} could not be read` : ''}.`,
@@ -404,7 +407,7 @@ export function explain(h: Handshake, input: ExplainInput): ProbeResult {
         reasons.push(`${cname} has EKU ${eku.join(', ')} only; a client certificate needs clientAuth`);
       if (c.notAfter < now) reasons.push(`${cname} expired on ${c.notAfter.toISOString().slice(0, 10)}`);
       if (c.notBefore > now) reasons.push(`${cname} is not valid before ${c.notBefore.toISOString()}`);
-      const accepted = t?.acceptedCaNames ?? [];
+      const accepted = h.transcript?.acceptedCaNames ?? [];
       const der = Buffer.from(c.x509.raw);
       const iss = issuerDer(der);
       if (accepted.length && iss && !accepted.some((n) => n.equals(iss))) {
