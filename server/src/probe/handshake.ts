@@ -207,7 +207,12 @@ export function handshake(req: HandshakeRequest): Promise<Handshake> {
         h.alpn = s.alpnProtocol ?? false;
         h.chain = chainOf(s.getPeerCertificate(true));
         if (!s.authorized) h.authorizationError = String(s.authorizationError ?? 'UNKNOWN');
-        // Read once: TLS 1.3 servers judge our certificate after our handshake is done.
+        // Read once: TLS 1.3 servers judge our certificate after our handshake is done. In TLS 1.2,
+        // or when the server asked for no certificate, there is no verdict left to wait for.
+        const early = readTranscript(tap!, { version: h.protocolVersion, suite: h.cipher, keylog });
+        if (h.protocolVersion !== 'TLSv1.3' || early.certificateRequested === false) {
+          if (h.alpn !== 'h2') return finish({ stage: 'done', after: 'quiet' });
+        }
         const settle = Math.max(50, Math.min(req.settleMs ?? 1500, req.timeoutMs - (Date.now() - started) - 50));
         timers.push(setTimeout(() => finish({ stage: 'done', after: 'quiet' }), settle));
         s.once('session', () => finish({ stage: 'done', after: 'ticket' }));
