@@ -56,6 +56,7 @@ export const CLIENT_COMMANDS = {
   generateCerts: 'tlsConfig.generateCerts',
   checkWorkspace: 'tlsConfig.checkWorkspace',
   showOutput: 'tlsConfig.showOutput',
+  testConnection: 'tlsConfig.testConnection',
 } as const;
 
 export interface DefaultsParams {
