@@ -283,7 +283,7 @@ export function explain(h: Handshake, input: ExplainInput): ProbeResult {
     else if (h.errorCode === 'ECONNRESET' || !h.errorCode)
       fail(
         'probe-handshake-closed',
-        `${where} closed the connection during the TLS handshake without an alert: it may speak plaintext (a plain gRPC/HTTP/2 or HTTP server drops a ClientHello), or it only accepts other TLS versions.${product === 'Milvus' && mode === 0 ? ' Milvus tlsMode is 0 in the effective config: this port speaks plaintext.' : ''}`,
+        `${where} closed the connection during the TLS handshake without an alert: it may speak plaintext (a plain gRPC/HTTP/2 or HTTP server drops a ClientHello), or it only accepts other TLS versions.${product === 'Milvus' && mode === 0 ? ' Milvus tlsMode is 0 in the effective config: this port speaks plaintext.' : ''}${input.protocol === 'postgres-direct' ? ' PostgreSQL before 17 closes the connection on a direct TLS ClientHello (sslnegotiation=direct): use the SSLRequest (--protocol postgres).' : ''}`,
       );
     else
       fail('probe-handshake-failed', `The TLS handshake with ${where} failed: ${tidy(h.errorMessage ?? h.errorCode ?? 'unknown error')}.`);
