@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { makeCa, makeLeaf, EKU, type Issued } from '../support/certs';
 import { startGoServer, type GoServer } from '../support/go-tls';
@@ -333,4 +334,36 @@ test('probe --config: a mode-2 milvus.yaml with compose ports → 127.0.0.1:host
 test('no private key material in any probe output', () => {
   assert.ok(outputs.length > 15);
   assertNoSecret(outputs.join('\n'), needles, 'probe output');
+});
+
+test('a port that accepts but never answers: the overall deadline ends the test (exit 1), and a cancel ends it at once', async () => {
+  const { runProbe } = await import('../../server/src/probe');
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s.on('error', () => undefined)));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  const silentPort = (silent.address() as net.AddressInfo).port;
+  try {
+    const t0 = Date.now();
+    const out = await cli('probe', `127.0.0.1:${silentPort}`, '--timeout', '600', '--format', 'json');
+    const status = out.status;
+    const r = JSON.parse(out.stdout) as ProbeResult;
+    assert.equal(status, 1);
+    assert.deepEqual(codes(r), ['probe-timeout']);
+    assert.ok(Date.now() - t0 < 5000);
+    const ac = new AbortController();
+    const readFile = () => ({ error: 'unused' });
+    const pending = runProbe({ host: '127.0.0.1', port: silentPort }, { readFile, timeoutMs: 60_000, signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    const t1 = Date.now();
+    const cancelled = await pending;
+    assert.ok(Date.now() - t1 < 2000, 'cancelled promptly');
+    assert.deepEqual(
+      cancelled.findings.map((x) => x.code),
+      ['probe-cancelled'],
+    );
+    assert.equal(cancelled.ok, false);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  }
 });
