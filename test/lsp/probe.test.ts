@@ -81,7 +81,7 @@ test('a CodeLens on the tls block names the derived endpoint and runs the server
   assert.equal(r.ok, true, JSON.stringify(r.findings));
   assert.equal(r.alpn, 'h2');
   assert.deepEqual(r.clientCertificate, { configured: true, requested: true, sent: true, accepted: true });
-  assert.match(r.markdown, /^# ✅ TLS connection to 127\.0\.0\.1:\d+/);
+  assert.match(r.markdown, /^# TLS connection to 127\.0\.0\.1:\d+: OK$/m);
   assert.match(r.markdown, /## Presented chain/);
   assert.match(r.markdown, /```sh\nopenssl s_client /);
   assert.doesNotMatch(r.markdown, /PRIVATE KEY/);

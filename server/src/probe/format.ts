@@ -58,7 +58,7 @@ const esc = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1');
 export function formatMarkdown(r: ProbeResult): string {
   const t = r.target;
   const out: string[] = [];
-  out.push(`# ${r.ok ? '✅' : '❌'} TLS connection to ${esc(`${t.host}:${t.port}`)}`, '');
+  out.push(`# TLS connection to ${esc(`${t.host}:${t.port}`)}: ${r.ok ? 'OK' : 'FAILED'}`, '');
   out.push(
     r.ok ? `The handshake succeeded and the server certificate verifies for **${esc(t.serverName)}**.` : `**${esc(r.error ?? 'failed')}**`,
     '',
