@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runGenerateFlow } from './generate';
 import { checkCertificateSet } from './check-set';
+import { runTestConnection, results, RESULT_SCHEME } from './test-connection';
 import {
   CLIENT_COMMANDS,
   SERVER_COMMANDS,
   SETTINGS_NOTIFICATION,
   SETTINGS_SECTION,
   type GenerateCertsParams,
+  type TestConnectionParams,
   type InitializationOptions,
   type SettingsParams,
 } from '../../server/src/protocol';
@@ -61,10 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: SETTINGS_SECTION },
     middleware: {
       // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
+      // Likewise the connection test's CodeLens runs the UI (progress, cancel, preview) around the server command.
       executeCommand: (command, args, next) =>
         command === SERVER_COMMANDS.generateCerts && client
           ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
-          : next(command, args),
+          : command === SERVER_COMMANDS.testConnection && client
+            ? runTestConnection(client, context.workspaceState, args[0] as TestConnectionParams | undefined)
+            : next(command, args),
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
@@ -82,6 +87,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(
       CLIENT_COMMANDS.checkCertificateSet,
       (uri?: vscode.Uri, uris?: vscode.Uri[]) => client && checkCertificateSet(client, uri, uris),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
+    vscode.commands.registerCommand(
+      CLIENT_COMMANDS.testConnection,
+      (arg?: vscode.Uri | TestConnectionParams) =>
+        client && runTestConnection(client, context.workspaceState, arg instanceof vscode.Uri ? { uri: arg.toString() } : arg),
     ),
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.

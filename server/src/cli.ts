@@ -9,6 +9,7 @@ import { URI } from 'vscode-uri';
 import { LanguageService, Workspace, MAX_DOCUMENT_CHARS } from './service';
 import { DEFAULT_SETTINGS } from './service/types';
 import { toSarif } from './cli/sarif';
+import { probeCommand } from './cli/probe';
 import { generate } from './commands';
 import type { GenerateOptions } from './service/certgen';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -28,7 +29,10 @@ export interface Finding {
 const USAGE = `usage:
   tls-config check <folder|files…> [--format text|json|sarif] [--expiry-days N]
   tls-config generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
-                      [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force] [--layout postgres [--db-user NAME]]`;
+                      [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force] [--layout postgres [--db-user NAME]]
+  tls-config probe HOST:PORT [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn h2]
+                   [--protocol tls|postgres|postgres-direct] [--timeout MS] [--format text|json]
+  tls-config probe --config FILE [--target N] [the flags above override what the config gives]`;
 
 function walk(dir: string, out: string[], seen: Set<string>): void {
   let real: string;
@@ -178,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(res.written.map((w) => `wrote ${w}`).join('\n') + '\n');
     return 0;
   }
+  if (cmd === 'probe') return probeCommand(positional, one, (k) => flags.get(k) ?? []);
   throw new Error(`unknown command ${cmd}\n${USAGE}`);
 }
 

@@ -44,6 +44,8 @@ export interface CommandContext {
   service: LanguageService;
   openText: (file: string) => string | undefined;
   editor?: Editor;
+  /** Cancels a long command (the connection test): the client's cancellation of workspace/executeCommand. */
+  signal?: AbortSignal;
 }
 
 /** Compose file and Milvus service near a folder, for default names and wiring. */
@@ -97,6 +99,9 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
+  // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
+  [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
+    (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
 };
 
 const PEM_FILE = /\.(pem|crt|cer|key|csr|ca-bundle)$/i;

@@ -121,6 +121,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -268,7 +269,23 @@ connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], (d) => get().
 connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (d) => get().service.folding(d)));
 connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (d) => get().service.links(d)));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => get().service.codeActions(d, p.context.diagnostics)));
-connection.onExecuteCommand(async (p) => {
+connection.onCodeLens((p) =>
+  withDoc(p.textDocument.uri, [], (d) =>
+    get()
+      .service.connectionTargets(d)
+      .map((t, index) => ({
+        range: t.range,
+        command: {
+          title: `Test TLS connection (${t.target.host}:${t.target.port})`,
+          command: SERVER_COMMANDS.testConnection,
+          arguments: [{ uri: p.textDocument.uri, index }],
+        },
+      })),
+  ),
+);
+connection.onExecuteCommand(async (p, token) => {
+  const cancel = new AbortController();
+  token.onCancellationRequested(() => cancel.abort());
   try {
     const { ws, service } = get();
     const result = await core!.executeServerCommand(p.command, p.arguments ?? [], {
@@ -276,6 +293,7 @@ connection.onExecuteCommand(async (p) => {
       service,
       openText: (file) => ws.overlayText(file),
       editor,
+      signal: cancel.signal,
     });
     // Open documents may name the files just written, and not every client reports file changes.
     if (p.command === SERVER_COMMANDS.generate || p.command === SERVER_COMMANDS.generateCerts) revalidateAll();

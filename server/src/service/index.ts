@@ -17,14 +17,14 @@ import type {
 import { Workspace } from './workspace';
 import { diag, Severity, type Settings } from './types';
 import { TARGETS } from './targets/registry';
-import type { Doc, Target, TargetContext } from './targets/target';
+import type { ConnectionTarget, Doc, Target, TargetContext } from './targets/target';
 import type { ConfigSlot } from './tls/slots';
 import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
 import { lspLines } from './text';
 
-export type { Doc };
+export type { Doc, ConnectionTarget };
 export type DocumentKind = string;
 
 /** Documents larger than this are not analysed: a message says so instead of freezing the editor. */
@@ -154,6 +154,11 @@ export class LanguageService {
     doc = withLspLines(doc);
     const ctx = this.ctx();
     return safe(() => TARGETS.flatMap((t) => t.codeActions?.(doc, diagnostics, ctx) ?? []), []);
+  }
+
+  /** The endpoints a document describes, for "Test TLS connection" and its CodeLens (no connection is made here). */
+  connectionTargets(doc: Doc): ConnectionTarget[] {
+    return this.feature(doc, [], (t, p, d) => t.connectionTargets?.(d, p.model, this.ctx()) ?? []);
   }
 
   /** Every server command a code action of any target can name. */

@@ -14,6 +14,7 @@ import type {
   FoldingRange,
   Hover,
   Position,
+  Range,
 } from 'vscode-languageserver-types';
 import type { Settings } from '../types';
 import type { Workspace } from '../workspace';
@@ -63,6 +64,11 @@ export interface Target<M = unknown> {
   pemChecks?(doc: Doc, contents: FileContents, ctx: TargetContext): Diagnostic[];
   /** One line about a certificate's place in this target's view, shown at the top of its hover. */
   pemSummary?(file: string, cert: CertInfo, ctx: TargetContext): string | undefined;
+  /**
+   * The endpoints this document describes, for "Test TLS connection" (a CodeLens
+   * at `range`, the CLI's `probe --config`). Derivation only: the service never connects.
+   */
+  connectionTargets?(doc: Doc, model: M, ctx: TargetContext): ConnectionTarget[];
   /** Server commands its code actions name, advertised in executeCommandProvider. */
   readonly commands?: readonly string[];
   /** Its diagnostic codes, for the generated table. */
@@ -75,4 +81,44 @@ export interface DiagnosticCodeInfo {
   code: string;
   severity: SeverityName;
   summary: string;
+}
+
+export type EndpointProtocol = 'tls' | 'postgres' | 'postgres-direct';
+
+/** Where to connect and with which files (absolute host paths). */
+export interface EndpointTarget {
+  host: string;
+  port: number;
+  /** Name sent as SNI and verified; default `host`. */
+  serverName?: string;
+  /** CA file the server certificate must chain to; absent = the system roots. */
+  ca?: string;
+  /** Client certificate and key, for mutual TLS. */
+  cert?: string;
+  key?: string;
+  alpn?: string[];
+  protocol?: EndpointProtocol;
+}
+
+/** What a config says about an endpoint, so a failed test is explained in the config's terms. */
+export interface EndpointFacts {
+  /** "Milvus", "PostgreSQL", … */
+  product?: string;
+  /** The config the target was derived from. */
+  configFile?: string;
+  /** Milvus common.security.tlsMode in the config (0, 1, 2). */
+  tlsMode?: number;
+  /** The server certificate the config names (host path), compared with the presented one. */
+  serverCert?: string;
+  /** How each value was found, one line each ("port 19530 from compose ports 19530:19530"). */
+  derivation?: string[];
+}
+
+export interface ConnectionTarget {
+  /** "Milvus proxy (gRPC) 127.0.0.1:19530". */
+  label: string;
+  /** Where the CodeLens goes (the `tls:` key). */
+  range: Range;
+  target: EndpointTarget;
+  facts: EndpointFacts;
 }

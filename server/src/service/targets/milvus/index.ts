@@ -11,6 +11,7 @@ import { milvusCodeActions } from './actions';
 import { milvusComposeChecks, MILVUS_COMPOSE_CODES } from './compose-side';
 import { GENERATE_COMMAND } from './actions';
 import { milvusSlots } from './slots';
+import { milvusConnectionTargets } from './connection';
 
 /** Documents larger than this are not scanned for a Milvus-shaped TLS section when the name does not say. */
 const SNIFF_LIMIT = 5 * 1024 * 1024;
@@ -41,6 +42,7 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   slots: (_doc, model) => milvusSlots(model),
   codeActions: (doc, diagnostics, ctx) => milvusCodeActions(doc.uri, doc.text, diagnostics, ctx.ws),
   composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, ctx.ws),
+  connectionTargets: (doc, model, ctx) => milvusConnectionTargets(model, doc.path, ctx),
   commands: [GENERATE_COMMAND],
   codes: [...MILVUS_DIAGNOSTIC_CODES, ...MILVUS_COMPOSE_CODES],
 };
