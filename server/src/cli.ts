@@ -55,6 +55,9 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
 }
 
 const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
+/** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
+const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
+const CANDIDATE_EXT = /\.conf$/i;
 
 export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
   const absTargets = targets.map((t) => path.resolve(t));
@@ -70,8 +73,10 @@ export function check(targets: string[], opts: { expiryDays?: number } = {}): { 
   const findings: Finding[] = [];
   const rel = (f: string) => path.relative(base, f).split(path.sep).join('/') || path.basename(f);
   for (const f of files) {
-    if (!CANDIDATE.test(f) && !absTargets.includes(f)) continue;
+    if (!CANDIDATE.test(f) && !CANDIDATE_EXT.test(f) && !CANDIDATE_DIR.test(f) && !absTargets.includes(f)) continue;
     const r = ws.read(f);
+    // A *.conf or sites-enabled/ entry is only maybe ours (most are not nginx): one we cannot read is not a finding.
+    if (!r.ok && !CANDIDATE.test(f) && !absTargets.includes(f)) continue;
     if (!r.ok) {
       findings.push({ file: rel(f), range: zero(), severity: 'error', code: 'file-unreadable', message: r.message });
       continue;

@@ -3,5 +3,6 @@ import type { Target } from './target';
 import { pemTarget } from './pem';
 import { composeTarget } from './compose';
 import { milvusTarget } from './milvus';
+import { nginxTarget } from './nginx';
 
-export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget];
+export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget, nginxTarget];
