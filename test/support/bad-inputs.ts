@@ -265,7 +265,7 @@ export interface FuzzWorkspace {
   root: string;
   ws: Workspace;
   service: LanguageService;
-  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array };
+  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array; nginx: string };
   /** Opens `text` at `rel` as the server does (an overlay), runs f, closes it. */
   withOpen<T>(rel: string, text: string, f: (doc: Doc) => T): T;
   dispose(): void;
@@ -292,7 +292,10 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     ca: fx.ca.certPem,
   };
   if (fx.keys.openssh) pem.openssh = fx.keys.openssh;
+  const nginx = NGINX_FUZZ_BASE;
   writeFiles(root, {
+    'nginx/nginx.conf': nginx,
+    'nginx/snippets/tls.conf': 'ssl_certificate ../tls/chain.pem;\nssl_certificate_key ../tls/server.key;\n',
     'milvus.yaml': milvus,
     'docker-compose.yml': compose,
     'tls/server.pem': fx.leaf.certPem,
@@ -308,7 +311,7 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     root,
     ws,
     service,
-    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData) },
+    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx },
     withOpen(rel, text, f) {
       const p = path.join(root, rel);
       ws.setOverlay(p, text, ++seq);
@@ -784,7 +787,37 @@ export const DOC_PATHS = {
   milvus: ['milvus.yaml', 'configs/milvus.yaml', 'conf/milvus-standalone.yaml'],
   compose: ['docker-compose.yml', 'compose.yaml'],
   pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr'],
+  nginx: ['nginx/nginx.conf', 'nginx/conf.d/fuzz.conf', 'nginx/sites-enabled/fuzz'],
 } as const;
+
+/** An nginx.conf touching every TLS directive the nginx target reads (includes, data:, variables, stream). */
+const NGINX_FUZZ_BASE = `events {}
+http {
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server {
+        listen 443 ssl;
+        server_name localhost .example.test *.a.test ~^re$;
+        include snippets/*.conf;
+        ssl_client_certificate ../tls/ca.pem;
+        ssl_verify_client optional;
+        ssl_verify_depth 2;
+        ssl_trusted_certificate "../tls/ca.pem";
+        location /up {
+            proxy_pass https://127.0.0.1:9443;
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate ../tls/ca.pem;
+            proxy_ssl_certificate ../tls/server.pem;
+            proxy_ssl_certificate_key ../tls/server.key;
+        }
+    }
+    server {
+        listen 8443 ssl;
+        ssl_certificate /etc/ssl/$ssl_server_name.crt;
+        ssl_certificate_key 'data:-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----';
+    }
+}
+stream { server { listen 5432 ssl; } }
+`;
 
 // ---------------------------------------------------------------------------
 // The properties, shared by the CI test and the long run
@@ -853,6 +886,15 @@ export const FUZZ_CASES: FuzzCase[] = [
       }),
   },
   {
+    name: 'mutated nginx.conf',
+    weight: 2,
+    property: (w) =>
+      fc.property(mutatedYaml(w.texts.nginx), fc.constantFrom(...DOC_PATHS.nginx), (m, rel) => {
+        count('mutated nginx.conf');
+        w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
+      }),
+  },
+  {
     name: 'large mutated documents',
     weight: 0.08,
     property: (w) =>
@@ -875,10 +917,14 @@ export const FUZZ_CASES: FuzzCase[] = [
     name: 'random bytes',
     weight: 1,
     property: (w) =>
-      fc.property(randomBytesText, fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem), (text, rel) => {
-        count('random bytes');
-        w.withOpen(rel, text, (doc) => exercise(w.service, doc));
-      }),
+      fc.property(
+        randomBytesText,
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx),
+        (text, rel) => {
+          count('random bytes');
+          w.withOpen(rel, text, (doc) => exercise(w.service, doc));
+        },
+      ),
   },
   {
     name: 'random unicode',
@@ -888,9 +934,12 @@ export const FUZZ_CASES: FuzzCase[] = [
         fc.oneof(
           fc.string({ unit: 'binary', maxLength: 400 }),
           fc.string({ unit: 'grapheme', maxLength: 400 }),
-          fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|'), maxLength: 400 }),
+          fc.string({
+            unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|', ';', '}', '$', '\\'),
+            maxLength: 400,
+          }),
         ),
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem),
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx),
         (text, rel) => {
           count('random unicode');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));

@@ -47,6 +47,13 @@ export function prngBytes(n: number, seed = 'corpus'): Buffer {
   return out;
 }
 
+/** An nginx.conf with one TLS server whose body is `tls`. */
+const ngx = (tls: string) =>
+  `events {}\nhttp {\n    server {\n        listen 443 ssl;\n        server_name localhost;\n${tls
+    .split('\n')
+    .map((l) => '        ' + l)
+    .join('\n')}\n    }\n}\n`;
+
 const hostMilvus = (o: Parameters<typeof milvusYaml>[0] = {}) =>
   milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem', ...o });
 
@@ -429,6 +436,48 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       // A Windows drive path is not on this machine: milvus.yaml says its files are not read.
       expect: [],
       cli: Array(3).fill('milvus.yaml tls-file-outside-workspace'),
+    },
+    // --- nginx (issue 15) -------------------------------------------------
+    {
+      name: 'nginx.conf, certificates all good (control)',
+      files: { 'nginx.conf': ngx('ssl_certificate tls/server.pem;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: [],
+    },
+    {
+      name: 'nginx.conf with CRLF line ends and a BOM',
+      files: { 'nginx.conf': '\ufeff' + crlf(ngx('ssl_certificate tls/server.pem;\nssl_certificate_key tls/server.key;')), ...good },
+      open: 'nginx.conf',
+      expect: [],
+    },
+    {
+      name: 'nginx.conf: unterminated quote',
+      files: { 'nginx.conf': ngx('ssl_certificate "tls/server.pem;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: ['nginx-syntax'],
+    },
+    {
+      name: 'nginx.conf: 20,000 nested blocks',
+      files: { 'nginx.conf': 'a {'.repeat(20000) },
+      open: 'nginx.conf',
+      expect: ['nginx-syntax'],
+      maxMs: 2000,
+    },
+    {
+      name: 'nginx.conf includes itself and a glob of 300 files',
+      files: {
+        'nginx.conf': 'events {}\nhttp {\n  include nginx.conf;\n  include conf.d/*.conf;\n}\n',
+        ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`conf.d/f${i}.conf`, 'include ../nginx.conf;\ninclude *.conf;\n'])),
+      },
+      open: 'nginx.conf',
+      expect: [],
+      cli: [],
+    },
+    {
+      name: 'nginx ssl_certificate is a directory',
+      files: { 'nginx.conf': ngx('ssl_certificate tls;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: ['tls-file-directory'],
     },
   ];
   return cases;

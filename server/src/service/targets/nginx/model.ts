@@ -90,8 +90,7 @@ export function includeTargets(pattern: string, deploy: NginxDeploy, ws: Workspa
     .list(dir)
     .filter((n) => re.test(n))
     .sort()
-    .map((n) => path.join(dir, n))
-    .filter((f) => ws.kind(f) === 'file');
+    .map((n) => path.join(dir, n));
 }
 
 function readParsed(file: string, ws: Workspace): Parsed | undefined {
@@ -107,19 +106,24 @@ function expand(
   deploy: NginxDeploy,
   ws: Workspace,
   seen: Set<string>,
-  budget: { files: number },
+  budget: { files: number; targets: Map<string, string[]> },
   depth: number,
+  atMain = false,
 ): Located[] {
   const out: Located[] = [];
   for (const d of list) {
     if (d.name === 'include' && d.args.length === 1 && !d.block) {
       if (depth >= MAX_INCLUDE_DEPTH) continue;
-      for (const f of includeTargets(d.args[0].value, deploy, ws)) {
+      let targets = budget.targets.get(d.args[0].value);
+      if (!targets) budget.targets.set(d.args[0].value, (targets = includeTargets(d.args[0].value, deploy, ws)));
+      for (const f of targets) {
         if (seen.has(f) || budget.files-- <= 0) continue;
         const p = readParsed(f, ws);
         if (!p) continue;
+        // A main config (http/events at its top) included inside a block is an nginx error ("not allowed here"), and a cycle.
+        if (!atMain && p.directives.some((x) => x.name === 'http' || x.name === 'events')) continue;
         seen.add(f);
-        out.push(...expand(p.directives, f, via ?? d, deploy, ws, seen, budget, depth + 1));
+        out.push(...expand(p.directives, f, via ?? d, deploy, ws, seen, budget, depth + 1, atMain));
         seen.delete(f);
       }
       continue;
@@ -135,10 +139,10 @@ export function buildModel(text: string | Parsed, file: string, ws: Workspace, e
   const parsed = typeof text === 'string' ? parseNginx(text) : text;
   const deploy = nginxDeploy(file, ws, env);
   const abs = path.resolve(file);
-  const budget = { files: MAX_INCLUDED_FILES };
-  const directives = expand(parsed.directives, undefined, undefined, deploy, ws, new Set([abs]), budget, 0);
+  const budget = { files: MAX_INCLUDED_FILES, targets: new Map<string, string[]>() };
+  const isMain = parsed.directives.some((d) => d.name === 'http' || d.name === 'events' || d.name === 'stream');
+  const directives = expand(parsed.directives, undefined, undefined, deploy, ws, new Set([abs]), budget, 0, isMain);
   const dirName = path.basename(path.dirname(abs));
-  const isMain = directives.some((d) => d.name === 'http' || d.name === 'events' || d.name === 'stream');
   const topContext = isMain
     ? 'main'
     : dirName === 'snippets' || !directives.some((d) => d.name === 'server')

@@ -68,10 +68,10 @@ function mine(d: Located, model: NginxModel): boolean {
 
 export function validateNginx(model: NginxModel, file: string, ctx: NginxContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const e of model.parsed.errors)
-    out.push(
-      diag(e.range, Severity.Error, 'nginx-syntax', `nginx -t fails: ${e.message}. Fix the braces, quotes or the missing ";" here.`),
-    );
+  // nginx stops at its first syntax error and loads nothing: so do we (the rest would be guesses about the structure).
+  const e = model.parsed.errors[0];
+  if (e)
+    return [diag(e.range, Severity.Error, 'nginx-syntax', `nginx -t fails: ${e.message}. Fix the braces, quotes or the missing ";" here.`)];
   const levels = collectLevels(model);
   const loaded = new Map<Located, LoadedSlot | null>();
   const load = (d: Located, arg: Word, role: SlotRole) => {
