@@ -57,7 +57,7 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
 const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
 /** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
 const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
-const CANDIDATE_EXT = /\.conf$/i;
+const CANDIDATE_EXT = /\.(conf|json|sh)$/i;
 
 export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
   const absTargets = targets.map((t) => path.resolve(t));

@@ -53,10 +53,12 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('values.yaml', 'replicas: 3\n'), undefined);
   assert.equal(kind('notes.txt', 'tls:\n  serverPemPath: x\n'), undefined);
   assert.equal(kind('conf.d/site.conf', 'server {\n  listen 443 ssl;\n}\n'), 'nginx');
+  assert.equal(kind('apisix.yaml', 'ssls: []\n#END\n'), 'apisix');
+  assert.equal(kind('package.json', '{"name": "x"}'), undefined);
   assert.equal(kind('postgresql.conf', "ssl = on\nlisten_addresses = '*'\n"), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'nginx'],
+    ['pem', 'compose', 'milvus', 'nginx', 'apisix'],
   );
 });
 
@@ -103,7 +105,7 @@ test('a milvus.yaml recognised by its content is parsed once per version for val
 });
 
 test('each target publishes codes with its own prefix, and the shared pipeline the tls- ones', () => {
-  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, nginx: /^nginx-/ };
+  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, nginx: /^nginx-/, apisix: /^apisix-/ };
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);
   assert.equal(new Set(all).size, all.length, 'no code is listed twice');

@@ -4,5 +4,6 @@ import { pemTarget } from './pem';
 import { composeTarget } from './compose';
 import { milvusTarget } from './milvus';
 import { nginxTarget } from './nginx';
+import { apisixTarget } from './apisix';
 
-export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget, nginxTarget];
+export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget, nginxTarget, apisixTarget];

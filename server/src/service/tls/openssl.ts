@@ -89,9 +89,10 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
     );
   if (lacksSan(leaf) && !isCa(leaf) && !leaf.selfSigned)
     out.push(
+      // A warning here, not an error: OpenSSL clients (curl, the gateway's own upstream checks) accept CN-only names.
       diag(
         r,
-        Severity.Error,
+        Severity.Warning,
         'tls-cert-no-san',
         `${where} (${leaf.subject}) has no Subject Alternative Name: browsers and Go clients reject it ("x509: certificate relies on legacy Common Name field"); only OpenSSL clients fall back to the CN. Reissue it with the server names as DNS SANs.`,
       ),
