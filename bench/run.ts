@@ -685,9 +685,9 @@ async function versionOf(cmd: string, args: string[]): Promise<string> {
   }
 }
 
-// ---------------------------------------------------------------- gateways (nginx; issue 15)
+// ---------------------------------------------------------------- gateways (nginx, APISIX; issue 15)
 
-/** A realistic nginx layout: nginx.conf including conf.d/, 12 TLS servers sharing a snippet, plus an unrelated 1,500-line .conf. */
+/** Realistic gateway files (nginx: nginx.conf + conf.d/ with 12 TLS servers; APISIX: 20 SSL objects) and unrelated files that must cost nothing. */
 async function sectionGateways(): Promise<void> {
   const S = '6 gateways';
   const tool = 'tls-config (in-process)';
@@ -769,6 +769,56 @@ async function sectionGateways(): Promise<void> {
       label: 'median < 0.5 ms',
       ok: (x) => x.median < 0.5,
     });
+  });
+  // APISIX standalone: 20 SSL objects with inline PEM (the names of the set), #END.
+  const server = set.find((f) => f.name === 'server.pem')!.contents;
+  const skey = set.find((f) => f.name === 'server.key')!.contents;
+  const block = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  const ssls = Array.from(
+    { length: 20 },
+    (_, i) => `  - id: ${i + 1}\n    snis: [localhost, app${i % 12}.internal]\n    cert: |\n${block(server)}\n    key: |\n${block(skey)}\n`,
+  ).join('');
+  write(
+    'apisix.yaml',
+    `routes:\n  - uri: /\n    upstream:\n      nodes:\n        "127.0.0.1:1980": 1\n      type: roundrobin\nssls:\n${ssls}#END\n`,
+  );
+  const bigJson = JSON.stringify({
+    name: 'x',
+    packages: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node_modules/p${i}`, { version: '1.0.' + i, key: 'k' + i }])),
+  });
+  write('package-lock.json', bigJson);
+  await soft(S, 'validate apisix.yaml (20 SSL objects, inline PEM)', tool, async () => {
+    const base = doc('apisix.yaml');
+    let count = 0;
+    const samples = time(
+      (i) => (count = service.validate({ ...base, text: base.text.replace('#END', i % 2 ? '# edit\n#END' : '#END') }).length),
+    );
+    notes.push(`apisix bench file: ${count} diagnostic(s) (expected 0)`);
+    addSamples(S, 'validate apisix.yaml (20 SSL objects, inline PEM)', tool, samples, {
+      label: 'median < 20 ms',
+      ok: (x) => x.median < 20,
+    });
+  });
+  await soft(S, 'hover an SNI in apisix.yaml', tool, async () => {
+    const d = doc('apisix.yaml');
+    const samples = time(() => service.hover(d, { line: 8, character: 14 }));
+    notes.push(`apisix SNI hover: ${JSON.stringify(service.hover(d, { line: 8, character: 14 })?.contents).slice(0, 80)}`);
+    addSamples(S, 'hover an SNI in apisix.yaml', tool, samples, { label: 'median < 10 ms', ok: (x) => x.median < 10 });
+  });
+  await soft(S, 'validate an unrelated package-lock.json', tool, async () => {
+    const d = doc('package-lock.json');
+    let kind: string | undefined;
+    const samples = time((i) => {
+      kind = service.kindOf(d);
+      service.validate({ ...d, text: i % 2 ? d.text + ' ' : d.text });
+    });
+    notes.push(`unrelated package-lock.json (${(bigJson.length / 1e6).toFixed(2)} MB) recognised as: ${kind ?? 'nothing'}`);
+    addSamples(S, 'validate an unrelated package-lock.json', tool, samples, { label: 'median < 1 ms', ok: (x) => x.median < 1 });
   });
 }
 

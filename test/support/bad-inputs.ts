@@ -12,6 +12,7 @@ import { URI } from 'vscode-uri';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { LanguageService, Workspace, type Doc } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { pemHover } from '../../server/src/service/pem/hover';
@@ -265,7 +266,7 @@ export interface FuzzWorkspace {
   root: string;
   ws: Workspace;
   service: LanguageService;
-  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array; nginx: string };
+  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array; nginx: string; apisix: string };
   /** Opens `text` at `rel` as the server does (an overlay), runs f, closes it. */
   withOpen<T>(rel: string, text: string, f: (doc: Doc) => T): T;
   dispose(): void;
@@ -293,6 +294,13 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
   };
   if (fx.keys.openssh) pem.openssh = fx.keys.openssh;
   const nginx = NGINX_FUZZ_BASE;
+  const block = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  const apisix = `ssls:\n  - snis: [localhost, "*.example.test"]\n    cert: |\n${block(fx.leaf.certPem)}\n    key: |\n${block(fx.keys.ecPkcs8)}\n    certs: [$env://X]\n    keys: [$secret://vault/1/k]\n    client:\n      ca: |\n${block(fx.ca.certPem)}\n      depth: 2\n  - sni: a.test\n    certificates:\n      - certificate: x\n        key: y\n#END\n`;
   writeFiles(root, {
     'nginx/nginx.conf': nginx,
     'nginx/snippets/tls.conf': 'ssl_certificate ../tls/chain.pem;\nssl_certificate_key ../tls/server.key;\n',
@@ -311,7 +319,7 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     root,
     ws,
     service,
-    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx },
+    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix },
     withOpen(rel, text, f) {
       const p = path.join(root, rel);
       ws.setOverlay(p, text, ++seq);
@@ -788,6 +796,7 @@ export const DOC_PATHS = {
   compose: ['docker-compose.yml', 'compose.yaml'],
   pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr'],
   nginx: ['nginx/nginx.conf', 'nginx/conf.d/fuzz.conf', 'nginx/sites-enabled/fuzz'],
+  apisix: ['apisix/apisix.yaml', 'apisix/adc.yaml'],
 } as const;
 
 /** An nginx.conf touching every TLS directive the nginx target reads (includes, data:, variables, stream). */
@@ -895,6 +904,26 @@ export const FUZZ_CASES: FuzzCase[] = [
       }),
   },
   {
+    name: 'mutated apisix.yaml, as JSON and in a curl call',
+    weight: 2,
+    property: (w) =>
+      fc.property(mutatedYaml(w.texts.apisix), fc.constantFrom(...DOC_PATHS.apisix, 'apisix/ssl.json', 'apisix/setup.sh'), (m, rel) => {
+        count('mutated apisix.yaml, as JSON and in a curl call');
+        const text = rel.endsWith('.json')
+          ? (() => {
+              try {
+                return JSON.stringify(parseYaml(m.text)?.ssls?.[0] ?? {}, null, 2);
+              } catch {
+                return m.text;
+              }
+            })()
+          : rel.endsWith('.sh')
+            ? `curl http://127.0.0.1:9180/apisix/admin/ssls/1 -X PUT \\\n  -d '${m.text.replace(/'/g, '')}'\n`
+            : m.text;
+        w.withOpen(rel, text, (doc) => exercise(w.service, doc));
+      }),
+  },
+  {
     name: 'large mutated documents',
     weight: 0.08,
     property: (w) =>
@@ -919,7 +948,7 @@ export const FUZZ_CASES: FuzzCase[] = [
     property: (w) =>
       fc.property(
         randomBytesText,
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx),
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
         (text, rel) => {
           count('random bytes');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));
@@ -939,7 +968,7 @@ export const FUZZ_CASES: FuzzCase[] = [
             maxLength: 400,
           }),
         ),
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx),
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
         (text, rel) => {
           count('random unicode');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));

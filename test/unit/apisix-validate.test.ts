@@ -227,3 +227,15 @@ test('other YAML, JSON and shell files are not APISIX and get nothing', () => {
   assert.equal(r('/w/apisix.yaml', 'routes: []\n#END\n'), true);
   assert.deepEqual(check('apisix.yaml', 'routes: []\n#END\n'), []);
 });
+
+test('conf/config.yaml: admin_api_mtls and etcd tls pairs through the pipeline (paths relative to APISIX home)', () => {
+  const cfg = `deployment:\n  admin:\n    admin_api_mtls:\n      admin_ssl_cert: conf/cert/admin.crt\n      admin_ssl_cert_key: conf/cert/admin.key\n      admin_ssl_ca_cert: conf/cert/missing-ca.crt\n  etcd:\n    host: ["https://127.0.0.1:2379"]\n    tls:\n      cert: /nowhere/etcd.crt\n      verify: true\napisix:\n  ssl:\n    ssl_trusted_certificate: system\n`;
+  writeFiles(w, { 'conf/cert/admin.crt': leaf.certPem, 'conf/cert/admin.key': other.keyPem });
+  const ds = check('conf/config.yaml', cfg);
+  assert.deepEqual(
+    codes(ds),
+    ['tls-key-mismatch', 'tls-file-missing', 'tls-file-outside-workspace'],
+    JSON.stringify(ds.map((d) => d.message)),
+  );
+  assert.equal(ds[1].range.start.line, 5);
+});

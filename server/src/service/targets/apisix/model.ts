@@ -11,7 +11,7 @@ import type { Range } from 'vscode-languageserver-types';
 import { LineIndex } from '../../text';
 
 export type Flavour = 'apisix' | 'adc';
-export type FileKind = 'standalone' | 'yaml' | 'json' | 'shell';
+export type FileKind = 'standalone' | 'yaml' | 'json' | 'shell' | 'config';
 
 export interface SslObject {
   map: YAMLMap;
@@ -128,8 +128,12 @@ export function parseApisix(text: string, kind: FileKind): ApisixModel {
   else parts.push({ text, offset: 0, where: kind === 'json' ? 'the JSON body' : 'the document' });
   for (const p of parts) {
     const doc = parseDocument(p.text, { prettyErrors: false, uniqueKeys: true, strict: false });
-    for (const e of doc.errors.slice(0, 5))
-      model.errors.push({ message: e.message.split('\n')[0], range: lines.range(p.offset + e.pos[0], p.offset + e.pos[1]) });
+    // The first error is the one to fix (the rest usually follow from it).
+    for (const e of doc.errors.slice(0, 1))
+      model.errors.push({
+        message: /call stack/i.test(e.message) ? 'nested too deeply' : e.message.split('\n')[0],
+        range: lines.range(p.offset + e.pos[0], p.offset + e.pos[1]),
+      });
     if (doc.errors.length) continue;
     const { oldSsl } = collect(doc, p.offset, p.where, model.ssls, kind);
     if (oldSsl?.range) model.oldSslKey = lines.range(oldSsl.range[0], oldSsl.range[1]);
