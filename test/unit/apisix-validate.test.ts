@@ -239,3 +239,16 @@ test('conf/config.yaml: admin_api_mtls and etcd tls pairs through the pipeline (
   );
   assert.equal(ds[1].range.start.line, 5);
 });
+
+test('ADC schema.ts: certificates not empty, unknown keys (strictObject), key at least 32 characters or a secret reference', () => {
+  const ds = check(
+    'adc.yaml',
+    `ssls:\n  - snis: [example.test]\n    name: x\n    certificates: []\n  - snis: [example.test]\n    certificates:\n      - certificate: $secret://vault/1/crt\n        key: short\n`,
+  );
+  assert.deepEqual(
+    codes(ds),
+    ['apisix-unknown-key', 'apisix-required', 'apisix-secret-ref', 'apisix-too-short'],
+    JSON.stringify(ds.map((d) => d.message)),
+  );
+  assert.match(String(ds[3].message), /Must be a certificate private key string or a secret reference/);
+});

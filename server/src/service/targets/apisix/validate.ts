@@ -57,7 +57,9 @@ const APISIX_KEYS = [
   'status',
   'ssl_protocols',
 ];
-const ADC_KEYS = ['name', 'labels', 'type', 'snis', 'certificates', 'client', 'ssl_protocols', 'id'];
+/** ADC's sslSchema (api7/adc libs/sdk/src/core/schema.ts, a strictObject). */
+const ADC_KEYS = ['id', 'labels', 'type', 'snis', 'certificates', 'client', 'ssl_protocols'];
+const ADC_KEY_MIN = 32;
 const CLIENT_KEYS = ['ca', 'depth', 'skip_mtls_uri_regex'];
 
 const OSSL: OpensslWords = {
@@ -219,6 +221,15 @@ function checkObject(
   const pairs: { cert?: Node; key?: Node; label: string }[] = [];
   if (adc) {
     const certificates = get(m, 'certificates');
+    if (!isSeq(certificates) || certificates.items.length === 0)
+      out.push(
+        diag(
+          certificates ? rangeOf(model, o, certificates) : head,
+          Severity.Error,
+          'apisix-required',
+          'ADC rejects the SSL object: "SSL must contain at least one certificate". Add certificates: [{certificate, key}].',
+        ),
+      );
     if (isSeq(certificates))
       certificates.items.forEach((c, i) => {
         if (isMap(c)) pairs.push({ cert: get(c, 'certificate'), key: get(c, 'key'), label: `${o.where}.certificates[${i}]` });
@@ -362,14 +373,16 @@ function slotOf(
     text = value;
     where = `${label} ${field} (${v} from .env)`;
   } else {
-    const min = role === 'server-key' ? KEY_MIN : CERT_MIN;
+    const min = role === 'server-key' ? (adc ? ADC_KEY_MIN : KEY_MIN) : CERT_MIN;
     if (v.length < min) {
       out.push(
         diag(
           range,
           Severity.Error,
           'apisix-too-short',
-          `${adc ? 'ADC' : 'APISIX'} rejects the SSL object: ${field} "string too short, expected at least ${min}, got ${v.length}". Put the whole PEM here (a | block keeps its lines).`,
+          adc
+            ? `ADC rejects the SSL object: ${field} "Must be a ${role === 'server-key' ? 'certificate private key' : 'certificate'} string or a secret reference" (at least ${min} characters, got ${v.length}). Put the whole PEM here (a | block keeps its lines).`
+            : `APISIX rejects the SSL object: ${field} "string too short, expected at least ${min}, got ${v.length}". Put the whole PEM here (a | block keeps its lines).`,
         ),
       );
       return undefined;
