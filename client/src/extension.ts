@@ -43,6 +43,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'pem' },
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'dockercompose' },
+      // nginx (issue 15): any *.conf and Debian's sites-*/ entries; the server's recognise() keeps non-nginx files free.
+      { scheme: 'file', language: 'nginx' },
+      { scheme: 'file', pattern: '**/*.conf' },
+      { scheme: 'file', pattern: '**/sites-{available,enabled}/*' },
+      // APISIX / ADC SSL objects as JSON bodies and in curl calls of scripts.
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'shellscript' },
       ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,
@@ -71,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
       const files = await vscode.workspace.findFiles(
-        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}',
+        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key,nginx.conf,conf.d/*.conf,sites-enabled/*,apisix.yaml}',
         '**/node_modules/**',
         500,
       );

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Workbench, WS, TIMEOUTS } from './support/workbench.mjs';
-import { LINES } from './support/fixtures.mjs';
+import { LINES, GATEWAY_LINES } from './support/fixtures.mjs';
 
 /** @type {Workbench} */
 let wb;
@@ -263,4 +263,22 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   const rows = (await wb.problemRows()).filter((r) => r.file?.startsWith(gen + path.sep));
   assert.deepEqual(loud(rows), [], `gen rows: ${fmt(rows)}`);
   await wb.shot('generate-problems');
+});
+
+test('(7) gateways: nginx.conf with the leaf not first and an APISIX SNI outside the SANs are flagged on their lines; hover decodes the path', async () => {
+  await wb.openFile('gateway/nginx/nginx.conf', 'ssl_certificate');
+  await wb.showProblems();
+  let rows = await wb.waitProblem('tls-chain-leaf-not-first', { line: GATEWAY_LINES.nginxCert });
+  const leaf = forFile(rows, 'gateway/nginx/nginx.conf').find((r) => r.code === 'tls-chain-leaf-not-first');
+  assert.equal(leaf?.severity, 'error', fmt(forFile(rows, 'gateway/nginx/nginx.conf')));
+  assert.match(leaf.message, /key values mismatch/);
+  assert.deepEqual(await wb.squiggleLines('error'), [GATEWAY_LINES.nginxCert]);
+  const text = await wb.hoverText('ssl_certificate tls', 'reversed.pem', 'Host file');
+  assert.match(text, /reversed\.pem/);
+  await wb.page.mouse.move(5, 5);
+
+  await wb.openFile('gateway/apisix/apisix.yaml', 'ssls');
+  rows = await wb.waitProblem('tls-name-not-in-san', { line: GATEWAY_LINES.apisixSnis });
+  const sni = forFile(rows, 'gateway/apisix/apisix.yaml').find((r) => r.code === 'tls-name-not-in-san');
+  assert.match(sni?.message ?? '', /shop\.example\.test/);
 });
