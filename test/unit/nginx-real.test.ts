@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { tmpWorkspace, writeFiles, serviceFor, docOf } from '../support/workspace';
+import { applyWorkspaceEdit } from '../support/apply-edit';
 import { makeCa, makeLeaf } from '../support/certs';
 import { NGINX, makePki, mainConf, nginxTest, startNginx, freePort, handshake, type Pki, type Running } from '../support/nginx';
 
@@ -166,6 +167,26 @@ for (const c of STATIC) {
       );
   });
 }
+
+test('the quick fix for a reversed chain rewrites the file leaf first, and then nginx -t passes', { skip }, async () => {
+  const { prefix, findings } = layout(server(await freePort(), PAIR), {
+    'fullchain.pem': pki.pem['int.crt'] + pki.pem['leaf.crt'],
+    'leaf.key': pki.pem['leaf.key'],
+  });
+  assert.equal(nginxTest(prefix).ok, false);
+  const svc = serviceFor(prefix);
+  const actions = svc.codeActions(docOf(prefix, 'conf.d/site.conf'), findings);
+  const fix = actions.find((a) => /leaf certificate first/.test(a.title));
+  assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
+  applyWorkspaceEdit(fix.edit);
+  assert.equal(
+    fs.readFileSync(path.join(prefix, 'certs/fullchain.pem'), 'utf8'),
+    pki.pem['leaf.crt'].trimEnd() + '\n' + pki.pem['int.crt'].trimEnd() + '\n',
+  );
+  const t = nginxTest(prefix);
+  assert.equal(t.ok, true, t.output);
+  assert.deepEqual(codes(serviceFor(prefix).validate(docOf(prefix, 'conf.d/site.conf'))), []);
+});
 
 interface RuntimeCase {
   name: string;

@@ -37,6 +37,14 @@ export interface DialName {
   range: Range;
 }
 
+/** What the "put the leaf first" quick fix needs: the chain file and the position of the leaf in it. */
+export interface LeafFirstFix {
+  kind: 'leaf-first';
+  file: string;
+  leaf: number;
+  count: number;
+}
+
 export const KEY_VALUES_MISMATCH = 'error:05800074:x509 certificate routines::key values mismatch';
 
 export function leafOf(slot: LoadedSlot | undefined): CertInfo | undefined {
@@ -51,12 +59,17 @@ export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: Open
   if (key.publicKey.spkiSha256 === certs[0].publicKey.spkiSha256) return true;
   const at = certs.findIndex((c) => c.publicKey.spkiSha256 === key.publicKey!.spkiSha256);
   if (at > 0) {
+    // A file (not inline PEM) can be reordered by a quick fix: its data says which certificate is the leaf.
+    const fix: LeafFirstFix | undefined = certSlot.hostPath.includes('#')
+      ? undefined
+      : { kind: 'leaf-first', file: certSlot.hostPath, leaf: at, count: certs.length };
     out.push(
       diag(
         certSlot.range,
         Severity.Error,
         'tls-chain-leaf-not-first',
         `The leaf certificate is not first in ${certSlot.where}: the key ${keySlot.where} belongs to certificate ${at + 1} (${certs[at].subject}), but ${words.product} pairs it with the first (${certs[0].subject}) and fails with ${words.keyMismatch(certSlot, keySlot)}. Put the server certificate first, then its intermediates (cat server.crt intermediate.crt > fullchain.pem).`,
+        fix ? { fix } : undefined,
       ),
     );
   } else {

@@ -7,6 +7,7 @@ import { validateNginx, NGINX_DIAGNOSTIC_CODES, type NginxContext } from './vali
 import { nginxHover } from './hover';
 import { nginxLinks } from './links';
 import { nginxCompletion } from './completion';
+import { nginxCodeActions } from './actions';
 
 /** Files whose name says nothing are sniffed only up to here. */
 const SNIFF_CHARS = 256 * 1024;
@@ -45,5 +46,6 @@ export const nginxTarget: Target<Parsed> = {
   hover: (doc, parsed, pos, ctx) => nginxHover(model(parsed, doc.path, ctx), pos, nctx(ctx)),
   links: (doc, parsed, ctx) => nginxLinks(model(parsed, doc.path, ctx), ctx.ws),
   completion: (doc, parsed, pos) => nginxCompletion(doc.text, pos),
+  codeActions: (doc, diagnostics, ctx) => nginxCodeActions(diagnostics, ctx.ws),
   codes: NGINX_DIAGNOSTIC_CODES,
 };
