@@ -1020,6 +1020,143 @@ async function sectionPostgres(): Promise<void> {
   );
 }
 
+// ---------------------------------------------------------------- gateways (nginx, APISIX; issue 15)
+
+/** Realistic gateway files (nginx: nginx.conf + conf.d/ with 12 TLS servers; APISIX: 20 SSL objects) and unrelated files that must cost nothing. */
+async function sectionGateways(): Promise<void> {
+  const S = '9 gateways';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const appNames = Array.from({ length: 12 }, (_, i) => `app${i}.internal`);
+  const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, names: ['localhost', ...appNames], mode: 'mutual' });
+  const root = tempDir('nginx');
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  for (const f of set) write(`certs/${f.name}`, f.contents);
+  const servers = Array.from(
+    { length: 12 },
+    (_, i) => `server {
+    listen 443 ssl;
+    listen [::]:443 ssl;
+    http2 on;
+    server_name localhost app${i}.internal;
+    include snippets/tls.conf;
+    ssl_client_certificate certs/ca.pem;
+    ssl_verify_client optional;
+    location / {
+        proxy_pass http://127.0.0.1:${8000 + i};
+        proxy_set_header Host $host;
+        proxy_set_header X-Client-Verify $ssl_client_verify;
+    }
+}
+`,
+  ).join('\n');
+  write(
+    'nginx.conf',
+    'user www-data;\nworker_processes auto;\nevents { worker_connections 768; }\nhttp {\n    sendfile on;\n    ssl_protocols TLSv1.2 TLSv1.3;\n    include conf.d/*.conf;\n}\n',
+  );
+  write('snippets/tls.conf', 'ssl_certificate certs/server.pem;\nssl_certificate_key certs/server.key;\n');
+  write('conf.d/site.conf', servers);
+  const other = Array.from({ length: 1500 }, (_, i) => (i % 10 === 0 ? `# section ${i}` : `setting_${i} = value ${i}`)).join('\n') + '\n';
+  write('conf.d/../app/settings.conf', other);
+  const service = new svc.LanguageService(new svc.Workspace([root]));
+  const doc = (rel: string, text = fs.readFileSync(path.join(root, rel), 'utf8')) => ({
+    path: path.join(root, rel),
+    uri: 'file://' + path.join(root, rel),
+    text,
+  });
+  const time = (f: (i: number) => unknown) => {
+    const samples: number[] = [];
+    for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
+      const t0 = process.hrtime.bigint();
+      f(i);
+      if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
+    }
+    return samples;
+  };
+  await soft(S, 'validate conf.d/site.conf (12 TLS servers, include)', tool, async () => {
+    const base = doc('conf.d/site.conf');
+    let count = 0;
+    const samples = time((i) => (count = service.validate({ ...base, text: base.text + (i % 2 ? '\n# edit\n' : '') }).length));
+    notes.push(`nginx bench site: ${count} diagnostic(s) (expected 0)`);
+    addSamples(S, 'validate conf.d/site.conf (12 TLS servers, include)', tool, samples, {
+      label: 'median < 20 ms',
+      ok: (x) => x.median < 20,
+    });
+  });
+  await soft(S, 'hover server_name (which certificate serves it)', tool, async () => {
+    const d = doc('conf.d/site.conf');
+    const samples = time(() => service.hover(d, { line: 4, character: 30 }));
+    addSamples(S, 'hover server_name (which certificate serves it)', tool, samples, { label: 'median < 10 ms', ok: (x) => x.median < 10 });
+  });
+  await soft(S, 'validate an unrelated 1,500-line .conf (not nginx)', tool, async () => {
+    const d = doc('app/settings.conf');
+    let kind: string | undefined;
+    const samples = time((i) => {
+      kind = service.kindOf(d);
+      service.validate({ ...d, text: d.text + (i % 2 ? '\n# edit\n' : '') });
+    });
+    notes.push(`unrelated .conf recognised as: ${kind ?? 'nothing'}`);
+    addSamples(S, 'validate an unrelated 1,500-line .conf (not nginx)', tool, samples, {
+      label: 'median < 0.5 ms',
+      ok: (x) => x.median < 0.5,
+    });
+  });
+  // APISIX standalone: 20 SSL objects with inline PEM (the names of the set), #END.
+  const server = set.find((f) => f.name === 'server.pem')!.contents;
+  const skey = set.find((f) => f.name === 'server.key')!.contents;
+  const block = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  const ssls = Array.from(
+    { length: 20 },
+    (_, i) => `  - id: ${i + 1}\n    snis: [localhost, app${i % 12}.internal]\n    cert: |\n${block(server)}\n    key: |\n${block(skey)}\n`,
+  ).join('');
+  write(
+    'apisix.yaml',
+    `routes:\n  - uri: /\n    upstream:\n      nodes:\n        "127.0.0.1:1980": 1\n      type: roundrobin\nssls:\n${ssls}#END\n`,
+  );
+  const bigJson = JSON.stringify({
+    name: 'x',
+    packages: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`node_modules/p${i}`, { version: '1.0.' + i, key: 'k' + i }])),
+  });
+  write('package-lock.json', bigJson);
+  await soft(S, 'validate apisix.yaml (20 SSL objects, inline PEM)', tool, async () => {
+    const base = doc('apisix.yaml');
+    let count = 0;
+    const samples = time(
+      (i) => (count = service.validate({ ...base, text: base.text.replace('#END', i % 2 ? '# edit\n#END' : '#END') }).length),
+    );
+    notes.push(`apisix bench file: ${count} diagnostic(s) (expected 0)`);
+    addSamples(S, 'validate apisix.yaml (20 SSL objects, inline PEM)', tool, samples, {
+      label: 'median < 20 ms',
+      ok: (x) => x.median < 20,
+    });
+  });
+  await soft(S, 'hover an SNI in apisix.yaml', tool, async () => {
+    const d = doc('apisix.yaml');
+    const samples = time(() => service.hover(d, { line: 8, character: 14 }));
+    notes.push(`apisix SNI hover: ${JSON.stringify(service.hover(d, { line: 8, character: 14 })?.contents).slice(0, 80)}`);
+    addSamples(S, 'hover an SNI in apisix.yaml', tool, samples, { label: 'median < 10 ms', ok: (x) => x.median < 10 });
+  });
+  await soft(S, 'validate an unrelated package-lock.json', tool, async () => {
+    const d = doc('package-lock.json');
+    let kind: string | undefined;
+    const samples = time((i) => {
+      kind = service.kindOf(d);
+      service.validate({ ...d, text: i % 2 ? d.text + ' ' : d.text });
+    });
+    notes.push(`unrelated package-lock.json (${(bigJson.length / 1e6).toFixed(2)} MB) recognised as: ${kind ?? 'nothing'}`);
+    addSamples(S, 'validate an unrelated package-lock.json', tool, samples, { label: 'median < 1 ms', ok: (x) => x.median < 1 });
+  });
+}
+
 async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const startedAt = new Date();
@@ -1077,6 +1214,10 @@ async function main(): Promise<void> {
   if (wanted('8')) {
     log('section 8: postgres target …');
     await soft('8 postgres target', 'setup', 'bench', sectionPostgres);
+  }
+  if (wanted('9')) {
+    log('section 9: gateways …');
+    await sectionGateways();
   }
 
   const totalMs = msSince(t0);

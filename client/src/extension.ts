@@ -56,6 +56,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'file', language: 'toml' },
+      // nginx (issue 15): any *.conf and Debian's sites-*/ entries; the server's recognise() keeps non-nginx files free.
+      { scheme: 'file', language: 'nginx' },
+      { scheme: 'file', pattern: '**/*.conf' },
+      { scheme: 'file', pattern: '**/sites-{available,enabled}/*' },
+      // APISIX / ADC SSL objects as JSON bodies and in curl calls of scripts.
+      { scheme: 'file', language: 'shellscript' },
       ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,
@@ -97,7 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
       // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
       const files = await vscode.workspace.findFiles(
-        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key}',
+        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key,nginx.conf,conf.d/*.conf,sites-enabled/*,apisix.yaml}',
         '**/node_modules/**',
         500,
       );

@@ -61,6 +61,9 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
 const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
 /** The postgres target's files: .env, pg_service.conf, postgresql.conf, JSON/properties configs holding connection strings. */
 const PG_CANDIDATE = /(^|[\\/])\.env(\.[^\\/]*)?$|\.(env|conf|json|properties|toml|ini)$/i;
+/** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
+const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
+const CANDIDATE_EXT = /\.(conf|json|sh)$/i;
 
 export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
   const absTargets = targets.map((t) => path.resolve(t));
@@ -76,8 +79,11 @@ export function check(targets: string[], opts: { expiryDays?: number } = {}): { 
   const findings: Finding[] = [];
   const rel = (f: string) => path.relative(base, f).split(path.sep).join('/') || path.basename(f);
   for (const f of files) {
-    if (!CANDIDATE.test(f) && !PG_CANDIDATE.test(f) && !absTargets.includes(f)) continue;
+    if (!CANDIDATE.test(f) && !PG_CANDIDATE.test(f) && !CANDIDATE_EXT.test(f) && !CANDIDATE_DIR.test(f) && !absTargets.includes(f))
+      continue;
     const r = ws.read(f);
+    // A *.conf or sites-enabled/ entry is only maybe ours (most are not nginx): one we cannot read is not a finding.
+    if (!r.ok && !CANDIDATE.test(f) && !absTargets.includes(f)) continue;
     if (!r.ok) {
       findings.push({ file: rel(f), range: zero(), severity: 'error', code: 'file-unreadable', message: r.message });
       continue;

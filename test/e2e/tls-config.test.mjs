@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { Workbench, WS, TIMEOUTS } from './support/workbench.mjs';
-import { LINES } from './support/fixtures.mjs';
+import { LINES, GATEWAY_LINES } from './support/fixtures.mjs';
 
 /** @type {Workbench} */
 let wb;
@@ -172,7 +172,7 @@ test('(4) the quick fix from the light bulb (Ctrl+.) renames serverPemPth to ser
   await wb.editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
 });
 
-test('(7) postgres: a mistyped sslmode in .env is an error on its line, and the quick fix writes verify-full', async () => {
+test('(10) postgres: a mistyped sslmode in .env is an error on its line, and the quick fix writes verify-full', async () => {
   const file = abs('postgres/.env');
   await wb.openFile('postgres/.env', 'DATABASE_URL');
   await wb.showProblems();
@@ -363,4 +363,22 @@ test('(7) "Test TLS connection" from the CodeLens on the tls block: a live mutua
     await new Promise((r) => server.close(r));
     await wb.dismissOverlays();
   }
+});
+
+test('(9) gateways: nginx.conf with the leaf not first and an APISIX SNI outside the SANs are flagged on their lines; hover decodes the path', async () => {
+  await wb.openFile('gateway/nginx/nginx.conf', 'ssl_certificate');
+  await wb.showProblems();
+  let rows = await wb.waitProblem('tls-chain-leaf-not-first', { line: GATEWAY_LINES.nginxCert });
+  const leaf = forFile(rows, 'gateway/nginx/nginx.conf').find((r) => r.code === 'tls-chain-leaf-not-first');
+  assert.equal(leaf?.severity, 'error', fmt(forFile(rows, 'gateway/nginx/nginx.conf')));
+  assert.match(leaf.message, /key values mismatch/);
+  assert.deepEqual(await wb.squiggleLines('error'), [GATEWAY_LINES.nginxCert]);
+  const text = await wb.hoverText('ssl_certificate tls', 'reversed.pem', 'Host file');
+  assert.match(text, /reversed\.pem/);
+  await wb.page.mouse.move(5, 5);
+
+  await wb.openFile('gateway/apisix/apisix.yaml', 'ssls');
+  rows = await wb.waitProblem('tls-name-not-in-san', { line: GATEWAY_LINES.apisixSnis });
+  const sni = forFile(rows, 'gateway/apisix/apisix.yaml').find((r) => r.code === 'tls-name-not-in-san');
+  assert.match(sni?.message ?? '', /shop\.example\.test/);
 });

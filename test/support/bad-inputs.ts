@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import fc from 'fast-check';
 import { keyStem, certStem, isCaName, namedRole } from '../../server/src/service/targets/cert-set/naming';
+import { parse as parseYaml } from 'yaml';
 import { LanguageService, Workspace, type Doc } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { pemHover } from '../../server/src/service/pem/hover';
@@ -281,7 +282,7 @@ export interface FuzzWorkspace {
   root: string;
   ws: Workspace;
   service: LanguageService;
-  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array };
+  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array; nginx: string; apisix: string };
   /** Opens `text` at `rel` as the server does (an overlay), runs f, closes it. */
   withOpen<T>(rel: string, text: string, f: (doc: Doc) => T): T;
   dispose(): void;
@@ -308,7 +309,17 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     ca: fx.ca.certPem,
   };
   if (fx.keys.openssh) pem.openssh = fx.keys.openssh;
+  const nginx = NGINX_FUZZ_BASE;
+  const block = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  const apisix = `ssls:\n  - snis: [localhost, "*.example.test"]\n    cert: |\n${block(fx.leaf.certPem)}\n    key: |\n${block(fx.keys.ecPkcs8)}\n    certs: [$env://X]\n    keys: [$secret://vault/1/k]\n    client:\n      ca: |\n${block(fx.ca.certPem)}\n      depth: 2\n  - sni: a.test\n    certificates:\n      - certificate: x\n        key: y\n#END\n`;
   writeFiles(root, {
+    'nginx/nginx.conf': nginx,
+    'nginx/snippets/tls.conf': 'ssl_certificate ../tls/chain.pem;\nssl_certificate_key ../tls/server.key;\n',
     'milvus.yaml': milvus,
     'docker-compose.yml': compose,
     'tls/server.pem': fx.leaf.certPem,
@@ -324,7 +335,7 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     root,
     ws,
     service,
-    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData) },
+    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix },
     withOpen(rel, text, f) {
       const p = path.join(root, rel);
       ws.setOverlay(p, text, ++seq);
@@ -801,7 +812,38 @@ export const DOC_PATHS = {
   compose: ['docker-compose.yml', 'compose.yaml'],
   // tls/ holds server.pem + server.key, so PEM documents there also get the certificate-set checks.
   pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr', 'tls/server.key', 'tls/client.crt', 'tls/localhost+1-key.pem'],
+  nginx: ['nginx/nginx.conf', 'nginx/conf.d/fuzz.conf', 'nginx/sites-enabled/fuzz'],
+  apisix: ['apisix/apisix.yaml', 'apisix/adc.yaml'],
 } as const;
+
+/** An nginx.conf touching every TLS directive the nginx target reads (includes, data:, variables, stream). */
+const NGINX_FUZZ_BASE = `events {}
+http {
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server {
+        listen 443 ssl;
+        server_name localhost .example.test *.a.test ~^re$;
+        include snippets/*.conf;
+        ssl_client_certificate ../tls/ca.pem;
+        ssl_verify_client optional;
+        ssl_verify_depth 2;
+        ssl_trusted_certificate "../tls/ca.pem";
+        location /up {
+            proxy_pass https://127.0.0.1:9443;
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate ../tls/ca.pem;
+            proxy_ssl_certificate ../tls/server.pem;
+            proxy_ssl_certificate_key ../tls/server.key;
+        }
+    }
+    server {
+        listen 8443 ssl;
+        ssl_certificate /etc/ssl/$ssl_server_name.crt;
+        ssl_certificate_key 'data:-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----';
+    }
+}
+stream { server { listen 5432 ssl; } }
+`;
 
 // ---------------------------------------------------------------------------
 // The properties, shared by the CI test and the long run
@@ -965,6 +1007,35 @@ export const FUZZ_CASES: FuzzCase[] = [
       }),
   },
   {
+    name: 'mutated nginx.conf',
+    weight: 2,
+    property: (w) =>
+      fc.property(mutatedYaml(w.texts.nginx), fc.constantFrom(...DOC_PATHS.nginx), (m, rel) => {
+        count('mutated nginx.conf');
+        w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
+      }),
+  },
+  {
+    name: 'mutated apisix.yaml, as JSON and in a curl call',
+    weight: 2,
+    property: (w) =>
+      fc.property(mutatedYaml(w.texts.apisix), fc.constantFrom(...DOC_PATHS.apisix, 'apisix/ssl.json', 'apisix/setup.sh'), (m, rel) => {
+        count('mutated apisix.yaml, as JSON and in a curl call');
+        const text = rel.endsWith('.json')
+          ? (() => {
+              try {
+                return JSON.stringify(parseYaml(m.text)?.ssls?.[0] ?? {}, null, 2);
+              } catch {
+                return m.text;
+              }
+            })()
+          : rel.endsWith('.sh')
+            ? `curl http://127.0.0.1:9180/apisix/admin/ssls/1 -X PUT \\\n  -d '${m.text.replace(/'/g, '')}'\n`
+            : m.text;
+        w.withOpen(rel, text, (doc) => exercise(w.service, doc));
+      }),
+  },
+  {
     name: 'large mutated documents',
     weight: 0.08,
     property: (w) =>
@@ -987,10 +1058,14 @@ export const FUZZ_CASES: FuzzCase[] = [
     name: 'random bytes',
     weight: 1,
     property: (w) =>
-      fc.property(randomBytesText, fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem), (text, rel) => {
-        count('random bytes');
-        w.withOpen(rel, text, (doc) => exercise(w.service, doc));
-      }),
+      fc.property(
+        randomBytesText,
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
+        (text, rel) => {
+          count('random bytes');
+          w.withOpen(rel, text, (doc) => exercise(w.service, doc));
+        },
+      ),
   },
   {
     name: 'random unicode',
@@ -1000,9 +1075,12 @@ export const FUZZ_CASES: FuzzCase[] = [
         fc.oneof(
           fc.string({ unit: 'binary', maxLength: 400 }),
           fc.string({ unit: 'grapheme', maxLength: 400 }),
-          fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|'), maxLength: 400 }),
+          fc.string({
+            unit: fc.constantFrom('\n', '\r', ' ', '\t', ':', '-', '#', '&', '*', 'a', '"', '{', '[', '|', ';', '}', '$', '\\'),
+            maxLength: 400,
+          }),
         ),
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem),
+        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
         (text, rel) => {
           count('random unicode');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));

@@ -47,6 +47,24 @@ export function prngBytes(n: number, seed = 'corpus'): Buffer {
   return out;
 }
 
+/** An nginx.conf with one TLS server whose body is `tls`. */
+const ngx = (tls: string) =>
+  `events {}\nhttp {\n    server {\n        listen 443 ssl;\n        server_name localhost;\n${tls
+    .split('\n')
+    .map((l) => '        ' + l)
+    .join('\n')}\n    }\n}\n`;
+
+/** A standalone apisix.yaml with one SSL object for localhost. */
+const apx = (cert: string, key: string) => {
+  const block = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  return `ssls:\n  - snis: [localhost]\n    cert: |\n${block(cert)}\n    key: |\n${block(key)}\n#END\n`;
+};
+
 const hostMilvus = (o: Parameters<typeof milvusYaml>[0] = {}) =>
   milvusYaml({ server: 'tls/server.pem', key: 'tls/server.key', ca: 'tls/ca.pem', ...o });
 
@@ -534,6 +552,85 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       files: { 'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    command: 5\n' },
       open: 'docker-compose.yml',
       expect: [],
+    },
+    // --- nginx (issue 15) -------------------------------------------------
+    {
+      name: 'nginx.conf, certificates all good (control)',
+      files: { 'nginx.conf': ngx('ssl_certificate tls/server.pem;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: [],
+    },
+    {
+      name: 'nginx.conf with CRLF line ends and a BOM',
+      files: { 'nginx.conf': '\ufeff' + crlf(ngx('ssl_certificate tls/server.pem;\nssl_certificate_key tls/server.key;')), ...good },
+      open: 'nginx.conf',
+      expect: [],
+    },
+    {
+      name: 'nginx.conf: unterminated quote',
+      files: { 'nginx.conf': ngx('ssl_certificate "tls/server.pem;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: ['nginx-syntax'],
+    },
+    {
+      name: 'nginx.conf: 20,000 nested blocks',
+      files: { 'nginx.conf': 'a {'.repeat(20000) },
+      open: 'nginx.conf',
+      expect: ['nginx-syntax'],
+      maxMs: 2000,
+    },
+    {
+      name: 'nginx.conf includes itself and a glob of 300 files',
+      files: {
+        'nginx.conf': 'events {}\nhttp {\n  include nginx.conf;\n  include conf.d/*.conf;\n}\n',
+        ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`conf.d/f${i}.conf`, 'include ../nginx.conf;\ninclude *.conf;\n'])),
+      },
+      open: 'nginx.conf',
+      expect: [],
+      cli: [],
+    },
+    {
+      name: 'nginx ssl_certificate is a directory',
+      files: { 'nginx.conf': ngx('ssl_certificate tls;\nssl_certificate_key tls/server.key;'), ...good },
+      open: 'nginx.conf',
+      expect: ['tls-file-directory'],
+    },
+    // --- APISIX (issue 15) ------------------------------------------------
+    {
+      name: 'apisix.yaml, SSL object all good (control)',
+      files: { 'apisix.yaml': apx(fx.leaf.certPem, fx.keys.ecPkcs8) },
+      open: 'apisix.yaml',
+      expect: [],
+    },
+    {
+      name: 'apisix.yaml without #END, CRLF line ends',
+      files: { 'apisix.yaml': crlf(apx(fx.leaf.certPem, fx.keys.ecPkcs8).replace('#END\n', '')) },
+      open: 'apisix.yaml',
+      expect: ['apisix-missing-end'],
+    },
+    {
+      name: 'apisix.yaml: billion laughs in ssls',
+      files: {
+        'apisix.yaml':
+          'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nssls: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n#END\n',
+      },
+      open: 'apisix.yaml',
+      expect: [],
+    },
+    {
+      name: 'SSL JSON body nested 20,000 deep',
+      files: { 'ssl.json': '{"snis": ["a"], "cert": ' + '['.repeat(20000) + ']'.repeat(20000) + '}' },
+      open: 'ssl.json',
+      expect: ['apisix-syntax'],
+      maxMs: 2000,
+    },
+    {
+      name: 'curl with a 1 MB literal body',
+      files: {
+        'setup.sh': `curl http://127.0.0.1:9180/apisix/admin/ssls/1 -X PUT -d '{"snis": ["a.test"], "cert": "${'A'.repeat(MB)}", "key": "x"}'\n`,
+      },
+      open: 'setup.sh',
+      expect: ['tls-file-wrong-kind', 'apisix-too-short'],
     },
   ];
   return cases;

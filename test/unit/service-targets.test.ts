@@ -52,9 +52,15 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('values.yaml', 'common:\n  security:\n    tlsMode: 2\n'), 'milvus');
   assert.equal(kind('values.yaml', 'replicas: 3\n'), undefined);
   assert.equal(kind('notes.txt', 'tls:\n  serverPemPath: x\n'), undefined);
+  assert.equal(kind('conf.d/site.conf', 'server {\n  listen 443 ssl;\n}\n'), 'nginx');
+  assert.equal(kind('apisix.yaml', 'ssls: []\n#END\n'), 'apisix');
+  assert.equal(kind('package.json', '{"name": "x"}'), undefined);
+  // A .conf that is not nginx's: the postgres target owns postgresql.conf.
+  assert.equal(kind('postgresql.conf', "ssl = on\nlisten_addresses = '*'\n"), 'postgres');
+  assert.equal(kind('app/settings.conf', 'setting_1 = value\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'postgres', 'cert-set'],
+    ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'cert-set'],
   );
   assert.equal(kind('.env', 'DATABASE_URL=postgresql://db/app?sslmode=require\n'), 'postgres');
   assert.equal(kind('.env', 'DEBUG=1\n'), undefined);
@@ -105,7 +111,15 @@ test('a milvus.yaml recognised by its content is parsed once per version for val
 });
 
 test('each target publishes codes with its own prefix, and the shared pipeline the tls- ones', () => {
-  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, postgres: /^pg-/, 'cert-set': /^set-/ };
+  const prefix: Record<string, RegExp> = {
+    pem: /^pem-/,
+    compose: /^compose-/,
+    milvus: /^milvus-/,
+    nginx: /^nginx-/,
+    apisix: /^apisix-/,
+    postgres: /^pg-/,
+    'cert-set': /^set-/,
+  };
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);
   assert.equal(new Set(all).size, all.length, 'no code is listed twice');

@@ -106,6 +106,46 @@ async function expiredCertPem() {
  *   set-ok/          ca.crt, client.crt, client.key of one set           -> hover "pairs with client.key · chains to ca.crt"
  *   postgres/.env    sslmode=verify_full (a typo)     -> pg-sslmode-invalid (line 2), quick fix "Set sslmode to verify-full"
  */
+/** The certificate of the reversed chain and the SNI the certificate lacks: 1-based lines asserted by case (7). */
+export const GATEWAY_LINES = { nginxCert: 6, apisixSnis: 2 };
+
+/**
+ * gateway/nginx/nginx.conf: ssl_certificate is ca.pem + server.pem (leaf not first: nginx -t says "key values mismatch");
+ * gateway/apisix/apisix.yaml: an SSL object whose SNI is not in the certificate's SANs.
+ */
+function gateways(dir) {
+  const tls = path.join(dir, 'nginx/tls');
+  cliGenerate(tls);
+  const read = (n) => fs.readFileSync(path.join(tls, n), 'utf8');
+  fs.writeFileSync(path.join(tls, 'reversed.pem'), read('ca.pem') + read('server.pem'));
+  fs.writeFileSync(
+    path.join(dir, 'nginx/nginx.conf'),
+    [
+      'events {}', //                                  1
+      'http {', //                                     2
+      '    server {', //                               3
+      '        listen 443 ssl;', //                    4
+      '        server_name localhost;', //             5
+      '        ssl_certificate tls/reversed.pem;', //  6
+      '        ssl_certificate_key tls/server.key;', //7
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const block = (pem) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => '      ' + l)
+      .join('\n');
+  fs.mkdirSync(path.join(dir, 'apisix'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'apisix/apisix.yaml'),
+    `ssls:\n  - snis: [shop.example.test]\n    cert: |\n${block(read('server.pem'))}\n    key: |\n${block(read('server.key'))}\n#END\n`,
+  );
+}
+
 export async function buildWorkspace(ws) {
   fs.rmSync(ws, { recursive: true, force: true });
   fs.mkdirSync(ws, { recursive: true });
@@ -155,6 +195,7 @@ export async function buildWorkspace(ws) {
   };
   copySet('set', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'server.key' });
   copySet('set-ok', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'client.key' });
+  gateways(path.join(ws, 'gateway'));
 
   project(path.join(ws, 'gen'), {
     milvus: ['# Milvus configuration', 'common:', '  security:', '    tlsMode: 0', ''].join('\n'),

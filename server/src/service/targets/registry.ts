@@ -3,7 +3,17 @@ import type { Target } from './target';
 import { pemTarget } from './pem';
 import { composeTarget } from './compose';
 import { milvusTarget } from './milvus';
+import { nginxTarget } from './nginx';
+import { apisixTarget } from './apisix';
 import { postgresTarget } from './postgres';
 import { certSetTarget } from './cert-set';
 
-export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget, postgresTarget, certSetTarget];
+export const TARGETS: readonly Target<any>[] = [
+  pemTarget,
+  composeTarget,
+  milvusTarget,
+  nginxTarget,
+  apisixTarget,
+  postgresTarget,
+  certSetTarget,
+];
