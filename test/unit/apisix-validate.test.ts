@@ -27,6 +27,7 @@ import { makeCa, makeLeaf, type Issued } from '../support/certs';
 import { sniMatches } from '../../server/src/service/targets/apisix/validate';
 import { apisixTarget } from '../../server/src/service/targets/apisix';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
+import { LineIndex } from '../../server/src/service/text';
 
 let ca: Issued;
 let leaf: Issued;
@@ -251,4 +252,36 @@ test('ADC schema.ts: certificates not empty, unknown keys (strictObject), key at
     JSON.stringify(ds.map((d) => d.message)),
   );
   assert.match(String(ds[3].message), /Must be a certificate private key string or a secret reference/);
+});
+
+/** Applies the quick fixes the service offers for `code` (the preferred one) and returns the new text. */
+function applyFix(rel: string, text: string, code: string): { title: string; text: string } {
+  writeFiles(w, { [rel]: text });
+  const service = serviceFor(w);
+  const doc = docOf(w, rel);
+  const ds = service.validate(doc).filter((d) => d.code === code);
+  assert.equal(ds.length, 1, `one ${code} in ${codes(service.validate(doc)).join(', ')}`);
+  const action = service.codeActions(doc, ds).find((a) => a.isPreferred);
+  assert.ok(action, `a quick fix for ${code}`);
+  const edits = Object.values(action.edit!.changes!)[0];
+  assert.equal(edits.length, 1);
+  const lines = new LineIndex(text);
+  const e = edits[0];
+  return { title: action.title, text: text.slice(0, lines.offsetAt(e.range.start)) + e.newText + text.slice(lines.offsetAt(e.range.end)) };
+}
+
+test('quick fixes: #END added, ssl renamed to ssls, a misspelt key renamed; each leaves the finding gone', () => {
+  const obj = sslYaml({ snis: ['example.test'], cert: leaf.certPem, key: leaf.keyPem });
+  const noEnd = applyFix('fix1/apisix.yaml', standalone([obj], ''), 'apisix-missing-end');
+  assert.equal(noEnd.title, 'Add #END as the last line');
+  assert.ok(noEnd.text.endsWith('\n#END\n') || noEnd.text.endsWith('#END\n'));
+  assert.deepEqual(codes(check('fix1/apisix.yaml', noEnd.text)), []);
+
+  const old = applyFix('fix2/apisix.yaml', standalone([obj]).replace('\nssls:\n', '\nssl:\n'), 'apisix-ssl-renamed');
+  assert.equal(old.title, 'Rename ssl to ssls');
+  assert.deepEqual(codes(check('fix2/apisix.yaml', old.text)), []);
+
+  const typo = applyFix('fix3/apisix.yaml', standalone([obj.replace('snis:', 'sniss:')]), 'apisix-unknown-key');
+  assert.equal(typo.title, 'Rename sniss to snis');
+  assert.deepEqual(codes(check('fix3/apisix.yaml', typo.text)), []);
 });

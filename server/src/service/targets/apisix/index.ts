@@ -5,6 +5,7 @@ import { validateApisix, APISIX_DIAGNOSTIC_CODES, type ApisixContext } from './v
 import { apisixHover, apisixCompletion } from './hover';
 import { isApisixConfig, validateApisixConfig } from './config';
 import { LineIndex } from '../../text';
+import { apisixCodeActions } from './actions';
 
 const MAX_SNIFF = 5 * 1024 * 1024;
 const actx = (ctx: TargetContext): ApisixContext => ({ ws: ctx.ws, settings: ctx.settings, now: ctx.now });
@@ -27,6 +28,7 @@ export const apisixTarget: Target<ApisixModel> = {
       : validateApisix(model, doc.path, actx(ctx)),
   hover: (doc, model, pos, ctx) => apisixHover(model, pos, ctx.now),
   completion: (doc, model, pos) => apisixCompletion(model, pos),
+  codeActions: (doc, diagnostics) => apisixCodeActions(doc.uri, doc.text, diagnostics),
   codes: [
     ...APISIX_DIAGNOSTIC_CODES,
     {

@@ -106,6 +106,7 @@ export function validateApisix(model: ApisixModel, file: string, ctx: ApisixCont
         Severity.Error,
         'apisix-missing-end',
         'APISIX ignores this standalone file: it must end with a line "#END" ("missing valid end flag in file apisix.yaml", apisix/core/config_yaml.lua). Add #END as the last line.',
+        { fix: { kind: 'append-line', text: '#END', title: 'Add #END as the last line' } satisfies ApisixFix },
       ),
     );
   }
@@ -116,6 +117,7 @@ export function validateApisix(model: ApisixModel, file: string, ctx: ApisixCont
         Severity.Error,
         'apisix-ssl-renamed',
         'APISIX 3.x reads SSL objects from `ssls:`; `ssl:` is the pre-3.0 name and is ignored, so no certificate is served ("failed to find any SSL certificate by SNI"). Rename it to ssls.',
+        { fix: { kind: 'replace', text: 'ssls', title: 'Rename ssl to ssls' } satisfies ApisixFix },
       ),
     );
   const env = envOf(file, ctx);
@@ -157,6 +159,7 @@ function checkObject(
           Severity.Error,
           'apisix-unknown-key',
           `${adc ? 'ADC' : 'APISIX'} rejects the SSL object: "additional properties forbidden, found ${k}".${suggest(k, known)}`,
+          renameFix(k, known),
         ),
       );
   }
@@ -287,6 +290,7 @@ function checkObject(
               Severity.Error,
               'apisix-unknown-key',
               `APISIX rejects the SSL object: "additional properties forbidden, found ${k}" in client.${suggest(k, CLIENT_KEYS)}`,
+              renameFix(k, CLIENT_KEYS),
             ),
           );
       }
@@ -314,6 +318,9 @@ function checkObject(
                 Severity.Warning,
                 'apisix-client-depth',
                 `client.ca holds a chain ${need} certificates deep, but client.depth is ${depth}${depthNode ? '' : ' (the default)'}: client certificates issued by its lowest CA are rejected ("certificate chain too long"). Set client.depth to ${need - 1}.`,
+                depthNode
+                  ? { fix: { kind: 'replace', text: String(need - 1), title: `Set client.depth to ${need - 1}` } satisfies ApisixFix }
+                  : undefined,
               ),
             );
         }
@@ -322,9 +329,23 @@ function checkObject(
   }
 }
 
+/** What a quick fix does with the diagnostic's range: replace it, or add a line at the end of the document. */
+export type ApisixFix = { kind: 'replace'; text: string; title: string } | { kind: 'append-line'; text: string; title: string };
+
+/** The closest known key (by edit distance) among those a typo could stand for. */
+function nearKey(k: string, known: string[]): string | undefined {
+  const near = known.filter((x) => x !== k && (x.startsWith(k) || k.startsWith(x) || lev(x, k) <= 2));
+  return near.sort((a, b) => lev(a, k) - lev(b, k))[0];
+}
+
 function suggest(k: string, known: string[]): string {
-  const near = known.find((x) => x !== k && (x.startsWith(k) || k.startsWith(x) || lev(x, k) <= 2));
+  const near = nearKey(k, known);
   return near ? ` Did you mean ${near}?` : '';
+}
+
+function renameFix(k: string, known: string[]): { fix: ApisixFix } | undefined {
+  const near = nearKey(k, known);
+  return near ? { fix: { kind: 'replace', text: near, title: `Rename ${k} to ${near}` } } : undefined;
 }
 
 function lev(a: string, b: string): number {
