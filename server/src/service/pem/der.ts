@@ -125,7 +125,10 @@ export function time(buf: Uint8Array, t: Tlv): Date {
     return new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
   }
   if (t.tag === 0x18 && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/.exec(s))) {
-    return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+    // Date.UTC maps years 0-99 to 1900-1999; set the year on its own so year 1 stays year 1.
+    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+    if (+m[1] < 100) d.setUTCFullYear(+m[1]);
+    return d;
   }
   throw new DerError('bad time');
 }
