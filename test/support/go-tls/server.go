@@ -46,7 +46,15 @@ func main() {
 	client := flag.Bool("client", false, "dial instead of listen")
 	addr := flag.String("addr", "", "address to dial (-client)")
 	serverName := flag.String("servername", "", "server name to verify (-client)")
+	gen := flag.Bool("gen", false, "generate differential cases (gen.go)")
+	seed := flag.Int64("seed", 1, "seed (-gen)")
+	n := flag.Int("n", 100, "number of cases (-gen)")
+	outDir := flag.String("out", "", "folder for the cases (-gen)")
 	flag.Parse()
+
+	if *gen {
+		os.Exit(runGen(*seed, *n, *outDir))
+	}
 
 	if *client {
 		os.Exit(runClient(*addr, *serverName, *caFile, *certFile, *keyFile))
