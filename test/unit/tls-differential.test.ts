@@ -114,7 +114,7 @@ async function opensslDial(c: GenCase): Promise<{ ok: boolean; error?: string }>
 }
 
 /** Errors for what a client stack refuses where Go accepts: OpenSSL's are measured here, BoringSSL's (pymilvus) are not. */
-const OPENSSL_RULES = new Set(['tls-cert-eku-any-only']);
+const OPENSSL_RULES = new Set(['tls-cert-eku-any-only', 'tls-chain-openssl']);
 const BORINGSSL_RULES = new Set(['tls-cert-key-usage', 'tls-key-type-grpc', 'tls-cert-eku-any-only']);
 
 test(`differential: ${CASES} seeded cases (seed ${SEED}) against Go crypto/tls, a Go client and OpenSSL`, async (t) => {

@@ -11,7 +11,7 @@ import { diag, Severity } from '../types';
 import type { DiagnosticCodeInfo } from '../targets/target';
 import { loadPemFile, certificates, privateKeys, holds } from '../pem/files';
 import type { CertInfo, Decoded } from '../pem/model';
-import { goVerify, type PathFailure, type PathPosition } from './chain';
+import { goVerify, issues, type PathFailure, type PathPosition } from './chain';
 import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
@@ -260,7 +260,7 @@ function pathAdvice(f: PathFailure): string {
       return 'it lacks basicConstraints CA:TRUE. Reissue it with `basicConstraints = critical, CA:TRUE` and `keyUsage = critical, keyCertSign, cRLSign`';
     case 'signature':
       return /cannot sign this kind/.test(f.goError)
-        ? 'it may not sign certificates (no basicConstraints CA:TRUE, or a keyUsage without keyCertSign). Reissue the CA with `basicConstraints = critical, CA:TRUE` and `keyUsage = critical, keyCertSign, cRLSign`'
+        ? 'it may not sign certificates (basicConstraints CA:FALSE, or a keyUsage without keyCertSign). Reissue the CA with `basicConstraints = critical, CA:TRUE` and `keyUsage = critical, keyCertSign, cRLSign`'
         : /insecure algorithm/.test(f.goError)
           ? 'the certificate it issued is signed with SHA-1 or MD5, which Go refuses (OpenSSL at the default security level too). Reissue it signed with SHA-256'
           : 'its key does not verify the signature. Issue the certificate from this CA, or point the CA setting at the CA that did';
@@ -308,7 +308,10 @@ function checkServerPath(
     );
     return;
   }
-  if (r.ok) return;
+  if (r.ok) {
+    opensslPath(r.chain, cas, certSlot, caSlot, ctx.now, out);
+    return;
+  }
   const f = r.failure;
   // The leaf's own dates and EKU have their own findings (checkServerCert).
   if (f.cert === leaf && (f.kind === 'dates' || f.kind === 'usage')) return;
@@ -338,6 +341,45 @@ function checkServerPath(
       'tls-chain-invalid',
       `The chain from ${certSlot.key} to ${caSlot.key} fails at the ${POSITION_WORDS[f.position]} ${f.cert.subject}: ${pathAdvice(f)}. Go fails with "${f.goError}", so ${who}.`,
     ),
+  );
+}
+
+/**
+ * Where OpenSSL (curl, the Node SDK, python3-grpcio) and Go part ways on a path Go accepts: Go stops at
+ * the first certificate of the CA file it reaches, OpenSSL builds on to a self-signed root when the CA
+ * file holds one, and then checks every certificate but that root for a weak signature
+ * ("ca md too weak", security level 2) and every CA for an EKU allowing serverAuth ("unsuitable
+ * certificate purpose"). Measured by the differential test.
+ */
+function opensslPath(goChain: CertInfo[], cas: CertInfo[], certSlot: LoadedSlot, caSlot: LoadedSlot, now: Date, out: Diagnostic[]): void {
+  const chain = [...goChain];
+  for (let top = chain[chain.length - 1]; !top.selfSigned && chain.length < 10; top = chain[chain.length - 1]) {
+    // OpenSSL does not take a v3 certificate without basicConstraints as an issuer (the chain stops below it).
+    const up = cas.find((c) => c.subject === top.issuer && !chain.includes(c) && (c.basicConstraints || c.version === 1) && issues(c, top));
+    if (!up) break;
+    chain.push(up);
+  }
+  const anchor = chain[chain.length - 1];
+  const weak = chain.find((c) => (c !== anchor || !c.selfSigned) && /md5|md2|sha1|SHA-1/i.test(c.signatureAlgorithm));
+  const narrow = chain
+    .slice(1)
+    .find((c) => c.extKeyUsage?.length && !c.extKeyUsage.some((u) => u === 'serverAuth' || u === 'anyExtendedKeyUsage'));
+  const tight = chain.find((c, i) => i > 1 && c.basicConstraints?.pathLength !== undefined && i - 1 > c.basicConstraints.pathLength);
+  const cannotSign = chain.slice(1).find((c) => (c.keyUsage && !c.keyUsage.includes('keyCertSign')) || c.basicConstraints?.ca === false);
+  const stale = chain.slice(goChain.length).find((c) => c.notAfter < now || c.notBefore > now);
+  if (!weak && !narrow && !tight && !cannotSign && !stale) return;
+  const why =
+    stale && !weak && !narrow && !tight && !cannotSign
+      ? `the root ${stale.subject} above the intermediate ${stale.notAfter < now ? `expired on ${stale.notAfter.toISOString().slice(0, 10)}` : `is not valid before ${stale.notBefore.toISOString().slice(0, 10)}`}: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("certificate has expired"), while Go stops at the intermediate in ${caSlot.key}. Renew the root, or remove it from ${caSlot.key}`
+      : cannotSign && !weak && !narrow
+        ? `the CA ${cannotSign.subject} may not sign certificates (basicConstraints CA:FALSE, or a keyUsage without keyCertSign): OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("invalid CA certificate" / "key usage does not include certificate signing"), while Go stops at the intermediate in ${caSlot.key}. Reissue it with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\``
+        : tight && !weak && !narrow
+          ? `the root ${tight.subject} allows ${tight.basicConstraints!.pathLength} intermediates below it (pathLenConstraint) and the chain has more: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("path length constraint exceeded"), while Go stops at the intermediate in ${caSlot.key}. Issue the server certificate within the constraint, or reissue the root with a larger pathlen`
+          : weak
+            ? `${weak.subject} is signed with SHA-1 or MD5 (${weak.signatureAlgorithm}): OpenSSL-based clients (curl, the Node SDK, python3-grpcio) refuse it ("ca md too weak"), while Go accepts it because it trusts that certificate of ${caSlot.key} as an anchor. Reissue it with SHA-256`
+            : `the CA ${narrow!.subject} has an extended key usage (${narrow!.extKeyUsage!.join(', ')}) without serverAuth: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) check it and refuse the server ("unsuitable certificate purpose"), while Go stops at the intermediate in ${caSlot.key}. Reissue the CA without EKU or with serverAuth`;
+  out.push(
+    d(certSlot.range, Severity.Error, 'tls-chain-openssl', `The chain from ${certSlot.key} to ${caSlot.key} fails for OpenSSL: ${why}.`),
   );
 }
 
@@ -525,6 +567,12 @@ export const TLS_PIPELINE_CODES: DiagnosticCodeInfo[] = [
     severity: 'error',
     summary:
       "The path from the server certificate to the CA fails Go's checks (not a CA, pathLen, EKU nesting, SHA-1, dates, critical extension)",
+  },
+  {
+    code: 'tls-chain-openssl',
+    severity: 'error',
+    summary:
+      'A path Go accepts fails for OpenSSL clients (SHA-1 below a self-signed root, a CA EKU without serverAuth, pathLen, a CA that may not sign)',
   },
   { code: 'tls-cert-bom-hidden', severity: 'error', summary: "A UTF-8 BOM hides the first certificate from Go's PEM reader" },
   { code: 'tls-cert-go-refuses', severity: 'error', summary: 'Go cannot parse the certificate (duplicate extensions, version > 3, …)' },
