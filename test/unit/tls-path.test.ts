@@ -289,6 +289,12 @@ test('milvus.yaml: a UTF-8 BOM hides the first certificate from Go (tls.X509KeyP
   const e = bom.find((d) => d.code === 'tls-cert-bom-hidden');
   assert.ok(e, JSON.stringify(bom));
   assert.match(e.message, /tls: failed to find any PEM data in certificate input/);
+  const keyBom = findings({ 'tls/ca.pem': r.certPem, 'tls/server.pem': leaf.certPem, 'tls/server.key': '\ufeff' + leaf.keyPem }, 1);
+  assert.deepEqual(
+    keyBom.map((d) => d.code),
+    ['tls-cert-bom-hidden'],
+  );
+  assert.match(keyBom[0].message, /tls: failed to find any PEM data in key input/);
 });
 
 test('milvus.yaml mode 2: a client certificate beside the server files with serverAuth-only EKU or from another CA is flagged', async () => {

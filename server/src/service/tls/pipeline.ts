@@ -180,6 +180,20 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
     }
   }
   if (leaf && certSlot) checkServerCert(leaf, certSlot, group, ctx, out);
+  if (keySlot) {
+    const seen = goBlocks(keySlot, ctx);
+    if (seen.hidden?.kind === 'privateKey' && privateKeys(seen.items).length === 0) {
+      out.push(
+        d(
+          keySlot.range,
+          Severity.Error,
+          'tls-cert-bom-hidden',
+          `${keySlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides the key from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in key input". Save the file as UTF-8 without BOM.`,
+        ),
+      );
+      return;
+    }
+  }
   if (leaf && keySlot && certSlot) {
     const key = privateKeys(keySlot.items)[0]?.key;
     if (key?.publicKey && key.publicKey.spkiSha256 !== leaf.publicKey.spkiSha256) {
@@ -574,7 +588,7 @@ export const TLS_PIPELINE_CODES: DiagnosticCodeInfo[] = [
     summary:
       'A path Go accepts fails for OpenSSL clients (SHA-1 below a self-signed root, a CA EKU without serverAuth, pathLen, a CA that may not sign)',
   },
-  { code: 'tls-cert-bom-hidden', severity: 'error', summary: "A UTF-8 BOM hides the first certificate from Go's PEM reader" },
+  { code: 'tls-cert-bom-hidden', severity: 'error', summary: "A UTF-8 BOM hides the first certificate (or the key) from Go's PEM reader" },
   { code: 'tls-cert-go-refuses', severity: 'error', summary: 'Go cannot parse the certificate (duplicate extensions, version > 3, …)' },
   { code: 'tls-ca-unreadable', severity: 'error', summary: 'The CA setting holds no certificate Go can read' },
   {
