@@ -5,7 +5,7 @@ import { lintPem, TLS_FILE_CODES, type PemLintContext } from '../../server/src/s
 import { PEM_DIAGNOSTIC_CODES } from '../../server/src/service/pem/lint';
 import { decodeFile } from '../../server/src/service/pem/decode';
 import { DEFAULT_SETTINGS, SOURCE } from '../../server/src/service/types';
-import { keyBodyLines, pemFixtures, toCrlf } from '../support/pem-fixtures';
+import { keyBodyLines, makeCert, pemFixtures, toCrlf } from '../support/pem-fixtures';
 
 const ctx = (extra: Partial<PemLintContext> = {}): PemLintContext => ({ settings: DEFAULT_SETTINGS, now: new Date(), ...extra });
 /** Diagnostic.message may be MarkupContent in LSP 3.18 types; ours are always strings. */
@@ -106,10 +106,14 @@ test('CN-only leaf: tls-cert-no-san quoting Go; client-only certificates are exe
   assert.deepEqual(lintPem(fx.clientOnly.certPem, ctx()), []);
 });
 
-test('CA without keyCertSign', async () => {
+test('CA without keyCertSign: flagged only when it issues something', async () => {
   const fx = await pemFixtures();
-  const ds = lintPem(fx.caNoKeyCertSign.certPem, ctx());
-  assert.deepEqual(summary(ds), [['tls-ca-no-keycertsign', 1, 0]]);
+  // Alone it harms no chain (zlint's and Go's test CAs are like this): no finding.
+  assert.deepEqual(summary(lintPem(fx.caNoKeyCertSign.certPem, ctx())), []);
+  const leaf = await makeCert({ cn: 'leaf.example', issuer: fx.caNoKeyCertSign, sans: [{ type: 'dns', value: 'leaf.example' }] });
+  const text = leaf.certPem + fx.caNoKeyCertSign.certPem;
+  const ds = lintPem(text, ctx()).filter((d) => d.code === 'tls-ca-no-keycertsign');
+  assert.deepEqual(summary(ds), [['tls-ca-no-keycertsign', 1, beginLine(text, 1)]]);
   assert.match(msg(ds[0]), /digitalSignature/);
 });
 

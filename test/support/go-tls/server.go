@@ -52,9 +52,17 @@ func main() {
 	serverName := flag.String("servername", "", "server name to verify (-client)")
 	alpn := flag.String("alpn", "", "ALPN protocols the server offers, comma-separated (the Milvus proxy: h2)")
 	min13 := flag.Bool("tls13", false, "require TLS 1.3")
+	gen := flag.Bool("gen", false, "generate differential cases (gen.go)")
+	seed := flag.Int64("seed", 1, "seed (-gen)")
+	n := flag.Int("n", 100, "number of cases (-gen)")
+	outDir := flag.String("out", "", "folder for the cases (-gen)")
 	flag.Parse()
 	serverALPN = *alpn
 	serverMin13 = *min13
+
+	if *gen {
+		os.Exit(runGen(*seed, *n, *outDir))
+	}
 
 	if *client {
 		os.Exit(runClient(*addr, *serverName, *caFile, *certFile, *keyFile))

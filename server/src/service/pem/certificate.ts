@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { certExtensions } from './cert-extensions';
-import { bytesOf, children, expect, hex, readTlv, time, whole, type Tlv } from './der';
+import { bytesOf, children, expect, hex, integer, readTlv, time, whole, type Tlv } from './der';
 import { extKeyUsage } from './ext-key-usage';
 import { lazy } from './lazy';
 import type { CertInfo, PublicKeyInfo } from './model';
@@ -21,8 +21,9 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
   const [tbsT, sigAlgT] = children(certDer, expect(readTlv(certDer, 0), 0x30));
   const tbs = children(certDer, expect(tbsT, 0x30));
   let i = tbs[0]?.tag === 0xa0 ? 1 : 0;
+  const version = i ? integer(certDer, children(certDer, tbs[0])[0]) + 1 : 1;
   const serialT = expect(tbs[i++], 0x02);
-  i++; // inner signature algorithm (same as outer)
+  const innerSigT = tbs[i++];
   i++; // issuer
   const validity = children(certDer, expect(tbs[i++], 0x30));
   const subjectT = expect(tbs[i++], 0x30);
@@ -41,11 +42,16 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
     ...extensions,
     publicKey: certPublicKey(x509, certDer, spkiT),
     signatureAlgorithm: signatureAlgorithm(certDer, sigAlgT),
+    version,
     sha256: x509.fingerprint256,
     sha1: x509.fingerprint,
     selfSigned: false,
     x509,
   };
+  // Go's parser (crypto/x509/parser.go parseCertificate) refuses these before anything else.
+  if (version > 3) info.goRefuses = 'x509: invalid version';
+  else if (!sameBytes(whole(certDer, innerSigT), whole(certDer, sigAlgT)))
+    info.goRefuses = "x509: inner and outer signature algorithm identifiers don't match";
   const cn = commonName(certDer, subjectT);
   if (cn !== undefined) info.subjectCN = cn;
   const eku = extKeyUsage(x509);
@@ -102,4 +108,8 @@ function certPublicKey(x509: X509Certificate, der: Uint8Array, spkiT: Tlv): Publ
   } catch {
     return rawSpkiInfo(der, spkiT);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -116,16 +116,30 @@ export function str(buf: Uint8Array, t: Tlv): string {
   }
 }
 
-/** UTCTime / GeneralizedTime → Date (RFC 5280 forms only, Z suffix). */
+/**
+ * UTCTime / GeneralizedTime → Date. RFC 5280 wants seconds and Z; Go (cryptobyte's formats
+ * "060102150405Z0700" and "20060102150405Z0700") and OpenSSL also read a +hhmm/-hhmm offset, and
+ * UTCTime without seconds, so we do too rather than call such a certificate undecodable.
+ */
 export function time(buf: Uint8Array, t: Tlv): Date {
   const s = Buffer.from(bytesOf(buf, t)).toString('latin1');
   let m: RegExpMatchArray | null;
-  if (t.tag === 0x17 && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?Z$/.exec(s))) {
+  let d: Date | undefined;
+  let zone: string | undefined;
+  if (t.tag === 0x17 && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|[+-]\d{4})$/.exec(s))) {
     const yy = Number(m[1]);
-    return new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
+    d = new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
+    zone = m[7];
+  } else if (t.tag === 0x18 && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(?:\.\d+)?(Z|[+-]\d{4})$/.exec(s))) {
+    d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
+    // Date.UTC maps years 0-99 to 1900-1999; set the year on its own so year 1 stays year 1.
+    if (+m[1] < 100) d.setUTCFullYear(+m[1]);
+    zone = m[7];
   }
-  if (t.tag === 0x18 && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/.exec(s))) {
-    return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  if (!d || !zone) throw new DerError('bad time');
+  if (zone !== 'Z') {
+    const minutes = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+    d = new Date(d.getTime() - minutes * 60_000);
   }
-  throw new DerError('bad time');
+  return d;
 }

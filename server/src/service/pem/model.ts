@@ -59,6 +59,12 @@ export interface CertInfo {
   extKeyUsage?: string[];
   subjectKeyId?: string;
   authorityKeyId?: string;
+  /** X.509 version as printed (1, 2, 3). */
+  version?: number;
+  /** Every extension in order, with whether Go's crypto/x509 handles it when critical. */
+  extensions?: { oid: string; critical: boolean; goHandled: boolean }[];
+  /** Go's crypto/x509 refuses to parse the certificate: its error text (duplicate extensions, version > 3, …). */
+  goRefuses?: string;
   sha256: string;
   sha1: string;
   selfSigned: boolean;

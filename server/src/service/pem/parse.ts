@@ -54,6 +54,8 @@ interface Open {
   body: { line: number; text: string; range: Range }[];
 }
 
+const TEXT_DUMP_FIRST = /^(Certificate|Certificate Request|Certificate Revocation List \(CRL\)):\s*$/;
+
 export function parsePem(text: string): PemFraming {
   const idx = new LineIndex(text);
   const problems: Problem[] = [];
@@ -114,22 +116,32 @@ export function parsePem(text: string): PemFraming {
     const last = outside[outside.length - 1];
     const metadata =
       METADATA_FIRST.test(idx.lineText(first).replace(/^\ufeff/, '')) && outside.every((l) => METADATA_LINE.test(idx.lineText(l)));
+    // `openssl x509 -text` (the default output of `openssl ca`) puts its dump before the block, often under a title line.
+    const dump = outside.some((l) => TEXT_DUMP_FIRST.test(idx.lineText(l).replace(/^\ufeff/, '')));
     problems.push(
-      metadata
+      dump
         ? {
             range: spanRange(idx, first, last),
             code: 'pem-bundle-metadata',
             severity: 3,
             message:
-              'OpenSSL attribute text (Bag Attributes / subject= / issuer=) outside the PEM blocks. Go and OpenSSL ignore it; strict tools may not. Remove it if a tool complains.',
+              'The `openssl x509 -text` dump of the certificate (what `openssl ca` writes) before its PEM block. Go and OpenSSL skip it; remove it only if a strict tool complains.',
           }
-        : {
-            range: spanRange(idx, first, last),
-            code: 'pem-data-outside-blocks',
-            severity: 2,
-            message:
-              'Text outside the BEGIN/END blocks. Go and OpenSSL skip it, but stricter parsers reject it and it often means a paste went wrong. Remove it, or check that no block lost its BEGIN/END line.',
-          },
+        : metadata
+          ? {
+              range: spanRange(idx, first, last),
+              code: 'pem-bundle-metadata',
+              severity: 3,
+              message:
+                'OpenSSL attribute text (Bag Attributes / subject= / issuer=) outside the PEM blocks. Go and OpenSSL ignore it; strict tools may not. Remove it if a tool complains.',
+            }
+          : {
+              range: spanRange(idx, first, last),
+              code: 'pem-data-outside-blocks',
+              severity: 2,
+              message:
+                'Text outside the BEGIN/END blocks. Go and OpenSSL skip it, but stricter parsers reject it and it often means a paste went wrong. Remove it, or check that no block lost its BEGIN/END line.',
+            },
     );
     outside = [];
   };

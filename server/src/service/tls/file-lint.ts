@@ -191,7 +191,8 @@ function lintCertificate(
     !isCA && !issuesHere && !caByUsage && c.selfSigned && siblingCerts().some((o) => !sameCertificate(o, c) && issues(c, o));
   const actsAsCA = issuesHere || caByUsage || issuesSibling;
 
-  if (!isCA && actsAsCA) {
+  // A v1 certificate has no extensions at all: Go (CheckSignatureFrom checks basicConstraints on v3 parents only) and OpenSSL accept it as a CA.
+  if (!isCA && actsAsCA && c.version !== 1) {
     out.push(
       diag(
         at,
@@ -201,7 +202,9 @@ function lintCertificate(
       ),
     );
   }
-  if ((isCA || actsAsCA) && c.keyUsage && !c.keyUsage.includes('keyCertSign')) {
+  // Only a certificate that issues something here or beside it: a CA flag on a certificate that signs nothing harms no chain.
+  const issuesSomething = () => issuesHere || issuesSibling || (isCA && siblingCerts().some((o) => !sameCertificate(o, c) && issues(c, o)));
+  if (c.keyUsage && !c.keyUsage.includes('keyCertSign') && issuesSomething()) {
     out.push(
       diag(
         at,

@@ -10,8 +10,8 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diag, Severity } from '../types';
 import type { DiagnosticCodeInfo } from '../targets/target';
 import { loadPemFile, certificates, privateKeys, holds } from '../pem/files';
-import type { CertInfo } from '../pem/model';
-import { issues } from './chain';
+import type { CertInfo, Decoded } from '../pem/model';
+import { goVerify, issues, type PathFailure, type PathPosition } from './chain';
 import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
@@ -125,13 +125,75 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
   return { ...slot, items: c.items };
 }
 
+/** The certificate and key blocks Go's pem.Decode finds, in order (a BOM before the first BEGIN hides that block). */
+function goBlocks(slot: LoadedSlot, ctx: PipelineContext): { items: Decoded[]; hidden?: Decoded } {
+  const framing = loadPemFile(slot.hostPath, ctx.ws).contents?.framing;
+  const bom = framing?.problems.some((p) => p.code === 'pem-bom');
+  const first = slot.items[0];
+  if (bom && first && first.block.range.start.line === 0) return { items: slot.items.slice(1), hidden: first };
+  return { items: slot.items };
+}
+
+/** tls.LoadX509KeyPair and x509.CertPool.AppendCertsFromPEM take blocks labelled exactly CERTIFICATE. */
+function goCertificates(items: Decoded[]): CertInfo[] {
+  return certificates(items)
+    .filter((c) => c.block.label === 'CERTIFICATE')
+    .map((c) => c.cert);
+}
+
 /** The checks across a group's slots: key pair, chain, names, usages, dates. */
 export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, ctx: PipelineContext, out: Diagnostic[]): void {
   const certSlot = slots.get('server-cert');
   const keySlot = slots.get('server-key');
   const caSlot = slots.get('ca');
-  const leaf = certSlot ? certificates(certSlot.items)[0]?.cert : undefined;
-  if (leaf && certSlot) checkServerCert(leaf, certSlot, group.words, ctx, out);
+  const words = group.words;
+  let leaf: CertInfo | undefined;
+  let sent: CertInfo[] = [];
+  if (certSlot) {
+    const seen = goBlocks(certSlot, ctx);
+    const certs = goCertificates(seen.items);
+    if (seen.hidden?.kind === 'certificate') {
+      out.push(
+        d(
+          certSlot.range,
+          Severity.Error,
+          'tls-cert-bom-hidden',
+          certs.length === 0
+            ? `${certSlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides its only certificate from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in certificate input". Save the file as UTF-8 without BOM.`
+            : `${certSlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides the first certificate (${seen.hidden.cert.subject}) from Go's PEM reader: ${words.product} pairs the next one (${certs[0].subject}) with the key and fails with "tls: private key does not match public key". Save the file as UTF-8 without BOM.`,
+        ),
+      );
+      return;
+    }
+    leaf = certs[0];
+    sent = certs.slice(1);
+    if (leaf?.goRefuses) {
+      out.push(
+        d(
+          certSlot.range,
+          Severity.Error,
+          'tls-cert-go-refuses',
+          `Go cannot parse the certificate ${certSlot.hostPath} (${leaf.subject}): "${leaf.goRefuses}". ${words.product} fails to load it (tls.LoadX509KeyPair). Reissue it with a standard tool (openssl, "TLS: Generate TLS certs").`,
+        ),
+      );
+      return;
+    }
+  }
+  if (leaf && certSlot) checkServerCert(leaf, certSlot, group, ctx, out);
+  if (keySlot) {
+    const seen = goBlocks(keySlot, ctx);
+    if (seen.hidden?.kind === 'privateKey' && privateKeys(seen.items).length === 0) {
+      out.push(
+        d(
+          keySlot.range,
+          Severity.Error,
+          'tls-cert-bom-hidden',
+          `${keySlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides the key from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in key input". Save the file as UTF-8 without BOM.`,
+        ),
+      );
+      return;
+    }
+  }
   if (leaf && keySlot && certSlot) {
     const key = privateKeys(keySlot.items)[0]?.key;
     if (key?.publicKey && key.publicKey.spkiSha256 !== leaf.publicKey.spkiSha256) {
@@ -140,15 +202,27 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           keySlot.range,
           Severity.Error,
           'tls-key-mismatch',
-          `The private key ${keySlot.hostPath} does not belong to the certificate ${certSlot.hostPath} (${leaf.subject}). ${group.words.product} fails with "tls: private key does not match public key". Point ${keySlot.key} at the key the certificate was issued for.`,
+          `The private key ${keySlot.hostPath} does not belong to the certificate ${certSlot.hostPath} (${leaf.subject}). ${words.product} fails with "tls: private key does not match public key". Point ${keySlot.key} at the key the certificate was issued for.`,
         ),
       );
     }
   }
   if (caSlot) {
-    const cas = certificates(caSlot.items).map((x) => x.cert);
-    // A self-signed server certificate copied as its own CA file is a valid root for Go, BoringSSL and OpenSSL.
-    if (cas.every((c) => !isCa(c)) && !(leaf?.selfSigned && cas.some((c) => c.sha256 === leaf.sha256))) {
+    const cas = goCertificates(goBlocks(caSlot, ctx).items).filter((c) => !c.goRefuses);
+    if (cas.length === 0) {
+      out.push(
+        d(
+          caSlot.range,
+          Severity.Error,
+          'tls-ca-unreadable',
+          `${caSlot.hostPath} holds no certificate Go can read, so ${group.caForClientsOnly ? 'clients given it cannot verify the server' : `${words.product} fails to start ("fail to append ca to cert")`}. Put the PEM CA certificate in it.`,
+        ),
+      );
+      return;
+    }
+    // A v1 root (no extensions at all) is a CA for Go and OpenSSL; a self-signed server certificate copied as its own CA file too.
+    const anchorOk = (c: CertInfo) => isCa(c) || (c.version === 1 && c.selfSigned) || (!!leaf?.selfSigned && c.sha256 === leaf.sha256);
+    if (!cas.some(anchorOk)) {
       out.push(
         d(
           caSlot.range,
@@ -158,16 +232,8 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
         ),
       );
     }
-    if (leaf && certSlot && !cas.some((ca) => issues(ca, leaf))) {
-      out.push(
-        d(
-          certSlot.range,
-          Severity.Error,
-          'tls-cert-not-from-ca',
-          `The server certificate ${leaf.subject} (issuer ${leaf.issuer}) is not signed by any certificate in ${caSlot.key} ${caSlot.hostPath}: ${group.words.caRejects}. Issue the server certificate from that CA, or fix ${caSlot.key}.`,
-        ),
-      );
-    }
+    if (leaf && certSlot) checkServerPath(leaf, sent, cas, certSlot, caSlot, group, ctx, out);
+    if (certSlot && group.verifiesClients) checkClientCerts(certSlot, cas, caSlot, group, ctx, out);
   }
   const name = group.dialName;
   if (name && leaf && certSlot && leaf.hasSanExtension && !coversName(leaf, name.value)) {
@@ -179,22 +245,217 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
         `${name.setting} is ${name.value}, but the certificate's SANs (${leaf.sans.map((s) => s.value).join(', ') || 'none'}) do not cover it; clients fail with "x509: certificate is valid for …, not ${name.value}". Set ${name.setting} to one of the SANs or reissue the certificate.`,
       ),
     );
+  } else if (
+    !name &&
+    group.likelyNames?.length &&
+    leaf &&
+    certSlot &&
+    !lacksSan(leaf) &&
+    !group.likelyNames.some((n) => coversName(leaf!, n))
+  ) {
+    const sans = leaf.sans.map((s) => s.value).join(', ');
+    out.push(
+      d(
+        certSlot.range,
+        Severity.Warning,
+        'tls-name-unlikely',
+        `The server certificate's SANs (${sans}) cover none of the names clients usually dial (${group.likelyNames.join(', ')}); a client dialing one of them fails with "x509: certificate is valid for ${sans}, not ${group.likelyNames[0]}". Make sure clients dial a name in the SANs (pymilvus server_name, the URI host), or reissue the certificate with the names they dial.`,
+      ),
+    );
   }
 }
 
-function checkServerCert(leaf: CertInfo, slot: LoadedSlot, words: GroupWords, ctx: PipelineContext, out: Diagnostic[]): void {
+const POSITION_WORDS: Record<PathPosition, string> = { leaf: 'server certificate', intermediate: 'intermediate CA', root: 'CA' };
+
+/** What a path failure means, in the user's terms, leading with what to do. */
+function pathAdvice(f: PathFailure): string {
+  switch (f.kind) {
+    case 'not-ca':
+      return 'it lacks basicConstraints CA:TRUE. Reissue it with `basicConstraints = critical, CA:TRUE` and `keyUsage = critical, keyCertSign, cRLSign`';
+    case 'signature':
+      return /cannot sign this kind/.test(f.goError)
+        ? 'it may not sign certificates (basicConstraints CA:FALSE, or a keyUsage without keyCertSign). Reissue the CA with `basicConstraints = critical, CA:TRUE` and `keyUsage = critical, keyCertSign, cRLSign`'
+        : /insecure algorithm/.test(f.goError)
+          ? 'the certificate it issued is signed with SHA-1 or MD5, which Go refuses (OpenSSL at the default security level too). Reissue it signed with SHA-256'
+          : 'its key does not verify the signature. Issue the certificate from this CA, or point the CA setting at the CA that did';
+    case 'path-length':
+      return `its pathLenConstraint (${f.cert.basicConstraints?.pathLength}) allows fewer intermediates below it than this chain has. Issue the server certificate directly from it, or reissue it with a larger pathlen`;
+    case 'usage':
+      return `its extended key usage (${f.cert.extKeyUsage?.join(', ')}) excludes the usage the certificate below needs; EKU nests down a chain in Go. Reissue it without EKU or with that usage added`;
+    case 'dates':
+      return now(f)
+        ? `it is not valid until ${f.cert.notBefore.toISOString().slice(0, 10)}`
+        : `it expired on ${f.cert.notAfter.toISOString().slice(0, 10)}. Renew it`;
+    case 'critical-extension':
+      return 'it carries a critical extension Go does not understand. Reissue it without that extension, or mark it non-critical';
+    case 'parse':
+      return 'Go cannot parse it. Reissue it with a standard tool';
+    default:
+      return 'no certificate in the CA setting issued it';
+  }
+}
+
+function now(f: PathFailure): boolean {
+  return /is before/.test(f.goError);
+}
+
+function checkServerPath(
+  leaf: CertInfo,
+  sent: CertInfo[],
+  cas: CertInfo[],
+  certSlot: LoadedSlot,
+  caSlot: LoadedSlot,
+  group: SlotGroup,
+  ctx: PipelineContext,
+  out: Diagnostic[],
+): void {
+  const r = goVerify(leaf, sent, cas, { now: ctx.now, usage: 'serverAuth' });
+  if (r.ok && r.chain.length === 1 && !leaf.selfSigned) {
+    // Go trusts a pool that holds the leaf itself; OpenSSL and BoringSSL need the issuer's certificate.
+    out.push(
+      d(
+        certSlot.range,
+        Severity.Error,
+        'tls-cert-not-from-ca',
+        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go clients accept that pin, but OpenSSL- and BoringSSL-based clients (pymilvus, curl, the Node SDK) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
+      ),
+    );
+    return;
+  }
+  if (r.ok) {
+    opensslPath(r.chain, cas, certSlot, caSlot, ctx.now, out);
+    return;
+  }
+  const f = r.failure;
+  // The leaf's own dates and EKU have their own findings (checkServerCert).
+  if (f.cert === leaf && (f.kind === 'dates' || f.kind === 'usage')) return;
+  const who = group.caForClientsOnly
+    ? `clients given ${caSlot.key} (pymilvus ca_pem_path / server_pem_path, curl --cacert) cannot verify the server`
+    : group.words.caRejects || 'clients given the CA file cannot verify the server';
+  if (f.kind === 'unknown-authority') {
+    const at = f.cert === leaf ? `The server certificate ${leaf.subject}` : `The intermediate ${f.cert.subject} in ${certSlot.key}`;
+    const missing =
+      f.cert === leaf && leaf.issuer !== leaf.subject && !cas.some((c) => c.subject === leaf.issuer)
+        ? ` If ${leaf.issuer} is an intermediate CA under ${caSlot.key}, append its certificate to ${certSlot.key} after the server certificate.`
+        : '';
+    out.push(
+      d(
+        certSlot.range,
+        Severity.Error,
+        'tls-cert-not-from-ca',
+        `${at} (issuer ${f.cert.issuer}) is not signed by any certificate in ${caSlot.key} ${caSlot.hostPath}: ${who} ("${f.goError}"). Issue the server certificate from that CA, or fix ${caSlot.key}.${missing}`,
+      ),
+    );
+    return;
+  }
+  out.push(
+    d(
+      f.cert === leaf ? certSlot.range : f.position === 'root' ? caSlot.range : certSlot.range,
+      Severity.Error,
+      'tls-chain-invalid',
+      `The chain from ${certSlot.key} to ${caSlot.key} fails at the ${POSITION_WORDS[f.position]} ${f.cert.subject}: ${pathAdvice(f)}. Go fails with "${f.goError}", so ${who}.`,
+    ),
+  );
+}
+
+/**
+ * Where OpenSSL (curl, the Node SDK, python3-grpcio) and Go part ways on a path Go accepts: Go stops at
+ * the first certificate of the CA file it reaches, OpenSSL builds on to a self-signed root when the CA
+ * file holds one, and then checks every certificate but that root for a weak signature
+ * ("ca md too weak", security level 2) and every CA for an EKU allowing serverAuth ("unsuitable
+ * certificate purpose"). Measured by the differential test.
+ */
+function opensslPath(goChain: CertInfo[], cas: CertInfo[], certSlot: LoadedSlot, caSlot: LoadedSlot, now: Date, out: Diagnostic[]): void {
+  const chain = [...goChain];
+  for (let top = chain[chain.length - 1]; !top.selfSigned && chain.length < 10; top = chain[chain.length - 1]) {
+    // OpenSSL does not take a v3 certificate without basicConstraints as an issuer (the chain stops below it).
+    const up = cas.find((c) => c.subject === top.issuer && !chain.includes(c) && (c.basicConstraints || c.version === 1) && issues(c, top));
+    if (!up) break;
+    chain.push(up);
+  }
+  const anchor = chain[chain.length - 1];
+  const weak = chain.find((c) => (c !== anchor || !c.selfSigned) && /md5|md2|sha1|SHA-1/i.test(c.signatureAlgorithm));
+  const narrow = chain
+    .slice(1)
+    .find((c) => c.extKeyUsage?.length && !c.extKeyUsage.some((u) => u === 'serverAuth' || u === 'anyExtendedKeyUsage'));
+  const tight = chain.find((c, i) => i > 1 && c.basicConstraints?.pathLength !== undefined && i - 1 > c.basicConstraints.pathLength);
+  const cannotSign = chain.slice(1).find((c) => (c.keyUsage && !c.keyUsage.includes('keyCertSign')) || c.basicConstraints?.ca === false);
+  const stale = chain.slice(goChain.length).find((c) => c.notAfter < now || c.notBefore > now);
+  if (!weak && !narrow && !tight && !cannotSign && !stale) return;
+  const why =
+    stale && !weak && !narrow && !tight && !cannotSign
+      ? `the root ${stale.subject} above the intermediate ${stale.notAfter < now ? `expired on ${stale.notAfter.toISOString().slice(0, 10)}` : `is not valid before ${stale.notBefore.toISOString().slice(0, 10)}`}: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("certificate has expired"), while Go stops at the intermediate in ${caSlot.key}. Renew the root, or remove it from ${caSlot.key}`
+      : cannotSign && !weak && !narrow
+        ? `the CA ${cannotSign.subject} may not sign certificates (basicConstraints CA:FALSE, or a keyUsage without keyCertSign): OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("invalid CA certificate" / "key usage does not include certificate signing"), while Go stops at the intermediate in ${caSlot.key}. Reissue it with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\``
+        : tight && !weak && !narrow
+          ? `the root ${tight.subject} allows ${tight.basicConstraints!.pathLength} intermediates below it (pathLenConstraint) and the chain has more: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) build on to it and refuse the server ("path length constraint exceeded"), while Go stops at the intermediate in ${caSlot.key}. Issue the server certificate within the constraint, or reissue the root with a larger pathlen`
+          : weak
+            ? `${weak.subject} is signed with SHA-1 or MD5 (${weak.signatureAlgorithm}): OpenSSL-based clients (curl, the Node SDK, python3-grpcio) refuse it ("ca md too weak"), while Go accepts it because it trusts that certificate of ${caSlot.key} as an anchor. Reissue it with SHA-256`
+            : `the CA ${narrow!.subject} has an extended key usage (${narrow!.extKeyUsage!.join(', ')}) without serverAuth: OpenSSL-based clients (curl, the Node SDK, python3-grpcio) check it and refuse the server ("unsuitable certificate purpose"), while Go stops at the intermediate in ${caSlot.key}. Reissue the CA without EKU or with serverAuth`;
+  out.push(
+    d(certSlot.range, Severity.Error, 'tls-chain-openssl', `The chain from ${certSlot.key} to ${caSlot.key} fails for OpenSSL: ${why}.`),
+  );
+}
+
+/** Mutual TLS: the client certificates beside the server files must pass the server's check (Go, clientAuth). */
+function checkClientCerts(
+  certSlot: LoadedSlot,
+  cas: CertInfo[],
+  caSlot: LoadedSlot,
+  group: SlotGroup,
+  ctx: PipelineContext,
+  out: Diagnostic[],
+): void {
+  const dir = path.dirname(certSlot.hostPath);
+  for (const name of ctx.ws.list(dir)) {
+    if (!/^client[\w.-]*\.(pem|crt|cer)$/i.test(name)) continue;
+    const file = path.join(dir, name);
+    if (file === certSlot.hostPath) continue;
+    const loaded = loadPemFile(file, ctx.ws);
+    const certs = loaded.contents ? goCertificates(loaded.contents.items) : [];
+    const client = certs[0];
+    if (!client) continue;
+    const r = client.goRefuses
+      ? ({ ok: false, failure: { cert: client, position: 'leaf', kind: 'parse', goError: client.goRefuses } } as const)
+      : goVerify(client, certs.slice(1), cas, { now: ctx.now, usage: 'clientAuth' });
+    if (r.ok) continue;
+    const f = r.failure;
+    const why =
+      f.cert === client && f.kind === 'usage'
+        ? `its extended key usage (${client.extKeyUsage?.join(', ')}) lacks clientAuth`
+        : f.cert === client && f.kind === 'dates'
+          ? now(f)
+            ? `it is not valid until ${client.notBefore.toISOString().slice(0, 10)}`
+            : `it expired on ${client.notAfter.toISOString().slice(0, 10)}`
+          : f.kind === 'unknown-authority'
+            ? `it is not issued by ${caSlot.key} (issuer ${f.cert.issuer})`
+            : `the ${POSITION_WORDS[f.position].replace('server certificate', 'client certificate')} ${f.cert.subject} fails: ${pathAdvice(f)}`;
+    out.push(
+      d(
+        caSlot.range,
+        Severity.Error,
+        'tls-client-cert-rejected',
+        `The client certificate ${file} (${client.subject}) is refused by ${group.words.product} in mutual TLS: ${why}. Go's server fails the handshake with "${f.goError}" (the client sees "bad certificate"). Issue client certificates from ${caSlot.key} with EKU clientAuth.`,
+      ),
+    );
+  }
+}
+
+function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx: PipelineContext, out: Diagnostic[]): void {
   const r = slot.range;
+  const words = group.words;
   if (lacksSan(leaf)) {
     out.push(
       d(
         r,
         Severity.Error,
         'tls-cert-no-san',
-        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product}'s Go clients and servers reject it: "x509: certificate relies on legacy Common Name field, use SANs instead". Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
+        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; OpenSSL- and BoringSSL-based clients (pymilvus, curl) fall back to the Common Name and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
         { kind: 'generate-certs', folder: path.dirname(slot.hostPath) },
       ),
     );
   }
+  checkClientStacks(leaf, slot, out);
   if (!allowsServerAuth(leaf)) {
     out.push(
       d(
@@ -247,6 +508,56 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, words: GroupWords, ct
   }
 }
 
+/**
+ * What the clients of a server certificate refuse where Go accepts (../shared/tls-stack-facts.md, measured by
+ * handshakes): pymilvus and every gRPC C-core client run BoringSSL; curl, the Node SDK and Debian's
+ * python3-grpcio run OpenSSL 3 at security level 2.
+ */
+function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]): void {
+  const r = slot.range;
+  if (leaf.keyUsage && !leaf.keyUsage.includes('digitalSignature')) {
+    out.push(
+      d(
+        r,
+        Severity.Error,
+        'tls-cert-key-usage',
+        `${slot.hostPath}'s keyUsage (${leaf.keyUsage.join(', ') || 'empty'}) lacks digitalSignature. pymilvus and other gRPC clients on BoringSSL refuse it (KEY_USAGE_BIT_INCORRECT: TLS 1.3 signs with the key); Go and OpenSSL accept it. Reissue it with \`keyUsage = critical, digitalSignature, keyEncipherment\`.`,
+      ),
+    );
+  }
+  if (leaf.extKeyUsage?.length && leaf.extKeyUsage.every((u) => u === 'anyExtendedKeyUsage')) {
+    out.push(
+      d(
+        r,
+        Severity.Error,
+        'tls-cert-eku-any-only',
+        `${slot.hostPath}'s only extended key usage is anyExtendedKeyUsage. pymilvus (BoringSSL) and OpenSSL-based clients (curl, Node SDK) refuse it as a server certificate ("unsupported certificate purpose"); Go accepts it. Reissue it with \`extendedKeyUsage = serverAuth\`.`,
+      ),
+    );
+  }
+  const k = leaf.publicKey;
+  if (k.algorithm === 'Ed25519' || (k.algorithm === 'EC' && k.curve === 'P-521')) {
+    out.push(
+      d(
+        r,
+        Severity.Error,
+        'tls-key-type-grpc',
+        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails; Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
+      ),
+    );
+  }
+  if (k.algorithm === 'RSA' && k.size !== undefined && k.size < 2048) {
+    out.push(
+      d(
+        r,
+        Severity.Warning,
+        'tls-rsa-weak-openssl',
+        `${slot.hostPath} has a ${k.size}-bit RSA key. Clients on the system OpenSSL at security level 2 (curl, Debian's python3-grpcio, psql) refuse keys under 2048 bits ("ee key too small"); Go (Milvus, the Go SDK), pymilvus (BoringSSL) and Node (its bundled OpenSSL runs at level 1) accept it, and Go 1.24 refuses only keys under 1024 bits. Reissue it with RSA 2048+ or ECDSA P-256.`,
+      ),
+    );
+  }
+}
+
 export const TLS_PIPELINE_CODES: DiagnosticCodeInfo[] = [
   {
     code: 'tls-file-missing',
@@ -265,6 +576,39 @@ export const TLS_PIPELINE_CODES: DiagnosticCodeInfo[] = [
   { code: 'tls-cert-not-from-ca', severity: 'error', summary: 'Server certificate is not issued by the configured CA' },
   { code: 'tls-cert-eku', severity: 'error', summary: 'Server certificate EKU lacks serverAuth' },
   { code: 'tls-cert-is-ca', severity: 'warning', summary: 'The server certificate setting holds a CA certificate' },
+  {
+    code: 'tls-chain-invalid',
+    severity: 'error',
+    summary:
+      "The path from the server certificate to the CA fails Go's checks (not a CA, pathLen, EKU nesting, SHA-1, dates, critical extension)",
+  },
+  {
+    code: 'tls-chain-openssl',
+    severity: 'error',
+    summary:
+      'A path Go accepts fails for OpenSSL clients (SHA-1 below a self-signed root, a CA EKU without serverAuth, pathLen, a CA that may not sign)',
+  },
+  { code: 'tls-cert-bom-hidden', severity: 'error', summary: "A UTF-8 BOM hides the first certificate (or the key) from Go's PEM reader" },
+  { code: 'tls-cert-go-refuses', severity: 'error', summary: 'Go cannot parse the certificate (duplicate extensions, version > 3, …)' },
+  { code: 'tls-ca-unreadable', severity: 'error', summary: 'The CA setting holds no certificate Go can read' },
+  {
+    code: 'tls-client-cert-rejected',
+    severity: 'error',
+    summary: 'Mutual TLS: a client certificate beside the server files fails the server check',
+  },
+  { code: 'tls-name-unlikely', severity: 'warning', summary: 'The server certificate covers none of the names clients usually dial' },
+  {
+    code: 'tls-cert-key-usage',
+    severity: 'error',
+    summary: 'Server keyUsage without digitalSignature: BoringSSL clients (pymilvus) refuse it',
+  },
+  { code: 'tls-cert-eku-any-only', severity: 'error', summary: 'Server EKU only anyExtendedKeyUsage: BoringSSL and OpenSSL refuse it' },
+  {
+    code: 'tls-rsa-weak-openssl',
+    severity: 'warning',
+    summary: 'Server RSA key under 2048 bits: clients on the system OpenSSL (curl, python3-grpcio) refuse it',
+  },
+  { code: 'tls-key-type-grpc', severity: 'error', summary: 'P-521 or Ed25519 server key: gRPC clients on BoringSSL cannot handshake' },
   {
     code: 'tls-name-not-in-san',
     severity: 'error',

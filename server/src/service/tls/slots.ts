@@ -62,6 +62,15 @@ export interface SlotGroup {
   words: GroupWords;
   /** The name clients dial and must find in the server certificate's SANs, with where it is set. */
   dialName?: { value: string; setting: string; range?: Range };
+  /**
+   * Names clients are likely to dial when no setting says (localhost, 127.0.0.1, the compose service):
+   * a server certificate covering none of them gets a warning.
+   */
+  likelyNames?: string[];
+  /** The server requires and verifies client certificates against the CA slot (mutual TLS). */
+  verifiesClients?: boolean;
+  /** The CA slot is read by the clients only (one-way TLS with the CA file set): words for its findings. */
+  caForClientsOnly?: boolean;
 }
 
 export interface PipelineContext {

@@ -239,7 +239,9 @@ function checkSection(
   const why = section === 'tls' ? `common.security.tlsMode is ${mode}` : 'common.security.internaltlsEnabled is true';
   const sec = model.sections.find((s) => s.name === section);
   const slots = new Map<SlotRole, LoadedSlot>();
-  for (const key of required) {
+  // Mode 1: Milvus does not read caPemPath, but the clients told to trust it do: check it when it is set.
+  const caForClients = section === 'tls' && mode === 1 && entry(model, 'tls', 'caPemPath')?.valueText.trim();
+  for (const key of caForClients ? [...required, 'caPemPath'] : required) {
     const e = entry(model, SECTION_OF_MODEL[section], key);
     if (!e || e.value === null || e.valueText.trim() === '') {
       const anchor = e?.keyRange ??
@@ -261,10 +263,11 @@ function checkSection(
       continue;
     }
     const spec = findKey(section, key)!;
-    const slot = checkPath(e, spec.file!, deploy, ctx, out);
+    // Mode 1's caPemPath is read by clients, not by Milvus: only a file we can load takes part, quietly otherwise.
+    const slot = checkPath(e, spec.file!, deploy, ctx, caForClients && key === 'caPemPath' ? [] : out);
     if (slot) slots.set(slot.role, slot);
   }
-  crossCheck(section, slots, model, ctx, out);
+  crossCheck(section, slots, model, ctx, out, { mutual: section === 'tls' && mode === 2, service: deploy.service?.name });
 }
 
 /** A sensible value for a missing key: beside the other configured files, else the Milvus default. */
@@ -374,9 +377,13 @@ function crossCheck(
   model: MilvusTlsModel,
   ctx: MilvusContext,
   out: Diagnostic[],
+  how: { mutual: boolean; service?: string } = { mutual: false },
 ): void {
   const group: SlotGroup = {
     id: section,
+    verifiesClients: how.mutual,
+    caForClientsOnly: section === 'tls' && !how.mutual,
+    likelyNames: ['localhost', '127.0.0.1', ...(how.service ? [how.service] : [])],
     words: {
       ...WORDS,
       caRejects:
