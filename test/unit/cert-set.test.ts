@@ -260,6 +260,18 @@ test('folders of certificates to trust stay silent: the Debian CA bundle folder,
     checked++;
   }
   assert.ok(checked > 100);
+  // zlint's test certificates (test/fixtures/zlint, cited in its README): a data folder, not a set.
+  const zlintDir = path.join(__dirname, '../fixtures/zlint');
+  const zlint = folder(
+    Object.fromEntries(
+      fs
+        .readdirSync(zlintDir)
+        .filter((n) => /\.pem$/.test(n))
+        .map((n) => [n, fs.readFileSync(path.join(zlintDir, n), 'utf8')]),
+    ),
+  );
+  assert.ok(fs.readdirSync(zlint).length >= 5);
+  assert.deepEqual(codes(zlint), []);
   const bundle = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8');
   const mixed = folder({ 'ca-bundle.crt': bundle, 'server.crt': server.certPem, 'server.key': server.keyPem });
   assert.deepEqual(
