@@ -146,3 +146,15 @@ test('PostgreSQL 15 and a direct TLS ClientHello (sslnegotiation=direct, ALPN po
     /PostgreSQL before 17 closes the connection on a direct TLS ClientHello \(sslnegotiation=direct\): use the SSLRequest/,
   );
 });
+
+test('probe --config on a .env: the verify-full URI gives host, port, the root file and the Postgres protocol', { skip }, async () => {
+  const env = path.join(dir, '.env');
+  fs.writeFileSync(env, `APP=1\nDATABASE_URL=postgresql://postgres@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=ca.pem\n`);
+  const out = await cli('probe', '--config', env, '--format', 'json', '--timeout', '8000');
+  const r = JSON.parse(out.stdout) as ProbeResult;
+  assert.equal(out.status, 0, out.stdout);
+  assert.equal(r.ok, true);
+  assert.equal(r.target.protocol, 'postgres');
+  assert.equal(r.target.ca, path.join(dir, 'ca.pem'));
+  assert.equal(r.chain[0].subject, 'CN=localhost');
+});

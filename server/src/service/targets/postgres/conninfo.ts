@@ -132,16 +132,36 @@ export function parseUri(uri: string, base: number, origin = 'the URI'): ConnInf
   // Host list: host[:port][,host[:port]]…, IPv6 in brackets.
   const hostPart = uri.slice(i, authEnd);
   let off = i;
+  const ports: Param[] = [];
   for (const h of hostPart.split(',')) {
     let name = h;
     let nameOff = off;
+    // Where the port starts in `h`, after the host's ':' (libpq: conninfo_uri_parse splits host and port the same way).
+    let portAt = -1;
     if (h.startsWith('[')) {
       const close = h.indexOf(']');
       name = close > 0 ? h.slice(1, close) : h.slice(1);
       nameOff = off + 1;
+      if (close > 0 && h[close + 1] === ':') portAt = close + 2;
     } else {
       const c = h.lastIndexOf(':');
-      if (c >= 0) name = h.slice(0, c);
+      if (c >= 0) {
+        name = h.slice(0, c);
+        portAt = c + 1;
+      }
+    }
+    if (portAt >= 0 && portAt < h.length) {
+      const port = h.slice(portAt);
+      ports.push({
+        key: 'port',
+        value: port,
+        keyStart: base + off + portAt,
+        keyEnd: base + off + portAt,
+        valueStart: base + off + portAt,
+        valueEnd: base + off + h.length,
+        origin,
+        placeholder: hasPlaceholder(port) || undefined,
+      });
     }
     if (name) {
       info.hosts.push({
@@ -157,6 +177,10 @@ export function parseUri(uri: string, base: number, origin = 'the URI'): ConnInf
     }
     off += h.length + 1;
   }
+  // One port applies to every host; a list pairs with the host list (libpq's "port" keyword takes the same form).
+  if (ports.length === 1) info.params.set('port', ports[0]);
+  else if (ports.length > 1)
+    info.params.set('port', { ...ports[0], value: ports.map((x) => x.value).join(','), valueEnd: ports.at(-1)!.valueEnd });
   if (info.hosts.length === 1) info.params.set('host', info.hosts[0]);
   else if (info.hosts.length > 1)
     info.params.set('host', { ...info.hosts[0], value: info.hosts.map((h) => h.value).join(','), valueEnd: info.hosts.at(-1)!.valueEnd });

@@ -9,6 +9,7 @@ import { mentionsPostgres } from './scan';
 import { validateFile, validateCompose, fileKind, parsePgDocument, POSTGRES_DIAGNOSTIC_CODES, type PgModel } from './validate';
 import { postgresHover } from './hover';
 import { postgresCodeActions } from './actions';
+import { postgresConnectionTargets } from './connection';
 
 /** Files larger than this are not scanned for connection strings unless their name says what they are. */
 const SNIFF_LIMIT = 2 * 1024 * 1024;
@@ -27,6 +28,7 @@ export const postgresTarget: Target<PgModel> = {
   validate: (doc, model, ctx) => validateFile(doc.path, doc.text, ctx, model),
   hover: (doc, model, pos, ctx) => postgresHover(doc.path, doc.text, model, pos, ctx),
   codeActions: (doc, diagnostics) => postgresCodeActions(doc.uri, diagnostics),
+  connectionTargets: (doc, model) => postgresConnectionTargets(doc, model),
   composeChecks: (composePath, _model, ctx) => validateCompose(composePath, ctx),
   codes: POSTGRES_DIAGNOSTIC_CODES,
 };
