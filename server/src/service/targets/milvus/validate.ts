@@ -358,7 +358,8 @@ function checkPath(e: Entry, kind: FileKind, deploy: DeployContext, ctx: MilvusC
       consumer: 'go',
       hostPath: r.hostPath,
       where,
-      dockerCreatesDirectory: !!r.containerPath && r.mount?.syntax === 'short',
+      // Docker creates a directory only for a missing bind source itself; a file missing inside a mounted folder is ENOENT.
+      dockerCreatesDirectory: !!r.containerPath && r.mount?.syntax === 'short' && r.mount.target === r.containerPath,
     },
     WORDS,
     ctx,
