@@ -45,7 +45,15 @@ function withFixture(fn: (f: Fixture) => void): void {
       check(text, env = {}) {
         fs.writeFileSync(compose, text);
         // The compose rules of the room plus the Milvus target's compose-side rules, as the service runs them.
-        return [...validateCompose(text, compose, ws, env), ...milvusComposeChecks(compose, parseComposeVolumes(text, compose, env), ws)];
+        return [
+          ...validateCompose(text, compose, ws, env),
+          ...milvusComposeChecks(compose, parseComposeVolumes(text, compose, env), {
+            ws,
+            settings: DEFAULT_SETTINGS,
+            now: new Date(),
+            processEnv: env,
+          }),
+        ];
       },
     };
     fn(f);

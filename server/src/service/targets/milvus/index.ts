@@ -30,6 +30,9 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   id: 'milvus',
   recognise(doc, settings) {
     if (isMilvusName(doc.path, settings.milvusConfigGlobs)) return true;
+    // A user.yaml / default.yaml that a compose volume places in /milvus/configs, wherever it lives on the host.
+    if (/^(user|default)\.ya?ml$/i.test(path.basename(doc.path)) && /^(tls|internaltls|common|proxy)[\w.]*\s*:/im.test(doc.text))
+      return true;
     if (!/\.ya?ml$/i.test(path.basename(doc.path)) && doc.languageId !== 'yaml') return false;
     // Any YAML with a Milvus-shaped TLS section; the line scan is cheap.
     if (doc.text.length > SNIFF_LIMIT || !/^(tls|common)\s*:/m.test(doc.text)) return false;
@@ -46,7 +49,7 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   completion: (doc, model, pos, ctx) => milvusCompletion(model, doc.path, pos, mctx(ctx)),
   links: (doc, model, ctx) => milvusLinks(model, doc.path, mctx(ctx)),
   codeActions: (doc, diagnostics, ctx) => milvusCodeActions(doc.uri, doc.text, diagnostics, ctx.ws),
-  composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, ctx.ws),
+  composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, mctx(ctx)),
   commands: [GENERATE_COMMAND],
   codes: [...MILVUS_DIAGNOSTIC_CODES, ...MILVUS_COMPOSE_CODES],
 };
