@@ -273,3 +273,53 @@ test(
     assert.ok([...seen].every((v) => v === '/milvus/tls/server.pem' || v === '/milvus/tls/ca.pem'));
   },
 );
+
+test(
+  '2.6 with TLS on and REST on the gRPC port refuses to start, with the exact error; a separate proxy.http.port fixes it',
+  { skip },
+  async () => {
+    const c26 = (milvus: string) =>
+      judge({ 'docker-compose.yml': compose().replace('v2.5.4', 'v2.6.0'), 'milvus.yaml': milvus }, (root) => ({
+        files: { '/milvus/configs/milvus.yaml': path.join(root, 'milvus.yaml') },
+        mounts: { '/milvus/tls': path.join(root, 'tls') },
+        http: true,
+      }));
+    const on = MILVUS_OFF.replace('tlsMode: 0', 'tlsMode: 1');
+    const bad = await c26(on);
+    assert.equal(bad.go.startError, 'proxy server(http) and external grpc server share the same port, tls mode must be 0');
+    const d = bad.byFile['milvus.yaml'].find((x) => x.code === 'milvus-http-port-shared')!;
+    assert.ok(d && d.severity === 1 && String(d.message).includes(bad.go.startError!));
+    assert.equal(d.range.start.line, 8, 'on the tlsMode line');
+    const same = await c26(on + 'proxy:\n  port: 19530\n  http:\n    port: 19530\n');
+    assert.ok(same.go.startError && same.byFile['milvus.yaml'].some((x) => x.code === 'milvus-http-port-shared'));
+    const good = await c26(on + 'proxy.http.port: 8080\n');
+    assert.equal(good.go.startError, undefined);
+    assert.deepEqual(errorsOf(good), []);
+    // Before 2.6 the rule does not apply (compose() runs v2.5.4).
+    const old = await judge({ 'docker-compose.yml': compose(), 'milvus.yaml': on }, (root) => ({
+      files: { '/milvus/configs/milvus.yaml': path.join(root, 'milvus.yaml') },
+      mounts: { '/milvus/tls': path.join(root, 'tls') },
+    }));
+    assert.deepEqual(errorsOf(old), []);
+  },
+);
+
+test('rules by the version of the image tag: internaltls before 2.5, tls.clusters before 2.6, clusters need both client paths', async () => {
+  const root = tmpWorkspace('milvus-ver-');
+  const milvus =
+    MILVUS_OFF.replace('tlsMode: 0', 'tlsMode: 0\n    internaltlsEnabled: true') +
+    'internaltls:\n  serverPemPath: /milvus/tls/server.pem\n  serverKeyPath: /milvus/tls/server.key\n  caPemPath: /milvus/tls/ca.pem\n';
+  const clusters = 'tls.clusters.by-dev.clientPemPath: /milvus/tls/client.pem\n';
+  writeFiles(root, { ...certs(), 'docker-compose.yml': compose().replace('v2.5.4', 'v2.4.0'), 'milvus.yaml': milvus + clusters });
+  const ds = serviceFor(root).validate(docOf(root, 'milvus.yaml'));
+  assert.deepEqual(
+    ds.filter((x) => x.code === 'milvus-version-rule').map((x) => x.range.start.line),
+    [9, 14],
+  );
+  writeFiles(root, { 'docker-compose.yml': compose().replace('v2.5.4', 'v2.6.0') });
+  const ds26 = serviceFor(root).validate(docOf(root, 'milvus.yaml'));
+  assert.deepEqual(
+    ds26.map((x) => x.code),
+    ['milvus-cluster-tls-incomplete'],
+  );
+});

@@ -183,7 +183,7 @@ function narrowed(lines: LineIndex, first: number, next: number, top: string): s
     }
     out.push(keep ? t : '');
   }
-  return out.join('\n') + '\n';
+  return out.join('\n');
 }
 
 function goString(v: unknown): string | undefined {

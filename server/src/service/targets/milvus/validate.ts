@@ -162,10 +162,118 @@ export function judgeEffective(
       ),
     );
   }
+  const version = milvusVersion(deploy);
+  if ((mode === 1 || mode === 2) && local(modeW) && version && atLeast(version, 2, 6)) checkHttpPort(cfg, modeW, version, out);
+  if (internal && local(internalW) && version && !atLeast(version, 2, 5)) {
+    out.push(
+      d(
+        writtenOf(internalW)!.keyRange,
+        Severity.Warning,
+        'milvus-version-rule',
+        `internaltls arrived in Milvus 2.5.0; the image ${deploy.service?.image} is ${version.join('.')}, which ignores internaltlsEnabled and the internaltls block. Use a 2.5 or later image, or remove them.`,
+      ),
+    );
+  }
+  checkClusters(cfg, version, deploy, ctx, out);
   if (mode !== 1 && mode !== 2 && !internal) return;
   // What no layer sets is reported by the document that turns TLS on.
   if (mode === 1 || mode === 2) checkSection(model, cfg, 'tls', mode, deploy, ctx, out, local(modeW), modeW);
   if (internal) checkSection(model, cfg, 'internaltls', 2, deploy, ctx, out, local(internalW), internalW);
+}
+
+/** The Milvus version of the compose service's image tag (milvusdb/milvus:v2.6.0 → [2, 6, 0]); undefined without a tag. */
+export function milvusVersion(deploy: DeployContext): number[] | undefined {
+  const m = /:v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(deploy.service?.image ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function atLeast(v: number[], major: number, minor: number): boolean {
+  return v[0] > major || (v[0] === major && v[1] >= minor);
+}
+
+/**
+ * 2.6 serves REST on the gRPC port unless proxy.http.port names another one, and then refuses TLS
+ * (internal/distributed/proxy/listener_manager.go newHTTPListner).
+ */
+function checkHttpPort(cfg: EffectiveConfig, modeW: EffectiveValue, version: number[], out: Diagnostic[]): void {
+  const enabled = winner(cfg, 'proxy.http.enabled');
+  if (enabled && enabled.value !== undefined && !goParseBool(enabled.value).value && goParseBool(enabled.value).ok) return;
+  const httpPort = winner(cfg, 'proxy.http.port')?.value ?? '';
+  const grpcPort = goAtoi(winner(cfg, 'proxy.port')?.value ?? '19530').value;
+  if (httpPort !== '' && goAtoi(httpPort).value !== grpcPort) return;
+  const where = httpPort === '' ? 'proxy.http.port is empty' : `proxy.http.port ${httpPort} is proxy.port`;
+  out.push(
+    d(
+      writtenOf(modeW)!.keyRange,
+      Severity.Error,
+      'milvus-http-port-shared',
+      `Milvus ${version.join('.')} refuses to start with TLS on while the HTTP server shares the gRPC port (${where}): "proxy server(http) and external grpc server share the same port, tls mode must be 0". Set proxy.http.port to another port, e.g. 8080 (and publish it in the compose file), or set proxy.http.enabled to false.`,
+    ),
+  );
+}
+
+/** 2.6: tls.clusters.<clusterID>.{caPemPath, clientPemPath, clientKeyPath} (CDC outbound mutual TLS), active when both client paths are set. */
+function checkClusters(
+  cfg: EffectiveConfig,
+  version: number[] | undefined,
+  deploy: DeployContext,
+  ctx: MilvusContext,
+  out: Diagnostic[],
+): void {
+  const clusters = new Map<string, Map<string, EffectiveValue>>();
+  for (const [norm, list] of cfg.values) {
+    if (!norm.startsWith('tlsclusters')) continue;
+    const w = list.at(-1)!;
+    if (w.layer !== cfg.docLayer || !w.setting) continue;
+    const parts = w.setting.written.split('.');
+    const id = parts.length >= 4 ? parts.slice(2, -1).join('.') : '';
+    const leaf = formatKey(parts.at(-1) ?? '');
+    if (!id) continue;
+    const m = clusters.get(id) ?? new Map<string, EffectiveValue>();
+    m.set(leaf, w);
+    clusters.set(id, m);
+  }
+  for (const [id, keys] of clusters) {
+    const first = [...keys.values()][0];
+    if (version && !atLeast(version, 2, 6)) {
+      out.push(
+        d(
+          first.setting!.keyRange,
+          Severity.Warning,
+          'milvus-version-rule',
+          `tls.clusters arrived in Milvus 2.6; the image ${deploy.service?.image} is ${version.join('.')}, which ignores tls.clusters.${id}.`,
+        ),
+      );
+      continue;
+    }
+    const cert = keys.get('clientpempath');
+    const key = keys.get('clientkeypath');
+    if (!!cert?.value !== !!key?.value) {
+      const have = (cert?.value ? cert : key)!;
+      out.push(
+        d(
+          have.setting!.keyRange,
+          Severity.Error,
+          'milvus-cluster-tls-incomplete',
+          `tls.clusters.${id} sets ${cert?.value ? 'clientPemPath' : 'clientKeyPath'} without ${cert?.value ? 'clientKeyPath' : 'clientPemPath'}; Milvus uses cluster TLS only when both client paths are set, so the connection to cluster ${id} goes without a client certificate. Set both, or neither.`,
+        ),
+      );
+      continue;
+    }
+    if (!cert?.value) continue;
+    for (const [leaf, role, file] of [
+      ['clientpempath', 'client-cert', 'certificate'],
+      ['clientkeypath', 'client-key', 'privateKey'],
+      ['capempath', 'ca', 'caBundle'],
+    ] as const) {
+      const v = keys.get(leaf);
+      if (!v?.value) continue;
+      const e = entryOf('tls.clusters.' + id, v.setting!.written.split('.').at(-1)!, v);
+      const slot = checkPath(e, file, deploy, ctx, out);
+      void slot;
+      void role;
+    }
+  }
 }
 
 const zero = (): Range => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
@@ -707,6 +815,21 @@ export const MILVUS_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     code: 'milvus-config-not-mounted',
     severity: 'information',
     summary: 'A milvus.yaml with TLS on that no compose service mounts, so Milvus does not read it',
+  },
+  {
+    code: 'milvus-http-port-shared',
+    severity: 'error',
+    summary: 'Milvus 2.6 with TLS on and proxy.http.port empty or equal to proxy.port: it refuses to start',
+  },
+  {
+    code: 'milvus-version-rule',
+    severity: 'warning',
+    summary: 'A setting the Milvus version of the image tag does not know (internaltls < 2.5, tls.clusters < 2.6)',
+  },
+  {
+    code: 'milvus-cluster-tls-incomplete',
+    severity: 'error',
+    summary: 'tls.clusters.<id> with only one of clientPemPath / clientKeyPath (2.6 uses cluster TLS only with both)',
   },
   {
     code: 'milvus-sample-certificate',
