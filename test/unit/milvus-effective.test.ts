@@ -323,3 +323,44 @@ test('rules by the version of the image tag: internaltls before 2.5, tls.cluster
     ['milvus-cluster-tls-incomplete'],
   );
 });
+
+test('the stock milvus.yaml (2.6) and the official compose file stay clean', () => {
+  const stock = fs.readFileSync(path.join(__dirname, '../fixtures/milvus-2.6-default.yaml'), 'utf8');
+  const official = fs.readFileSync(path.join(__dirname, '../fixtures/docker-compose.milvus-tls.yml'), 'utf8');
+  const root = tmpWorkspace('milvus-stock-');
+  writeFiles(root, { 'milvus.yaml': stock, 'docker-compose.yml': official, ...certs() });
+  for (const d of ['volumes/milvus', 'volumes/etcd', 'volumes/minio']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  const svc = serviceFor(root);
+  assert.deepEqual(svc.validate(docOf(root, 'milvus.yaml')), []);
+  assert.deepEqual(
+    svc.validate(docOf(root, 'docker-compose.yml')).filter((d) => d.severity === 1 || d.severity === 2),
+    [],
+  );
+  // The same stock file with TLS on and REST moved off the gRPC port: still nothing but what TLS needs.
+  const on = stock
+    .replace(/^( {4}tlsMode:) 0$/m, '$1 1')
+    .replace(
+      /^tls:\n {2}serverPemPath: configs\/cert\/server\.pem\n {2}serverKeyPath: configs\/cert\/server\.key/m,
+      'tls:\n  serverPemPath: /milvus/tls/server.pem\n  serverKeyPath: /milvus/tls/server.key',
+    )
+    .replace(/^( {4}port:) +# high-level restful api/m, '$1 8080 # high-level restful api');
+  writeFiles(root, { 'milvus.yaml': on });
+  assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), []);
+});
+
+test('dependency TLS: etcd.ssl.*, minio.ssl.tlsCACert, kafka.ssl.* go through the same checks when their switch is on', () => {
+  const root = tmpWorkspace('milvus-dep-');
+  const milvus = (on: boolean) =>
+    `etcd:\n  endpoints: etcd:2379\n  ssl:\n    enabled: ${on}\n    tlsCert: /milvus/tls/client.pem\n    tlsKey: /milvus/tls/server.key\n    tlsCACert: /milvus/tls/missing-ca.pem\nminio:\n  useSSL: ${on}\n  ssl:\n    tlsCACert: /path/to/public.crt\ncommon:\n  security:\n    tlsMode: 0\n`;
+  writeFiles(root, { ...certs(), 'docker-compose.yml': compose(), 'milvus.yaml': milvus(false) });
+  assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), [], 'switches off: nothing is read');
+  writeFiles(root, { 'milvus.yaml': milvus(true) });
+  const ds = serviceFor(root).validate(docOf(root, 'milvus.yaml'));
+  assert.deepEqual(
+    ds.map((d) => [d.code, d.range.start.line]),
+    [
+      ['tls-file-missing', 6],
+      ['milvus-path-not-mounted', 10],
+    ],
+  );
+});

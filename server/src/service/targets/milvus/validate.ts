@@ -175,6 +175,7 @@ export function judgeEffective(
     );
   }
   checkClusters(cfg, version, deploy, ctx, out);
+  checkDependencies(cfg, deploy, ctx, out);
   if (mode !== 1 && mode !== 2 && !internal) return;
   // What no layer sets is reported by the document that turns TLS on.
   if (mode === 1 || mode === 2) checkSection(model, cfg, 'tls', mode, deploy, ctx, out, local(modeW), modeW);
@@ -272,6 +273,42 @@ function checkClusters(
       const slot = checkPath(e, file, deploy, ctx, out);
       void slot;
       void role;
+    }
+  }
+}
+
+/** Milvus as a TLS client of its dependencies (component_param.go / service_param.go: etcd.ssl.*, minio.ssl.tlsCACert, kafka.ssl.*), when their switch is on. */
+const DEPENDENCIES: { name: string; switchKey: string; paths: [string, FileKind][] }[] = [
+  {
+    name: 'etcd',
+    switchKey: 'etcd.ssl.enabled',
+    paths: [
+      ['etcd.ssl.tlsCert', 'certificate'],
+      ['etcd.ssl.tlsKey', 'privateKey'],
+      ['etcd.ssl.tlsCACert', 'caBundle'],
+    ],
+  },
+  { name: 'MinIO / S3', switchKey: 'minio.useSSL', paths: [['minio.ssl.tlsCACert', 'caBundle']] },
+  {
+    name: 'Kafka',
+    switchKey: 'kafka.ssl.enabled',
+    paths: [
+      ['kafka.ssl.tlsCert', 'certificate'],
+      ['kafka.ssl.tlsKey', 'privateKey'],
+      ['kafka.ssl.tlsCaCert', 'caBundle'],
+    ],
+  },
+];
+
+function checkDependencies(cfg: EffectiveConfig, deploy: DeployContext, ctx: MilvusContext, out: Diagnostic[]): void {
+  for (const dep of DEPENDENCIES) {
+    if (!goParseBool(winner(cfg, dep.switchKey)?.value).value) continue;
+    for (const [key, kind] of dep.paths) {
+      const w = winner(cfg, key);
+      // Only the values this document sets; an empty one means "not used" (e.g. MinIO with a public CA).
+      if (!w || w.layer !== cfg.docLayer || !writtenOf(w) || !w.value?.trim()) continue;
+      const section = key.split('.').slice(0, -1).join('.');
+      checkPath(entryOf(section, key.split('.').at(-1)!, w), kind, deploy, ctx, out);
     }
   }
 }
