@@ -162,26 +162,31 @@ function flatten(text: string): FlatSetting[] {
  */
 function narrowed(lines: LineIndex, first: number, next: number, top: string): string {
   const out: string[] = [lines.lineText(first)];
-  let childIndent = -1;
-  let keep = true;
+  // Open keys above the current line: their indentation, dotted path and whether they can lead to a wanted key.
+  const stack: { indent: number; path: string; keep: boolean }[] = [{ indent: -1, path: top, keep: true }];
   for (let i = first + 1; i < next; i++) {
     const t = lines.lineText(i);
-    const content = t.trim() !== '' && !t.trimStart().startsWith('#');
-    if (content) {
-      const indent = t.length - t.trimStart().length;
-      if (childIndent < 0) childIndent = indent;
-      if (indent <= childIndent) {
-        const m = /^\s*("[^"]*"|'[^']*'|[^\s#'"{[\]:-][^:#]*?)\s*:(?:\s|$)/.exec(t);
-        if (indent < childIndent || !m) keep = true;
-        else {
-          let key = m[1];
-          if (key.startsWith('"') || key.startsWith("'")) key = key.slice(1, -1);
-          const norm = formatKey(`${top}.${key}`);
-          keep = wanted(norm) || onTheWay(norm);
-        }
-      }
+    if (t.trim() === '' || t.trimStart().startsWith('#')) {
+      out.push('');
+      continue;
     }
-    out.push(keep ? t : '');
+    const indent = t.length - t.trimStart().length;
+    while (stack.length > 1 && stack[stack.length - 1].indent >= indent) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (!parent.keep) {
+      out.push('');
+      continue;
+    }
+    const m = /^\s*("[^"]*"|'[^']*'|[^\s#'"{[\]:-][^:#]*?)\s*:(?:\s|$)/.exec(t);
+    if (m) {
+      let key = m[1];
+      if (key.startsWith('"') || key.startsWith("'")) key = key.slice(1, -1);
+      const p = `${parent.path}.${key}`;
+      const norm = formatKey(p);
+      const keep = wanted(norm) || onTheWay(norm);
+      stack.push({ indent, path: p, keep });
+      out.push(keep ? t : '');
+    } else out.push(t);
   }
   return out.join('\n');
 }
