@@ -35,6 +35,9 @@ export default tseslint.config(
             { name: 'node:http', message: 'The service never opens a socket.' },
             { name: 'node:https', message: 'The service never opens a socket.' },
           ],
+          patterns: [
+            { group: ['**/probe', '**/probe/*'], message: 'The connection tester (server/src/probe) is not part of the pure service.' },
+          ],
         },
       ],
     },

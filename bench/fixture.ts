@@ -2,7 +2,8 @@
  * The benchmark's workspaces, made in temp folders: the stock 1,481-line
  * milvus.yaml turned into a mode-2 TLS config with real certificates mounted
  * through a compose file, the JSON schema the comparison tool validates it
- * against, and a folder of 1,000 distinct certificates for the CLI.
+ * against, a folder of 1,000 distinct certificates for the CLI, and a
+ * workspace of many deployments side by side (section 6).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -196,4 +197,42 @@ export async function makeCertFolder(count: number): Promise<string> {
     fs.writeFileSync(path.join(dir, `cert-${String(i).padStart(4, '0')}.pem`), cert.toString('pem') + '\n');
   }
   return dir;
+}
+
+export interface ManyFile {
+  path: string;
+  uri: string;
+  languageId: string;
+}
+
+/**
+ * `deployments` Milvus standalone deployments side by side, each one folder as
+ * the TLS guide leaves it: the mode-2 stock milvus.yaml (internal TLS on too),
+ * a compose file mounting ./tls and the config, and its own mutual certgen set
+ * with CSRs in ./tls (8 PEM files: ca, server, client certificates and keys,
+ * two CSRs). 200 deployments = 200 compose files, 200 milvus.yaml, 1,600 PEM files.
+ */
+export async function makeDeploymentsWorkspace(deployments: number, composeYaml: string): Promise<{ root: string; files: ManyFile[] }> {
+  const cg = await import('../server/src/service/certgen');
+  const root = path.join(tempDir('many'), 'deployments');
+  const milvusText = mode2MilvusYaml(fs.readFileSync(STOCK_MILVUS_YAML, 'utf8')).replace(
+    /^(\s+internaltlsEnabled:\s*)false\b/m,
+    (_m, lead: string) => `${lead}true`,
+  );
+  const files: ManyFile[] = [];
+  const add = (p: string, languageId: string) => files.push({ path: p, uri: URI.file(p).toString(), languageId });
+  for (let i = 0; i < deployments; i++) {
+    const dir = `milvus-${String(i).padStart(3, '0')}`;
+    add(write(root, path.join(dir, 'docker-compose.yml'), composeYaml), 'dockercompose');
+    add(write(root, path.join(dir, 'milvus.yaml'), milvusText), 'yaml');
+    const set = await cg.generateCertSet({
+      ...cg.DEFAULT_OPTIONS,
+      mode: 'mutual',
+      csr: true,
+      names: [`${dir}.bench.invalid`, 'localhost', '127.0.0.1'],
+    });
+    for (const f of set) add(write(root, path.join(dir, 'tls', f.name), f.contents), 'pem');
+    fs.mkdirSync(path.join(root, dir, 'volumes/milvus'), { recursive: true });
+  }
+  return { root, files };
 }

@@ -17,7 +17,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { BenchLspClient, killAllServers } from './lsp';
-import { makeCertFolder, makeMilvusWorkspace, removeTemps, tempDir, type MilvusWorkspace } from './fixture';
+import {
+  makeCertFolder,
+  makeDeploymentsWorkspace,
+  makeMilvusWorkspace,
+  removeTemps,
+  tempDir,
+  type ManyFile,
+  type MilvusWorkspace,
+} from './fixture';
 import { fmtBytes, fmtMs, msSince, summarize, table, timeAsync } from './stats';
 
 const execFileP = promisify(execFile);
@@ -37,9 +45,20 @@ const REPS = {
   spawn: Number(process.env.BENCH_SPAWN_REPS ?? 5),
   cliRuns: 3,
   certCount: 1000,
+  /** Section 6: this many deployments of compose + milvus.yaml + 8 PEM files (200 → 2,000 files). */
+  deployments: Number(process.env.BENCH_DEPLOYMENTS ?? 200),
   gen: 10,
   genSh: 5,
 };
+
+/** BENCH_SECTIONS=1-2,4 runs only those sections (ids as in the table); unset runs all. */
+const SECTIONS = (process.env.BENCH_SECTIONS ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+const wanted = (id: string) => SECTIONS.length === 0 || SECTIONS.includes(id);
+/** A partial run must not overwrite the figures of the last full one. */
+const RESULTS = SECTIONS.length ? 'results.partial.json' : 'results.json';
 
 // ---------------------------------------------------------------- results
 
@@ -493,11 +512,11 @@ function dirSize(d: string): number {
 function run(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; timeoutMs: number },
+  opts: { cwd?: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
 ): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -617,6 +636,98 @@ async function sectionCli(): Promise<void> {
   });
 }
 
+/** Runs `node -r maxrss.cjs …`: the child reports its own peak RSS (getrusage ru_maxrss, KiB) when it exits. */
+async function runWithPeakRss(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; ms: number; peakKb: number }> {
+  const file = path.join(tempDir('rss'), 'maxrss');
+  const r = await run(process.execPath, ['-r', path.join(__dirname, 'maxrss.cjs'), ...args], {
+    timeoutMs,
+    env: { ...process.env, BENCH_MAXRSS_FILE: file },
+  });
+  const peakKb = Number(fs.readFileSync(file, 'utf8'));
+  return { ...r, peakKb };
+}
+
+async function sectionManyFiles(): Promise<void> {
+  const S = `6 workspace, ${(REPS.deployments * 10).toLocaleString('en-US')} files`;
+  let root = '';
+  let files: ManyFile[] = [];
+  await soft(S, 'generate the workspace (setup)', 'bench', async () => {
+    const { composeYaml } = await import('../test/support/workspace');
+    const r = await timeAsync(() => makeDeploymentsWorkspace(REPS.deployments, composeYaml()));
+    ({ root, files } = r.value);
+    const by = new Map<string, number>();
+    for (const f of files) by.set(f.languageId, (by.get(f.languageId) ?? 0) + 1);
+    notes.push(
+      `${REPS.deployments} deployments (${[...by].map(([k, n]) => `${n} ${k}`).join(', ')}; mode-2 milvus.yaml with internal TLS on, compose mounting ./tls, a certgen set with CSRs each) written in ${fmtMs(r.ms)} ms`,
+    );
+  });
+  if (!root) return;
+  const n = files.length;
+
+  await soft(S, `check DIR --format json (${n} files)`, 'tls-config CLI', async () => {
+    const samples: number[] = [];
+    const peaks: number[] = [];
+    let findings = -1;
+    for (let i = 0; i < REPS.cliRuns + 1; i++) {
+      const r = await runWithPeakRss([CLI_JS, 'check', root, '--format', 'json'], 600_000);
+      if (r.code !== 0 && r.code !== 1) throw new Error(`cli exited ${r.code}: ${r.out.slice(0, 200)}`);
+      if (i > 0) {
+        samples.push(r.ms);
+        peaks.push(r.peakKb);
+      }
+      try {
+        const json = JSON.parse(r.out);
+        findings = Array.isArray(json) ? json.length : -1;
+      } catch {
+        throw new Error(`cli output is not JSON: ${r.out.slice(0, 120)}`);
+      }
+    }
+    notes.push(`CLI check of the ${n}-file workspace: ${findings} finding(s); median ${fmtMs(summarize(samples).median / n)} ms per file`);
+    addSamples(S, `check DIR --format json (${n} files)`, 'tls-config CLI', samples);
+    addValue(S, `check DIR: peak RSS (ru_maxrss, max of ${peaks.length})`, 'tls-config CLI', 'bytes', Math.max(...peaks) * 1024);
+  });
+
+  await soft(S, `server: didOpen all ${n} → diagnostics for all`, 'tls-config', async () => {
+    const c = spawnOurs(undefined);
+    try {
+      await c.initialize(root);
+      // What an editor restoring a session with every file open does: all didOpens at once, then wait.
+      const t0 = process.hrtime.bigint();
+      for (const f of files) c.open(f.path, fs.readFileSync(f.path, 'utf8'), f.languageId, 1);
+      const sent = msSince(t0);
+      const first = new Map<string, bigint>();
+      const wanted = new Set(files.map((f) => f.uri));
+      let seen = 0;
+      let errors = 0;
+      const deadline = Date.now() + 600_000;
+      while (first.size < wanted.size) {
+        if (Date.now() > deadline) throw new Error(`diagnostics for ${first.size} of ${n} files within 600 s`);
+        for (; seen < c.published.length; seen++) {
+          const p = c.published[seen];
+          if (p.version === 1 && wanted.has(p.uri) && !first.has(p.uri)) {
+            first.set(p.uri, p.at);
+            errors += p.diagnostics.filter((d: Json) => d.severity === 1).length;
+          }
+        }
+        if (first.size < wanted.size) await sleep(20);
+      }
+      const at = [...first.values()].map((x) => msSince(t0, x)).sort((a, b) => a - b);
+      notes.push(
+        `server, ${n} didOpens: sent in ${fmtMs(sent)} ms; first diagnostics after ${fmtMs(at[0])} ms, half after ${fmtMs(at[at.length >> 1])} ms; ${c.published.length} publishDiagnostics in all; ${errors} error(s)`,
+      );
+      addValue(S, `server: didOpen all ${n} → diagnostics for all`, 'tls-config', 'ms', at[at.length - 1]);
+      const kb = c.peakRssKb();
+      if (!kb) throw new Error('VmHWM unavailable (/proc not readable)');
+      addValue(S, `server: peak RSS (VmHWM, ${n} open)`, 'tls-config', 'bytes', kb * 1024);
+    } finally {
+      await c.shutdown();
+    }
+  });
+}
+
 async function sectionGeneration(): Promise<void> {
   const S = '5 generation';
   for (const keyType of ['P-256', 'RSA-2048'] as const) {
@@ -661,6 +772,96 @@ async function sectionGeneration(): Promise<void> {
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
+/**
+ * Section 7: a folder of client, server and CA files judged as a set, in-process: validate and hover on
+ * client.crt; and the same certificate in a folder with no key (a bundle, certificates to trust), where the
+ * set checks must cost nothing beside the PEM lint.
+ */
+async function sectionCertSets(): Promise<void> {
+  const S = '7 cert sets';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, mode: 'mutual' });
+  const text = (n: string) => set.find((f) => f.name === n)!.contents;
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-set-')));
+  const bare = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')));
+  try {
+    for (const [n, t] of [
+      ['ca.crt', 'ca.pem'],
+      ['server.crt', 'server.pem'],
+      ['server.key', 'server.key'],
+      ['client.crt', 'client.pem'],
+      ['client.key', 'client.key'],
+    ])
+      fs.writeFileSync(path.join(dir, n), text(t), { mode: 0o600 });
+    fs.writeFileSync(path.join(bare, 'ca.crt'), text('ca.pem'));
+    fs.writeFileSync(path.join(bare, 'client.crt'), text('client.pem'));
+    const service = new svc.LanguageService(new svc.Workspace([dir, bare]), {});
+    const doc = (d: string) => ({
+      path: path.join(d, 'client.crt'),
+      uri: `file://${path.join(d, 'client.crt')}`,
+      text: text('client.pem'),
+    });
+    const time = (f: () => void) => {
+      const samples: number[] = [];
+      for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
+        const t0 = process.hrtime.bigint();
+        f();
+        if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
+      }
+      return samples;
+    };
+    // A new text each time: the facade's per-version model cache must not hide the work.
+    let v = 0;
+    const fresh = (d: string) => ({ ...doc(d), text: `${text('client.pem')}${'\n'.repeat(++v % 2)}` });
+    await soft(S, 'validate client.crt in a set folder (5 files)', tool, async () =>
+      addSamples(
+        S,
+        'validate client.crt in a set folder (5 files)',
+        tool,
+        time(() => service.validate(fresh(dir))),
+      ),
+    );
+    await soft(S, 'hover on client.crt (set status line)', tool, async () => {
+      const h = service.hover(doc(dir), { line: 1, character: 0 });
+      notes.push(`cert set hover: ${((h?.contents as { value: string }).value ?? '').split('\n')[0]}`);
+      addSamples(
+        S,
+        'hover on client.crt (set status line)',
+        tool,
+        time(() => service.hover(fresh(dir), { line: 1, character: 0 })),
+      );
+    });
+    await soft(S, 'validate client.crt, folder without keys', tool, async () =>
+      addSamples(
+        S,
+        'validate client.crt, folder without keys',
+        tool,
+        time(() => service.validate(fresh(bare))),
+      ),
+    );
+    await soft(S, 'the same with the set checks switched off (baseline)', tool, async () => {
+      const { certSetTarget } = await import('../server/src/service/targets/cert-set');
+      const hook = certSetTarget.pemChecks;
+      certSetTarget.pemChecks = undefined;
+      try {
+        addSamples(
+          S,
+          'the same with the set checks switched off (baseline)',
+          tool,
+          time(() => service.validate(fresh(bare))),
+        );
+      } finally {
+        certSetTarget.pemChecks = hook;
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(bare, { recursive: true, force: true });
+  }
+}
+
 function printTable(): string {
   const fmt = (r: Row, x: number | undefined) => (x === undefined ? '' : r.unit === 'bytes' ? fmtBytes(x) : `${fmtMs(x)} ms`);
   const body = rows.map((r) => [
@@ -685,6 +886,140 @@ async function versionOf(cmd: string, args: string[]): Promise<string> {
   }
 }
 
+// ---------------------------------------------------------------- postgres target (issue 14)
+
+/** A .env, a compose file with a Postgres server and a client, postgresql.conf (the stock sample + ssl=on), a big JSON that is not ours. */
+async function sectionPostgres(): Promise<void> {
+  const S = '8 postgres target';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const files = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, mode: 'mutual', names: ['db', 'localhost'] });
+  const root = tempDir('pg');
+  for (const f of files) {
+    fs.mkdirSync(path.join(root, 'certs'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'certs', f.name), f.contents, { mode: f.secret ? 0o600 : 0o644 });
+  }
+  const env = [
+    '# app settings',
+    ...Array.from({ length: 30 }, (_, i) => `SETTING_${i}=value-${i}`),
+    'DATABASE_URL=postgresql://app:secret@db:5432/app?sslmode=verify-full&sslrootcert=certs/ca.pem&sslcert=certs/client.pem&sslkey=certs/client.key',
+    'READONLY_URL="host=db port=5432 dbname=app user=ro sslmode=verify-ca sslrootcert=certs/ca.pem"',
+    'PGSSLMODE=verify-full',
+    'REDIS_URL=redis://cache:6379',
+    '',
+  ].join('\n');
+  const compose = [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    command: -c ssl=on -c ssl_cert_file=/certs/server.pem -c ssl_key_file=/certs/server.key -c ssl_ca_file=/certs/ca.pem',
+    '    volumes:',
+    '      - ./certs:/certs:ro',
+    '  app:',
+    '    image: app',
+    '    environment:',
+    '      DATABASE_URL: postgresql://app@db/app?sslmode=verify-full&sslrootcert=/certs/ca.pem',
+    '    volumes:',
+    '      - ./certs:/certs:ro',
+    '',
+  ].join('\n');
+  const sample = '/usr/share/postgresql/15/postgresql.conf.sample';
+  const conf =
+    (fs.existsSync(sample) ? fs.readFileSync(sample, 'utf8') : '') +
+    "\nssl = on\nssl_cert_file = 'certs/server.pem'\nssl_key_file = 'certs/server.key'\n";
+  const bigJson = JSON.stringify(
+    {
+      packages: Object.fromEntries(
+        Array.from({ length: 14000 }, (_, i) => [`pkg-${i}`, { version: `1.${i}.0`, resolved: `https://registry.example/pkg-${i}` }]),
+      ),
+    },
+    null,
+    2,
+  );
+  fs.writeFileSync(path.join(root, '.env'), env);
+  fs.writeFileSync(path.join(root, 'docker-compose.yml'), compose);
+  fs.writeFileSync(path.join(root, 'postgresql.conf'), conf);
+  fs.writeFileSync(path.join(root, 'package-lock.json'), bigJson);
+  const service = new svc.LanguageService(new svc.Workspace([root]), {});
+  const docOf = (name: string, text: string) => ({ path: path.join(root, name), uri: `file://${path.join(root, name)}`, text });
+  const time = (f: (i: number) => unknown) => {
+    const samples: number[] = [];
+    for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
+      const t0 = process.hrtime.bigint();
+      f(i);
+      const ms = msSince(t0);
+      if (i >= REPS.latencyWarmup) samples.push(ms);
+    }
+    return samples;
+  };
+  // Two texts alternate with new versions, so every call parses (the parse is part of what is measured).
+  const texts = new Map<string, string[]>();
+  const edited = (name: string, text: string, i: number) => {
+    if (!texts.has(name)) texts.set(name, [text, `${text}\n# edit\n`]);
+    return { ...docOf(name, texts.get(name)![i % 2]), version: i };
+  };
+  const under = (ms: number) => ({ label: `median < ${ms} ms`, ok: (x: ReturnType<typeof summarize>) => x.median < ms });
+  await soft(S, 'validate(.env, 2 connections with certificates)', tool, async () => {
+    let n = 0;
+    addSamples(
+      S,
+      'validate(.env, 2 connections with certificates)',
+      tool,
+      time((i) => (n = service.validate(edited('.env', env, i)).length)),
+      under(10),
+    );
+    notes.push(`postgres .env: ${n} finding(s) (a clean, wired set)`);
+  });
+  await soft(S, 'hover(.env, on sslmode)', tool, async () => {
+    const line = env.split('\n').findIndex((l) => l.startsWith('DATABASE_URL'));
+    const character = env.split('\n')[line].indexOf('verify-full') + 2;
+    addSamples(
+      S,
+      'hover(.env, on sslmode)',
+      tool,
+      time((i) => service.hover(edited('.env', env, i), { line, character })),
+      under(10),
+    );
+  });
+  await soft(S, 'validate(docker-compose.yml, postgres server + client)', tool, async () => {
+    addSamples(
+      S,
+      'validate(docker-compose.yml, postgres server + client)',
+      tool,
+      time((i) => service.validate(edited('docker-compose.yml', compose, i))),
+      under(20),
+    );
+  });
+  await soft(S, 'validate(postgresql.conf, stock sample + ssl=on)', tool, async () => {
+    addSamples(
+      S,
+      'validate(postgresql.conf, stock sample + ssl=on)',
+      tool,
+      time((i) => service.validate(edited('postgresql.conf', conf, i))),
+      under(10),
+    );
+  });
+  const mb = (bigJson.length / 1048576).toFixed(1);
+  await soft(
+    S,
+    `validate(package-lock.json ${mb} MB, not a postgres file) minus the same text in a file no target claims`,
+    tool,
+    async () => {
+      // Under the 2 MB sniff limit, so the postgres target's line scan runs; the baseline pays the facade's own costs.
+      const ours = time((i) => service.validate(edited('package-lock.json', bigJson, i)));
+      const base = time((i) => service.validate(edited('package-lock.bin', bigJson, i)));
+      addSamples(S, `validate(package-lock.json ${mb} MB, not a postgres file)`, tool, ours);
+      addSamples(S, `validate(package-lock.bin ${mb} MB, no target: baseline)`, tool, base);
+      const d = summarize(ours).median - summarize(base).median;
+      addValue(S, 'cost of the postgres sniff on a non-postgres file (median difference)', tool, 'ms', d, {
+        label: '< 2 ms',
+        ok: (x) => x < 2,
+      });
+    },
+  );
+}
+
 async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const startedAt = new Date();
@@ -704,21 +1039,45 @@ async function main(): Promise<void> {
   }
 
   if (ws) {
-    log('section 1-2: tls-config server …');
-    await sectionOurServer(ws);
-    log('section 1: pure service in-process …');
-    await sectionInProcess(ws);
-    log('section 3: yaml-language-server …');
-    await sectionYamlLs(ws);
+    if (wanted('1-2')) {
+      log('section 1-2: tls-config server …');
+      await sectionOurServer(ws);
+    }
+    if (wanted('1')) {
+      log('section 1: pure service in-process …');
+      await sectionInProcess(ws);
+    }
+    if (wanted('3')) {
+      log('section 3: yaml-language-server …');
+      await sectionYamlLs(ws);
+    }
   } else {
     addError('1-3 servers', 'workspace setup (mode-2 milvus.yaml + certgen set)', 'bench', wsError);
   }
-  log('section 2: sizes …');
-  await sectionSizes();
-  log('section 4: CLI vs openssl …');
-  await sectionCli();
-  log('section 5: generation …');
-  await sectionGeneration();
+  if (wanted('2')) {
+    log('section 2: sizes …');
+    await sectionSizes();
+  }
+  if (wanted('4')) {
+    log('section 4: CLI vs openssl …');
+    await sectionCli();
+  }
+  if (wanted('5')) {
+    log('section 5: generation …');
+    await sectionGeneration();
+  }
+  if (wanted('6')) {
+    log(`section 6: workspace of ${REPS.deployments * 10} files …`);
+    await sectionManyFiles();
+  }
+  if (wanted('7')) {
+    log('section 7: certificate sets …');
+    await sectionCertSets();
+  }
+  if (wanted('8')) {
+    log('section 8: postgres target …');
+    await soft('8 postgres target', 'setup', 'bench', sectionPostgres);
+  }
 
   const totalMs = msSince(t0);
   const loadEnd = os.loadavg()[0];
@@ -728,7 +1087,7 @@ async function main(): Promise<void> {
   );
   process.stdout.write(printed + '\n\n');
   for (const n of notes) process.stdout.write(`  · ${n}\n`);
-  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/results.json\n`);
+  process.stdout.write(`\nbench wall time ${(totalMs / 1000).toFixed(1)} s (after the build); results in bench/${RESULTS}\n`);
 
   const results = {
     startedAt: startedAt.toISOString(),
@@ -746,7 +1105,7 @@ async function main(): Promise<void> {
     rows,
     notes,
   };
-  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(__dirname, RESULTS), JSON.stringify(results, null, 2) + '\n');
 }
 
 function cleanup(): void {

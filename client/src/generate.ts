@@ -1,23 +1,9 @@
 /** The UI of "Generate TLS certs": questions, confirmation, progress, wiring. The work is the server's. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import {
-  SERVER_COMMANDS as CMD,
-  type ServerCommand,
-  type CommandParams,
-  type CommandResult,
-  type CommandFailure,
-  type GenerateCertsParams,
-  type KeyType,
-} from '../../server/src/protocol';
-
-// Sent as requests, not through vscode.commands: the middleware would turn the generate command back into this wizard.
-async function exec<C extends ServerCommand>(client: LanguageClient, command: C, arg: CommandParams<C>): Promise<CommandResult<C>> {
-  const r = (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [arg] })) as CommandResult<C> | CommandFailure;
-  if (r && typeof r === 'object' && 'error' in r && r.error) throw new Error(r.error);
-  return r as CommandResult<C>;
-}
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SERVER_COMMANDS as CMD, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
+import { exec } from './exec';
 
 function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;

@@ -9,6 +9,7 @@ import { URI } from 'vscode-uri';
 import { LanguageService, Workspace, MAX_DOCUMENT_CHARS } from './service';
 import { DEFAULT_SETTINGS } from './service/types';
 import { toSarif } from './cli/sarif';
+import { probeCommand } from './cli/probe';
 import { generate } from './commands';
 import type { GenerateOptions } from './service/certgen';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -28,7 +29,10 @@ export interface Finding {
 const USAGE = `usage:
   tls-config check <folder|files…> [--format text|json|sarif] [--expiry-days N]
   tls-config generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
-                      [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force]`;
+                      [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force] [--layout postgres [--db-user NAME]]
+  tls-config probe HOST:PORT [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn h2]
+                   [--protocol tls|postgres|postgres-direct] [--timeout MS] [--format text|json]
+  tls-config probe --config FILE [--target N] [the flags above override what the config gives]`;
 
 function walk(dir: string, out: string[], seen: Set<string>): void {
   let real: string;
@@ -55,6 +59,8 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
 }
 
 const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
+/** The postgres target's files: .env, pg_service.conf, postgresql.conf, JSON/properties configs holding connection strings. */
+const PG_CANDIDATE = /(^|[\\/])\.env(\.[^\\/]*)?$|\.(env|conf|json|properties|toml|ini)$/i;
 
 export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
   const absTargets = targets.map((t) => path.resolve(t));
@@ -70,7 +76,7 @@ export function check(targets: string[], opts: { expiryDays?: number } = {}): { 
   const findings: Finding[] = [];
   const rel = (f: string) => path.relative(base, f).split(path.sep).join('/') || path.basename(f);
   for (const f of files) {
-    if (!CANDIDATE.test(f) && !absTargets.includes(f)) continue;
+    if (!CANDIDATE.test(f) && !PG_CANDIDATE.test(f) && !absTargets.includes(f)) continue;
     const r = ws.read(f);
     if (!r.ok) {
       findings.push({ file: rel(f), range: zero(), severity: 'error', code: 'file-unreadable', message: r.message });
@@ -168,12 +174,15 @@ async function main(argv: string[]): Promise<number> {
     if (one('--days')) options.leafDays = Number(one('--days'));
     if (one('--ca-days')) options.caDays = Number(one('--ca-days'));
     if (one('--csr')) options.csr = true;
+    if (one('--layout') === 'postgres') options.layout = 'postgres';
+    if (one('--db-user')) options.clientCommonName = one('--db-user');
     const abs = path.resolve(out);
     const ws = new Workspace([abs, path.dirname(abs)], { ...DEFAULT_SETTINGS });
     const res = await generate({ out: abs, options, overwrite: !!one('--force'), reuseCa: !!one('--reuse-ca') }, ws);
     process.stdout.write(res.written.map((w) => `wrote ${w}`).join('\n') + '\n');
     return 0;
   }
+  if (cmd === 'probe') return probeCommand(positional, one, (k) => flags.get(k) ?? []);
   throw new Error(`unknown command ${cmd}\n${USAGE}`);
 }
 

@@ -3,12 +3,14 @@
  * and the CLI: the VS Code client only gathers answers and shows progress.
  */
 import * as path from 'node:path';
-import type { WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Diagnostic, WorkspaceEdit } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
 import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
 import { clientSnippets } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
+import { postgresLayout, postgresName } from './service/targets/postgres/layout';
 import { planWrite } from './service/certgen/write';
 import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
@@ -21,6 +23,7 @@ import {
   type DefaultsResult,
   type GenerateParams,
   type GenerateCertsResult,
+  type CheckCertificateSetResult,
 } from './protocol';
 
 export { SERVER_COMMANDS };
@@ -32,6 +35,8 @@ export interface Editor {
   applyEdit?: (edit: WorkspaceEdit) => Promise<boolean>;
   /** The client accepts `create` file operations in an edit (wiring creates a missing milvus.yaml). */
   canCreateFiles?: boolean;
+  /** Shows findings of a file that may not be open (publishDiagnostics). */
+  publish?: (uri: string, diagnostics: Diagnostic[]) => void;
 }
 
 export interface CommandContext {
@@ -39,6 +44,8 @@ export interface CommandContext {
   service: LanguageService;
   openText: (file: string) => string | undefined;
   editor?: Editor;
+  /** Cancels a long command (the connection test): the client's cancellation of workspace/executeCommand. */
+  signal?: AbortSignal;
 }
 
 /** Compose file and Milvus service near a folder, for default names and wiring. */
@@ -91,7 +98,51 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
   [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
+  [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
+  // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
+  [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
+    (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
 };
+
+const PEM_FILE = /\.(pem|crt|cer|key|csr|ca-bundle)$/i;
+
+/** The PEM files of the folders and files given, each validated (set findings included) and published. */
+function checkCertificateSet(paths: unknown, ctx: CommandContext): CheckCertificateSetResult {
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && path.isAbsolute(p))) {
+    throw new Error(`${SERVER_COMMANDS.checkCertificateSet} needs { paths: absolute paths of folders or PEM files }.`);
+  }
+  const files = new Set<string>();
+  for (const p of paths as string[]) {
+    if (ctx.ws.kind(p) !== 'directory') files.add(path.resolve(p));
+    else for (const n of ctx.ws.list(p).sort()) if (PEM_FILE.test(n)) files.add(path.join(p, n));
+  }
+  const out: CheckCertificateSetResult = { files: [], errors: 0, warnings: 0, summary: '' };
+  for (const file of files) {
+    const r = ctx.ws.read(file);
+    const uri = URI.file(file).toString();
+    const diagnostics = r.ok
+      ? ctx.service.validate({ path: file, uri, text: ctx.openText(file) ?? Buffer.from(r.bytes).toString('utf8') })
+      : [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: 1 as const,
+            code: 'file-unreadable',
+            source: 'tls-config',
+            message: r.message,
+          },
+        ];
+    out.errors += diagnostics.filter((d) => d.severity === 1).length;
+    out.warnings += diagnostics.filter((d) => d.severity === 2).length;
+    out.files.push({ uri, diagnostics });
+    ctx.editor?.publish?.(uri, diagnostics);
+  }
+  const where = paths.length === 1 ? path.basename(paths[0] as string) : `${paths.length} selections`;
+  out.summary =
+    files.size === 0
+      ? `No PEM file in ${where}.`
+      : `${files.size} PEM file${files.size === 1 ? '' : 's'} in ${where}: ${out.errors} error${out.errors === 1 ? '' : 's'}, ${out.warnings} warning${out.warnings === 1 ? '' : 's'}.`;
+  return out;
+}
 
 function isServerCommand(command: string): command is ServerCommand {
   return Object.hasOwn(handlers, command);
@@ -159,7 +210,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
     names.push('client.pem', 'client.key');
     if (o.csr) names.push('client.csr');
   }
-  return names;
+  return o.layout === 'postgres' ? names.map(postgresName) : names;
 }
 
 export async function generate(g: GenerateParams, ws: Workspace): Promise<CommandResult<typeof SERVER_COMMANDS.generate>> {
@@ -175,7 +226,8 @@ export async function generate(g: GenerateParams, ws: Workspace): Promise<Comman
   // Loaded on first use: @peculiar/x509 and its ASN.1 schemas would otherwise add ~60 ms to server start-up.
   const { generateCertSet } = await import('./service/certgen/generate');
   const { writeCertSet } = await import('./service/certgen/write');
-  const files = await generateCertSet(options);
+  let files = await generateCertSet(options);
+  if (options.layout === 'postgres') files = postgresLayout(files);
   const res = await writeCertSet(g.out, files, { overwrite: !!g.overwrite });
   for (const f of res.written) ws.invalidate(f);
   return { written: res.written, out: g.out };

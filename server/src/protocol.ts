@@ -12,6 +12,7 @@ import type { PlannedFile } from './service/certgen/write';
 import type { WireRequest, WirePlan } from './service/targets/milvus/wire';
 import type { SnippetInput, ClientSnippets } from './service/certgen/snippets';
 import type { Settings } from './service/types';
+import type { ProbeResult, ProbeTarget } from './probe/types';
 
 export type { GenerateOptions, KeyType, CertMode } from './service/certgen/options';
 
@@ -43,6 +44,10 @@ export const SERVER_COMMANDS = {
   snippets: 'tlsConfig.server.snippets',
   /** The whole "Generate TLS certs" action with defaults; what the quick fix names. */
   generateCerts: 'tlsConfig.server.generateCerts',
+  /** Judge the PEM files of folders (or the given files with their folders) as certificate sets; results go to Problems. */
+  checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
+  /** "Test TLS connection": one live handshake with the endpoint a document describes (or an explicit target). */
+  testConnection: 'tlsConfig.server.testConnection',
 } as const;
 
 /**
@@ -53,6 +58,8 @@ export const CLIENT_COMMANDS = {
   generateCerts: 'tlsConfig.generateCerts',
   checkWorkspace: 'tlsConfig.checkWorkspace',
   showOutput: 'tlsConfig.showOutput',
+  checkCertificateSet: 'tlsConfig.checkCertificateSet',
+  testConnection: 'tlsConfig.testConnection',
 } as const;
 
 export interface DefaultsParams {
@@ -108,6 +115,46 @@ export type GenerateCertsResult =
     }
   | { status: 'refused'; out: string; existing: string[]; message: string };
 
+export interface CheckCertificateSetParams {
+  /** Absolute paths of folders (their PEM files) or of PEM files. */
+  paths: string[];
+}
+
+export interface CheckCertificateSetResult {
+  /** Every PEM file checked, with its findings (also published as diagnostics). */
+  files: { uri: string; diagnostics: import('vscode-languageserver-types').Diagnostic[] }[];
+  errors: number;
+  warnings: number;
+  /** One line for a notification: "4 PEM files in tls/: 1 error, 0 warnings". */
+  summary: string;
+}
+export type { ProbeResult, ProbeTarget };
+
+export interface TestConnectionParams {
+  /** The document whose endpoint to test (its CodeLens passes it); its open text is used when it is open. */
+  uri?: string;
+  /** Which of the document's endpoints (default 0). */
+  index?: number;
+  /** An explicit endpoint, or fields that override the derived one (host, port, serverName, ca, cert, key, alpn, protocol; absolute paths). */
+  target?: Partial<ProbeTarget>;
+  /** Overall deadline in ms (default 10000, at most 120000). */
+  timeoutMs?: number;
+  /** Send no window/showMessage: the client shows the result itself (VS Code). */
+  quiet?: boolean;
+}
+
+export type TestConnectionResult =
+  | (ProbeResult & {
+      status: 'tested';
+      /** The result for people: the VS Code client shows it as a Markdown preview. */
+      markdown: string;
+      /** The one-line summary also sent with window/showMessage. */
+      message: string;
+      /** Which endpoint of the document was tested, as its CodeLens names it. */
+      label?: string;
+    })
+  | { status: 'no-target'; message: string };
+
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
   error: string;
@@ -120,6 +167,8 @@ interface Signatures {
   wiring: [WireRequest, WirePlan];
   snippets: [SnippetInput, ClientSnippets];
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
+  checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
+  testConnection: [TestConnectionParams, TestConnectionResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };

@@ -6,6 +6,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { Workbench, WS, TIMEOUTS } from './support/workbench.mjs';
 import { LINES } from './support/fixtures.mjs';
 
@@ -127,6 +128,19 @@ test('(2b) PEM: expired and CN-only certificates are flagged, a correct certific
   assert.deepEqual(loud(good), [], `good/tls/server.pem rows: ${fmt(good)}`);
 });
 
+test('(8) a folder of certificate files: a key that belongs to another certificate is flagged, and a certificate hover names its set', async () => {
+  await wb.openFile('set/client.key', 'BEGIN PRIVATE KEY');
+  await wb.showProblems();
+  const rows = await wb.waitProblem('set-key-mismatch', { line: 1 });
+  const row = forFile(rows, 'set/client.key').find((r) => r.code === 'set-key-mismatch');
+  assert.equal(row?.severity, 'error', `set/client.key rows: ${fmt(forFile(rows, 'set/client.key'))}`);
+  assert.match(row.message, /^client\.key does not belong to client\.crt/);
+  await wb.closeAllEditors();
+  await wb.openFile('set-ok/client.crt', 'BEGIN CERTIFICATE');
+  const hover = await wb.hoverText('BEGIN CERTIFICATE', 'CERTIFICATE', 'pairs with client.key');
+  assert.match(hover, /pairs with client\.key · chains to ca\.crt · clientAuth ✓/);
+});
+
 test('(3) hover on the serverPemPath value in milvus.yaml shows the decoded certificate', async () => {
   await wb.openFile('good/milvus.yaml', 'tlsMode');
   await wb.editor.locator('.detected-link', { hasText: '/milvus/tls/server.pem' }).waitFor({ timeout: TIMEOUTS.diag }); // server has the document
@@ -156,6 +170,28 @@ test('(4) the quick fix from the light bulb (Ctrl+.) renames serverPemPth to ser
   await wb.showProblems();
   await wb.problemRow('milvus-key-unknown').waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
   await wb.editor.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
+});
+
+test('(7) postgres: a mistyped sslmode in .env is an error on its line, and the quick fix writes verify-full', async () => {
+  const file = abs('postgres/.env');
+  await wb.openFile('postgres/.env', 'DATABASE_URL');
+  await wb.showProblems();
+  const rows = forFile(await wb.waitProblem('pg-sslmode-invalid', { line: LINES.pgSslmode }), 'postgres/.env');
+  const row = rows.find((r) => r.code === 'pg-sslmode-invalid');
+  assert.ok(row, `postgres/.env rows: ${fmt(rows)}`);
+  assert.equal(row.severity, 'error');
+  assert.match(row.message, /invalid sslmode value: "verify_full"/);
+  assert.deepEqual(await wb.squiggleLines('error'), [LINES.pgSslmode]);
+  // The dotenv grammar may split the value into several spans: click into its first word.
+  await wb.clickText('DATABASE_URL', 'verify');
+  await wb.page.keyboard.press('Control+.');
+  const item = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Set sslmode to verify-full' }).first();
+  await item.waitFor();
+  await wb.shot('postgres-quickfix');
+  await item.click();
+  await wb.page.keyboard.press('Control+S');
+  await until('the fix on disk', () => fs.readFileSync(file, 'utf8').includes('sslmode=verify-full&sslrootcert=ca.pem'));
+  await wb.problemRow('pg-sslmode-invalid').waitFor({ state: 'detached', timeout: TIMEOUTS.diag });
 });
 
 test('(6) the Outline of a PEM bundle lists its blocks', async () => {
@@ -263,4 +299,68 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   const rows = (await wb.problemRows()).filter((r) => r.file?.startsWith(gen + path.sep));
   assert.deepEqual(loud(rows), [], `gen rows: ${fmt(rows)}`);
   await wb.shot('generate-problems');
+});
+
+test('(7) "Test TLS connection" from the CodeLens on the tls block: a live mutual-TLS handshake, the result in a Markdown preview', async () => {
+  // A project whose compose file publishes the proxy port on a TLS server of this test (mode 2, ALPN h2).
+  const dir = abs('probe');
+  fs.cpSync(abs('good'), dir, { recursive: true });
+  const tlsDir = path.join(dir, 'tls');
+  const server = tls.createServer({
+    cert: fs.readFileSync(path.join(tlsDir, 'server.pem')),
+    key: fs.readFileSync(path.join(tlsDir, 'server.key')),
+    ca: fs.readFileSync(path.join(tlsDir, 'ca.pem')),
+    requestCert: true,
+    rejectUnauthorized: true,
+    ALPNProtocols: ['h2'],
+  });
+  const peers = [];
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s) => {
+    peers.push(s.getPeerCertificate()?.subject?.CN);
+    s.end('ok\n');
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  try {
+    fs.writeFileSync(
+      path.join(dir, 'docker-compose.yml'),
+      fs.readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8').replace('"19530:19530"', `"${port}:19530"`),
+    );
+    await wb.openFile('probe/milvus.yaml', 'tlsMode');
+    const lens = wb.editor.locator('.codelens-decoration a', { hasText: `Test TLS connection (127.0.0.1:${port})` });
+    await lens.waitFor({ timeout: TIMEOUTS.diag });
+    await wb.shot('test-connection-lens');
+    await lens.click();
+    const toast = wb.page.locator('.notification-toast', { hasText: `TLS connection to 127.0.0.1:${port} OK` });
+    await toast.waitFor({ timeout: TIMEOUTS.diag });
+    assert.match(await toast.innerText(), /TLSv1\.3, ALPN h2, client certificate accepted/);
+    assert.ok(await toast.locator('.monaco-button', { hasText: 'Copy openssl command' }).count(), 'the copy button is offered');
+    // The preview tab of the result document opens beside the config.
+    await wb.page
+      .locator('.tab', { hasText: new RegExp(`127\\.0\\.0\\.1_${port}`) })
+      .first()
+      .waitFor({ timeout: TIMEOUTS.ui });
+    // Its rendered Markdown: the verdict, the chain, the openssl command (inside the preview's webview frames).
+    const preview = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+    await preview.locator('h1', { hasText: `TLS connection to 127.0.0.1:${port}` }).waitFor({ timeout: TIMEOUTS.diag });
+    const body = await preview.locator('body').innerText();
+    assert.match(body, /Presented chain/);
+    assert.match(body, /client certificate accepted|asked for: yes/);
+    assert.match(body, /openssl s_client -connect 127\.0\.0\.1:\d+ .*-alpn h2/);
+    await wb.shot('test-connection');
+    assert.ok(
+      peers.length >= 1 && peers.every(Boolean),
+      `the server saw our handshake with a client certificate: ${JSON.stringify(peers)}`,
+    );
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+    await wb.dismissOverlays();
+  }
 });

@@ -137,6 +137,52 @@ test('a certificate changed on disk re-checks the open milvus.yaml (no workspace
   );
 });
 
+test('opening a certificate re-checks the milvus.yaml naming it only when its text is not the file on disk', async () => {
+  const dir = path.join(root, 'opened');
+  const set = await generateCertSet(DEFAULT_OPTIONS);
+  const other = await generateCertSet(DEFAULT_OPTIONS);
+  const files: Record<string, string> = {};
+  for (const f of set) files['opened/tls/' + f.name] = f.contents;
+  writeFiles(root, { ...files, 'opened/docker-compose.yml': composeYaml(), 'opened/milvus.yaml': milvusYaml() });
+  fs.mkdirSync(path.join(dir, 'volumes/milvus'), { recursive: true });
+  const file = path.join(dir, 'milvus.yaml');
+  const uri = `file://${file}`;
+  let p = c.nextDiagnostics(uri);
+  c.open(file, fs.readFileSync(file, 'utf8'), 'yaml');
+  assert.deepEqual((await p).diagnostics, []);
+
+  // As on disk: nothing milvus.yaml read has changed, so it is not checked again.
+  const certPath = path.join(dir, 'tls/server.pem');
+  const certUri = c.open(certPath, fs.readFileSync(certPath, 'utf8'), 'pem');
+  await c.nextDiagnostics(certUri);
+  const before = c.published.filter((x) => x.uri === uri).length;
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(c.published.filter((x) => x.uri === uri).length, before, 'milvus.yaml re-published after an unchanged open');
+
+  // Another key than on disk: milvus.yaml now sees the open text.
+  const keyPath = path.join(dir, 'tls/server.key');
+  p = c.nextDiagnostics(uri);
+  const keyUri = c.open(keyPath, other.find((f) => f.name === 'server.key')!.contents, 'pem');
+  assert.deepEqual(
+    (await p).diagnostics.map((d) => d.code),
+    ['tls-key-mismatch'],
+  );
+
+  // Edited back to the right key, then closed (the disk copy again): both re-check it.
+  p = c.nextDiagnostics(uri);
+  c.change(keyUri, 2, set.find((f) => f.name === 'server.key')!.contents);
+  assert.deepEqual((await p).diagnostics, []);
+  p = c.nextDiagnostics(uri);
+  c.change(keyUri, 3, other.find((f) => f.name === 'server.key')!.contents);
+  assert.deepEqual(
+    (await p).diagnostics.map((d) => d.code),
+    ['tls-key-mismatch'],
+  );
+  p = c.nextDiagnostics(uri);
+  c.notify('textDocument/didClose', { textDocument: { uri: keyUri } });
+  assert.deepEqual((await p).diagnostics, []);
+});
+
 test('the server survives unknown documents and malformed requests', async () => {
   const h = await c.request('textDocument/hover', { textDocument: { uri: 'file:///nope/x.pem' }, position: { line: 0, character: 0 } });
   assert.equal(h, null);

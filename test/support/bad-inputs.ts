@@ -12,6 +12,7 @@ import { URI } from 'vscode-uri';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import fc from 'fast-check';
+import { keyStem, certStem, isCaName, namedRole } from '../../server/src/service/targets/cert-set/naming';
 import { LanguageService, Workspace, type Doc } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { pemHover } from '../../server/src/service/pem/hover';
@@ -21,6 +22,8 @@ import { milvusCompletion } from '../../server/src/service/targets/milvus/comple
 import { milvusLinks } from '../../server/src/service/targets/milvus/links';
 import { milvusCodeActions } from '../../server/src/service/targets/milvus/actions';
 import { composeVolumeHover } from '../../server/src/service/targets/compose/hover';
+import { postgresHover } from '../../server/src/service/targets/postgres/hover';
+import { parsePgDocument } from '../../server/src/service/targets/postgres/validate';
 import { lspLines } from '../../server/src/service/text';
 import { tmpWorkspace, writeFiles, composeYaml, milvusYaml } from './workspace';
 import { pemFixtures } from './pem-fixtures';
@@ -208,6 +211,19 @@ export function exercise(service: LanguageService, doc: Doc, opts: { positions?:
       checkHover(
         t,
         timed('milvusHover (raw)', () => milvusHover(raw.text, raw.path, pos, svc.ctx())),
+      );
+    if (!big && kind === 'postgres')
+      checkHover(
+        t,
+        timed('postgresHover (raw)', () =>
+          postgresHover(
+            raw.path,
+            raw.text,
+            parsePgDocument(raw.path, raw.text),
+            pos,
+            svc.ctx() as unknown as Parameters<typeof postgresHover>[4],
+          ),
+        ),
       );
     if (!big && kind === 'compose')
       checkHover(
@@ -783,7 +799,8 @@ export const randomBytesText: fc.Arbitrary<string> = fc
 export const DOC_PATHS = {
   milvus: ['milvus.yaml', 'configs/milvus.yaml', 'conf/milvus-standalone.yaml'],
   compose: ['docker-compose.yml', 'compose.yaml'],
-  pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr'],
+  // tls/ holds server.pem + server.key, so PEM documents there also get the certificate-set checks.
+  pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr', 'tls/server.key', 'tls/client.crt', 'tls/localhost+1-key.pem'],
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -796,6 +813,101 @@ export interface FuzzCase {
   weight: number;
 
   property: (w: FuzzWorkspace) => fc.IProperty<any>;
+}
+
+// --- PostgreSQL (issue 14) ----------------------------------------------------
+
+/** Realistic libpq / server files the postgres case mutates, and the files they name (written once per workspace). */
+export const PG_TEXTS: Record<string, string> = {
+  '.env': [
+    'DATABASE_URL=postgresql://app:pw@db:5432,db2/app?sslmode=verify-full&sslrootcert=pg/ca.crt&sslcert=pg/client.crt&sslkey=pg/client.key',
+    "RO=\"host=db dbname=app user=ro sslmode=verify-ca sslrootcert='pg/ca.crt' password='a\\'b'\"",
+    'export PGSSLMODE=require',
+    'PGSSLROOTCERT=system',
+    'JDBC=jdbc:postgresql://x.dsql.us-east-1.on.aws:5432/postgres?sslmode=require&ssl=true',
+    'SVC="service=prod dbname=app"',
+    '',
+  ].join('\n'),
+  'pg_service.conf': '[prod]\nhost=db\nsslmode=verify-full\nsslrootcert=pg/ca.crt\n\n[dev]\nhost=localhost\nsslmode=disable\n',
+  'postgresql.conf':
+    "listen_addresses = '*'\nssl = on\nssl_cert_file = 'pg/server.crt'\nssl_key_file = 'pg/server.key'\nssl_ca_file = 'pg/ca.crt'\n",
+  'pg-compose.yml': [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    command: ["postgres", "-c", "ssl=on", "-c", "ssl_cert_file=/pg/server.crt", "-c", "ssl_key_file=/pg/server.key"]',
+    '    volumes: ["./pg:/pg:ro"]',
+    '    environment:',
+    '      PGDATA: /var/lib/postgresql/data',
+    '  app:',
+    '    environment:',
+    '      - DATABASE_URL=postgres://db/app?sslmode=verify-full&sslrootcert=/pg/ca.crt',
+    '      - PGSSLMODE=verify_full',
+    '',
+  ].join('\n'),
+};
+
+/** Fragments spliced into the postgres texts: libpq syntax edges. */
+const PG_FRAGMENTS = [
+  'postgresql://',
+  'postgres://@',
+  'postgresql://[::1',
+  'postgresql://h/db?',
+  '?sslmode=',
+  '&sslmode=verify_full',
+  '&&&',
+  '%zz',
+  '%00',
+  "sslmode='",
+  "host='a\\",
+  ' sslrootcert=system ',
+  ' sslkey= ',
+  'service=',
+  '[',
+  ']',
+  '=',
+  '-c ssl=on -c',
+  '-c',
+  'jdbc:postgresql://',
+  'PGSSLMODE=',
+  'PGHOST:',
+  ' command: -c ssl=on',
+  '${PGSSLMODE}',
+  '\u0000',
+  'é日本🔐',
+];
+
+export const mutatedPostgres: fc.Arbitrary<{ rel: string; text: string }> = fc
+  .record({
+    rel: fc.constantFrom(...Object.keys(PG_TEXTS)),
+    ops: fc.array(
+      fc.oneof(lineOp, fc.record({ op: fc.constant('insert' as const), a: fc.nat(), b: fc.nat(), s: fc.constantFrom(...PG_FRAGMENTS) })),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    ),
+    cut: fc.option(fc.nat(), { nil: undefined }),
+    w: wrap,
+  })
+  .map(({ rel, ops, cut, w }) => {
+    let text = applyLineOps(PG_TEXTS[rel], ops as LineOp[]);
+    if (cut !== undefined) text = text.slice(0, cut % (text.length + 1));
+    return { rel: rel === 'pg-compose.yml' ? 'docker-compose.pg.yml' : rel, text: wrapText(text, w) };
+  });
+
+const pgReady = new WeakSet<FuzzWorkspace>();
+function ensurePgFiles(w: FuzzWorkspace): void {
+  if (pgReady.has(w)) return;
+  pgReady.add(w);
+  const pem = w.texts.pem;
+  writeFiles(w.root, {
+    'pg/ca.crt': pem.ca,
+    'pg/server.crt': pem.cert,
+    'pg/server.key': pem.ecPkcs8,
+    'pg/client.crt': pem.cert,
+    'pg/client.key': pem.rsaPkcs1,
+  });
 }
 
 export const counts = new Map<string, number>();
@@ -896,6 +1008,38 @@ export const FUZZ_CASES: FuzzCase[] = [
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));
         },
       ),
+  },
+  {
+    name: 'certificate-set file names',
+    weight: 0.5,
+    property: () =>
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom('client.key', 'a-key.pem', 'privkey.pem', 'rootCA.pem', 'tls.crt', '.key', 'key'),
+        ),
+        (name) => {
+          count('certificate-set file names');
+          const file = `/w/tls/${name.replace(/\//g, '_')}`;
+          const key = keyStem(file);
+          const cert = certStem(file);
+          // A name pairs as a key or as a certificate, never both; and the role and CA tests never throw.
+          if (key !== undefined && cert !== undefined)
+            throw new Broken(`${name} pairs both as a key (${key}) and as a certificate (${cert})`);
+          isCaName(file);
+          namedRole(file);
+        },
+      ),
+  },
+  {
+    name: 'mutated postgres files',
+    weight: 1.5,
+    property: (w) =>
+      fc.property(mutatedPostgres, (m) => {
+        count('mutated postgres files');
+        ensurePgFiles(w);
+        w.withOpen(m.rel, m.text, (doc) => exercise(w.service, doc));
+      }),
   },
   {
     name: 'DER bytes in a PEM-named file',

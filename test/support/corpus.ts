@@ -431,6 +431,111 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       expect: [],
       cli: Array(3).fill('milvus.yaml tls-file-outside-workspace'),
     },
+    // Certificate sets: a folder's PEM files judged together (targets/cert-set).
+    {
+      name: 'set: client.key is random bytes beside client.crt',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.certPem, 'client.key': prngBytes(2048, 'set') },
+      open: 'client.crt',
+      expect: [],
+      cli: ['client.key pem-binary'],
+    },
+    {
+      name: 'set: certificate and key swapped between client.crt and client.key',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.keyPem, 'client.key': fx.clientOnly.certPem },
+      open: 'client.crt',
+      // The key sits in a 0644 file: the permissions lint is right too.
+      expect: ['pem-key-permissions', 'set-file-content'],
+      message: /^client\.crt is named as a certificate but holds a private key/,
+      messageCode: 'set-file-content',
+      cli: ['client.crt pem-key-permissions', 'client.crt set-file-content', 'client.key set-file-content'],
+    },
+    {
+      name: 'set: an encrypted client.key',
+      files: { 'ca.crt': fx.ca.certPem, 'client.crt': fx.clientOnly.certPem, 'client.key': fx.keys.encryptedPkcs8 },
+      open: 'client.crt',
+      expect: [],
+      cli: ['client.key tls-key-encrypted'],
+    },
+    {
+      name: 'set: the same key twice (client.key and client-key.pem)',
+      files: {
+        'ca.crt': fx.ca.certPem,
+        'client.crt': fx.clientOnly.certPem,
+        'client.key': fx.clientOnly.keyPem,
+        'client-key.pem': fx.clientOnly.keyPem,
+      },
+      open: 'client.key',
+      expect: [],
+      cli: ['client-key.pem pem-key-permissions'],
+    },
+    {
+      name: 'set: 80 certificates and a key that matches none (a data folder, left alone)',
+      files: {
+        ...Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`cert${i}.pem`, fx.leaf.certPem])),
+        'stray.key': fx.keys.ecPkcs8,
+      },
+      open: 'stray.key',
+      expect: [],
+      cli: [],
+    },
+    // --- postgres (issue 14) ---------------------------------------------
+    { name: '.env: a URI cut after the scheme', files: { '.env': 'DATABASE_URL=postgresql://\n' }, open: '.env', expect: [] },
+    {
+      name: '.env: sslmode with a percent-encoding error',
+      files: { '.env': 'DATABASE_URL=postgresql://db/app?sslmode=verify%2_full\n' },
+      open: '.env',
+      expect: ['pg-sslmode-invalid'],
+    },
+    {
+      name: '.env: an unterminated quote in a key=value string',
+      files: { '.env': 'DB="host=db sslmode=\'verify-full dbname=app"\n' },
+      open: '.env',
+      expect: [],
+    },
+    {
+      name: '.env: sslrootcert is a directory',
+      files: { '.env': 'DATABASE_URL=postgresql://db/app?sslmode=verify-full&sslrootcert=certs\n', 'certs/x': '' },
+      open: '.env',
+      expect: ['tls-file-directory'],
+    },
+    {
+      name: '.env: sslrootcert is a DER file',
+      files: { '.env': 'DATABASE_URL=postgresql://db/app?sslmode=verify-full&sslrootcert=ca.der\n', 'ca.der': der },
+      open: '.env',
+      expect: ['tls-file-der'],
+    },
+    {
+      name: '.env: sslrootcert holds a private key',
+      files: { '.env': 'DATABASE_URL=postgresql://db/app?sslmode=verify-ca&sslrootcert=ca.crt\n', 'ca.crt': fx.keys.ecPkcs8 },
+      open: '.env',
+      expect: ['tls-file-wrong-kind'],
+      cli: ['.env tls-file-wrong-kind', 'ca.crt pem-key-permissions', 'ca.crt set-file-content'],
+    },
+    {
+      name: 'pg_service.conf: binary bytes',
+      files: { 'pg_service.conf': prngBytes(2048, 'pg') },
+      open: 'pg_service.conf',
+      expect: [],
+      cli: [],
+    },
+    {
+      name: 'postgresql.conf: ssl = on, the default server.crt missing',
+      files: { 'postgresql.conf': 'ssl = on\n' },
+      open: 'postgresql.conf',
+      expect: ['tls-file-missing', 'tls-file-missing'],
+    },
+    {
+      name: 'compose: command: under environment: of postgres',
+      files: { 'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      command: -c ssl=on\n' },
+      open: 'docker-compose.yml',
+      expect: ['pg-command-under-environment'],
+    },
+    {
+      name: 'compose: a postgres command that is a number',
+      files: { 'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    command: 5\n' },
+      open: 'docker-compose.yml',
+      expect: [],
+    },
   ];
   return cases;
 }

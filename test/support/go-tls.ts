@@ -157,10 +157,21 @@ function killGroup(c: ChildProcess): void {
  * Starts the Go server. Rejects with `LOADERROR <go error>` text when Go
  * refuses the certificate, key or CA (as Milvus would at startup).
  */
-export async function startGoServer(o: { cert: string; key: string; ca?: string; mode: TlsMode }): Promise<GoServer> {
+export async function startGoServer(o: {
+  cert: string;
+  key: string;
+  ca?: string;
+  mode: TlsMode;
+  /** ALPN protocols to offer (the Milvus proxy: ['h2']). */
+  alpn?: string[];
+  /** Refuse anything below TLS 1.3. */
+  tls13?: boolean;
+}): Promise<GoServer> {
   const exe = await buildGoTls();
   const args = ['-cert', o.cert, '-key', o.key, '-mode', String(o.mode)];
   if (o.ca) args.push('-ca', o.ca);
+  if (o.alpn?.length) args.push('-alpn', o.alpn.join(','));
+  if (o.tls13) args.push('-tls13');
   const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
   live.add(child);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

@@ -40,6 +40,9 @@ test('check on the broken example: JSON findings with relative files, LSP ranges
     'milvus.yaml:milvus-path-not-mounted',
     'milvus.yaml:tls-key-mismatch',
     'tls/legacy-cn-only.pem:tls-cert-no-san',
+    // The same mismatch seen from the folder: server.key is not the key of server.pem.
+    'tls/server.key:set-key-mismatch',
+    'tls/server.pem:set-key-mismatch',
   ]);
   for (const f of findings) {
     assert.ok(['error', 'warning', 'information', 'hint'].includes(f.severity));
@@ -77,7 +80,7 @@ test('SARIF 2.1.0 with rules, levels and 1-based regions', () => {
   const run0 = sarif.runs[0];
   assert.equal(run0.tool.driver.name, 'tls-config');
   const ruleIds = run0.tool.driver.rules.map((x: { id: string }) => x.id);
-  assert.equal(run0.results.length, 6);
+  assert.equal(run0.results.length, 8);
   const known = new Set(ALL_DIAGNOSTIC_CODES.map((c) => c.code));
   for (const res of run0.results) {
     assert.ok(known.has(res.ruleId), `${res.ruleId} is documented`);

@@ -338,8 +338,12 @@ test('server/src never runs a process', () => {
 /** `import { isIP } from 'node:net'` is address parsing, not networking: the only names allowed from net. */
 const PURE_NET = /^import\s*\{\s*(isIP|isIPv4|isIPv6)(\s*,\s*(isIP|isIPv4|isIPv6))*\s*\}\s*from\s*'node:net';$/;
 
-test('server/src opens no network connection', () => {
-  const hits = sources().flatMap(({ file, text }) =>
+/** The connection tester (issue 16): the one folder allowed to open sockets, only on an explicit command. */
+const PROBE_DIR = 'server/src/probe/';
+const notProbe = () => sources().filter(({ file }) => !file.split(path.sep).join('/').startsWith(PROBE_DIR));
+
+function networkHits(src: { file: string; text: string }[]): string[] {
+  return src.flatMap(({ file, text }) =>
     [
       ...text
         .split('\n')
@@ -349,9 +353,14 @@ test('server/src opens no network connection', () => {
       ...text.matchAll(/\bnet\.connect|\btls\.connect|\bhttps?\.(request|get)\b|\bfetch\s*\(|XMLHttpRequest|new WebSocket/g),
     ].map((m) => `${file}: ${m[0]}`),
   );
-  assert.deepEqual(hits, []);
+}
+
+test('server/src opens no network connection outside the connection tester (server/src/probe)', () => {
+  const src = notProbe();
+  assert.ok(src.some(({ file }) => file.includes(`${path.sep}service${path.sep}`)) && src.length > 30, 'the service is scanned');
+  assert.deepEqual(networkHits(src), []);
   // "http" only appears inside string literals that are documentation links or example values.
-  const urls = sources().flatMap(({ file, text }) =>
+  const urls = notProbe().flatMap(({ file, text }) =>
     text
       .split('\n')
       .flatMap((l, i) =>
@@ -363,12 +372,25 @@ test('server/src opens no network connection', () => {
   assert.deepEqual(urls, []);
 });
 
-test('grep agrees: no child_process, http, https, tls or dgram anywhere in server/src', () => {
+test('the connection tester is where the sockets are, and the service never imports it', () => {
+  const probe = sources().filter(({ file }) => file.split(path.sep).join('/').startsWith(PROBE_DIR));
+  // Control: the scan does find the sockets the tester opens.
+  assert.ok(networkHits(probe).length > 0, 'the scan finds net/tls in server/src/probe');
+  const service = sources().filter(({ file }) => file.split(path.sep).join('/').startsWith('server/src/service/'));
+  assert.ok(service.length > 30);
+  const imports = service.flatMap(({ file, text }) =>
+    [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]*\/probe(?:\/[^'"]*)?)['"]/g)].map((m) => `${file}: ${m[1]}`),
+  );
+  assert.deepEqual(imports, []);
+});
+
+test('grep agrees: no child_process, http, https, tls or dgram anywhere in server/src outside probe/', () => {
   // Belt and braces with a tool outside our own regexes.
   const r = spawnSync(
     'grep',
     [
       '-rlE',
+      '--exclude-dir=probe',
       'child_process|(from|require\\()\\s*[\'"](node:)?(http|https|http2|tls|dgram)[\'"]|fetch\\(|net\\.connect',
       path.join(REPO, 'server/src'),
     ],

@@ -62,8 +62,12 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('docker-compose.yml', 'command: docker compose\nlong: text\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus'],
+    ['pem', 'compose', 'milvus', 'postgres', 'cert-set'],
   );
+  assert.equal(kind('.env', 'DATABASE_URL=postgresql://db/app?sslmode=require\n'), 'postgres');
+  assert.equal(kind('.env', 'DEBUG=1\n'), undefined);
+  assert.equal(kind('pg_service.conf'), 'postgres');
+  assert.equal(kind('postgresql.conf'), 'postgres');
 });
 
 test('a compose document is parsed once per version for validation and hover, and the milvus.yaml check reuses that model', () => {
@@ -109,7 +113,7 @@ test('a milvus.yaml recognised by its content is parsed once per version for val
 });
 
 test('each target publishes codes with its own prefix, and the shared pipeline the tls- ones', () => {
-  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/ };
+  const prefix: Record<string, RegExp> = { pem: /^pem-/, compose: /^compose-/, milvus: /^milvus-/, postgres: /^pg-/, 'cert-set': /^set-/ };
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);
   assert.equal(new Set(all).size, all.length, 'no code is listed twice');
@@ -131,4 +135,45 @@ test('a closed document drops its model', () => {
   } finally {
     spy.restore();
   }
+});
+
+test('a milvus.yaml hands its certificate settings to the pipeline as slots: role, group, whether Milvus uses them, the names dialled', () => {
+  const { dir, service } = workspace();
+  const file = path.join(dir, 'milvus.yaml');
+  const text = [
+    'tls:',
+    '  serverPemPath: /milvus/tls/server.pem',
+    '  serverKeyPath: /milvus/tls/server.key',
+    '  caPemPath: /milvus/tls/ca.pem',
+    'internaltls:',
+    '  serverPemPath: /milvus/itls/server.pem',
+    '  sni: proxy.internal',
+    'common:',
+    '  security:',
+    '    tlsMode: 1',
+    '    internaltlsEnabled: false',
+    '',
+  ].join('\n');
+  const slots = service.slots({ path: file, uri: URI.file(file).toString(), text, version: 1 });
+  assert.deepEqual(
+    slots.map((s) => [s.group, s.role, s.active, 'path' in s.value ? s.value.path : '', s.range.start.line, s.names ?? []]),
+    [
+      ['tls', 'server-cert', true, '/milvus/tls/server.pem', 1, []],
+      ['tls', 'server-key', true, '/milvus/tls/server.key', 2, []],
+      // Mode 1: the server does not load the CA; clients do.
+      ['tls', 'ca', false, '/milvus/tls/ca.pem', 3, []],
+      ['internaltls', 'server-cert', false, '/milvus/itls/server.pem', 5, ['proxy.internal']],
+    ],
+  );
+  assert.ok(slots.every((s) => s.consumer === 'go'));
+  const mutual = service.slots({
+    path: file,
+    uri: URI.file(file).toString(),
+    text: text.replace('tlsMode: 1', 'tlsMode: 2').replace('internaltlsEnabled: false', 'internaltlsEnabled: true'),
+    version: 2,
+  });
+  assert.deepEqual(
+    mutual.map((s) => s.active),
+    [true, true, true, true],
+  );
 });

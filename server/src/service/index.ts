@@ -17,13 +17,14 @@ import type {
 import { Workspace } from './workspace';
 import { diag, Severity, type Settings } from './types';
 import { TARGETS } from './targets/registry';
-import type { Doc, Target, TargetContext } from './targets/target';
+import type { ConnectionTarget, Doc, Target, TargetContext } from './targets/target';
+import type { ConfigSlot } from './tls/slots';
 import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
 import { lspLines } from './text';
 
-export type { Doc };
+export type { Doc, ConnectionTarget };
 export type DocumentKind = string;
 
 /** Documents larger than this are not analysed: a message says so instead of freezing the editor. */
@@ -144,10 +145,20 @@ export class LanguageService {
     return this.feature(doc, [], (t, p, d) => t.links?.(d, p.model, this.ctx()) ?? []);
   }
 
+  /** The document's certificate and key settings, as its target extracts them. */
+  slots(doc: Doc): ConfigSlot[] {
+    return this.feature(doc, [], (t, p, d) => t.slots?.(d, p.model, this.ctx()) ?? []);
+  }
+
   codeActions(doc: Doc, diagnostics: Diagnostic[]): CodeAction[] {
     doc = withLspLines(doc);
     const ctx = this.ctx();
     return safe(() => TARGETS.flatMap((t) => t.codeActions?.(doc, diagnostics, ctx) ?? []), []);
+  }
+
+  /** The endpoints a document describes, for "Test TLS connection" and its CodeLens (no connection is made here). */
+  connectionTargets(doc: Doc): ConnectionTarget[] {
+    return this.feature(doc, [], (t, p, d) => t.connectionTargets?.(d, p.model, this.ctx()) ?? []);
   }
 
   /** Every server command a code action of any target can name. */

@@ -18,6 +18,8 @@ export interface Settings {
   milvusConfigGlobs: string[];
   /** Extra globs of PEM files. */
   pemGlobs: string[];
+  /** Major version of the libpq the PostgreSQL clients use (sslrootcert=system needs 16). */
+  postgresLibpqVersion?: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -26,13 +28,15 @@ export const DEFAULT_SETTINGS: Settings = {
   trusted: true,
   milvusConfigGlobs: [],
   pemGlobs: [],
+  postgresLibpqVersion: 16,
 };
 
 /** Why a referenced file could not be read; each maps to its own diagnostic. */
 export type ReadFailure = 'missing' | 'directory' | 'unreadable' | 'too-large' | 'outside-workspace' | 'untrusted' | 'not-a-file';
 
 export type ReadResult =
-  | { ok: true; path: string; bytes: Uint8Array; mtimeMs: number; size: number; mode: number }
+  /** `uid`: owner of a file on disk (absent for open documents). */
+  | { ok: true; path: string; bytes: Uint8Array; mtimeMs: number; size: number; mode: number; uid?: number }
   | { ok: false; path: string; reason: ReadFailure; message: string };
 
 /** Helper to build a diagnostic with our source set; code is mandatory by design. */

@@ -21,12 +21,22 @@ interface CacheEntry {
   derived: Map<string, unknown>;
 }
 
+interface Overlay {
+  text: string;
+  version: number;
+  derived: Map<string, unknown>;
+  /** UTF-8 encoding of text, made on the first read of this version. */
+  read?: ReadResult;
+}
+
 export class Workspace {
   private cache = new Map<string, CacheEntry>();
   /** Directory listings, dropped on any invalidation and after LIST_TTL_MS for clients without file watchers. */
   private lists = new Map<string, { at: number; names: string[] }>();
   /** Open documents: their text wins over the disk copy. Keyed by absolute path. */
-  private overlays = new Map<string, { text: string; version: number; derived: Map<string, unknown> }>();
+  private overlays = new Map<string, Overlay>();
+  /** Files on disk some check asked about (read, kind), whether or not the answer was cached. */
+  private asked = new Set<string>();
 
   constructor(
     public roots: string[] = [],
@@ -35,6 +45,20 @@ export class Workspace {
 
   setOverlay(file: string, text: string, version: number): void {
     this.overlays.set(path.resolve(file), { text, version, derived: new Map() });
+  }
+
+  /**
+   * Whether making `text` the open text of `file` leaves every answer given so far about it unchanged: nothing
+   * asked about the file, or what was read is these very bytes. An editor opening a file as it is on disk then
+   * needs no re-check of the documents that refer to it.
+   */
+  openKeepsAnswers(file: string, text: string): boolean {
+    const abs = path.resolve(file);
+    const overlay = this.overlays.get(abs);
+    if (overlay) return overlay.text === text;
+    if (!this.asked.has(abs)) return true;
+    const r = this.cache.get(abs)?.result;
+    return !!r?.ok && r.size === Buffer.byteLength(text, 'utf8') && Buffer.from(text, 'utf8').equals(r.bytes);
   }
 
   clearOverlay(file: string): void {
@@ -69,10 +93,8 @@ export class Workspace {
   read(file: string): ReadResult {
     const abs = path.resolve(file);
     const overlay = this.overlays.get(abs);
-    if (overlay) {
-      const bytes = Buffer.from(overlay.text, 'utf8');
-      return { ok: true, path: abs, bytes, mtimeMs: overlay.version, size: bytes.length, mode: 0o600 };
-    }
+    if (overlay) return overlayRead(abs, overlay);
+    this.asked.add(abs);
     if (!this.settings.trusted) {
       return { ok: false, path: abs, reason: 'untrusted', message: `not read: the workspace is not trusted (${abs})` };
     }
@@ -124,7 +146,7 @@ export class Workspace {
     } else {
       try {
         const bytes = fs.readFileSync(abs);
-        result = { ok: true, path: abs, bytes, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode };
+        result = { ok: true, path: abs, bytes, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode, uid: st.uid };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         result = { ok: false, path: abs, reason: 'unreadable', message: `${abs} cannot be read (${code ?? 'error'})` };
@@ -140,9 +162,17 @@ export class Workspace {
    */
   derive<T>(file: string, key: string, compute: (r: ReadResult) => T): T {
     const abs = path.resolve(file);
+    // An open document's derived values live as long as its version; a hit needs no read at all.
+    const overlay = this.overlays.get(abs);
+    if (overlay) {
+      if (overlay.derived.has(key)) return overlay.derived.get(key) as T;
+      const v = compute(overlayRead(abs, overlay));
+      overlay.derived.set(key, v);
+      return v;
+    }
+    // A file's derived values live as long as its mtime and size: read() stats it and replaces a stale entry.
     const r = this.read(abs);
-    // An open document's derived values live as long as its version; a file's as long as its mtime.
-    const entry = this.overlays.get(abs) ?? this.cache.get(abs);
+    const entry = this.cache.get(abs);
     if (!entry) return compute(r);
     if (entry.derived.has(key)) return entry.derived.get(key) as T;
     const v = compute(r);
@@ -181,6 +211,7 @@ export class Workspace {
   kind(file: string): 'file' | 'directory' | 'missing' | 'other' {
     const abs = path.resolve(file);
     if (this.overlays.has(abs)) return 'file';
+    this.asked.add(abs);
     // Untrusted, or outside the folders: make no claim about the file system at all.
     if (!this.settings.trusted || (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs))) return 'other';
     try {
@@ -190,4 +221,16 @@ export class Workspace {
       return 'missing';
     }
   }
+}
+
+/**
+ * Every reference to an open document (a compose file named by milvus.yaml, a certificate it mounts)
+ * reads it on each check: encoding the text each time would copy the whole document per reference per keystroke.
+ */
+function overlayRead(abs: string, o: Overlay): ReadResult {
+  if (!o.read) {
+    const bytes = Buffer.from(o.text, 'utf8');
+    o.read = { ok: true, path: abs, bytes, mtimeMs: o.version, size: bytes.length, mode: 0o600 };
+  }
+  return o.read;
 }

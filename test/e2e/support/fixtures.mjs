@@ -35,7 +35,7 @@ export const MILVUS_YAML = [
 export const MISSING_MOUNT = './missing-certs:/milvus/certs';
 
 /** Where each file's interesting token is (1-based line numbers as the Problems panel prints them). */
-export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9 };
+export const LINES = { serverPemPath: 3, tlsMode: 8, missingVolume: 9, pgSslmode: 2 };
 
 export function composeYaml(extraVolumes = [], { tls = true } = {}) {
   return [
@@ -103,6 +103,9 @@ async function expiredCertPem() {
  *   pem/legacy.pem   CN-only leaf certificate (no SAN) -> tls-cert-no-san (CA:FALSE: openssl req -x509 makes a CA by default, and a CA needs no SAN)
  *   pem/bundle.pem   server.pem + ca.pem             -> 2 entries in the Outline
  *   gen/             compose + milvus.yaml without TLS, no certs: target of "TLS: Generate TLS certs"
+ *   set/             ca.crt, client.crt and a client.key that is server.key -> set-key-mismatch (line 1 of client.key)
+ *   set-ok/          ca.crt, client.crt, client.key of one set           -> hover "pairs with client.key · chains to ca.crt"
+ *   postgres/.env    sslmode=verify_full (a typo)     -> pg-sslmode-invalid (line 2), quick fix "Set sslmode to verify-full"
  */
 export async function buildWorkspace(ws) {
   fs.rmSync(ws, { recursive: true, force: true });
@@ -146,13 +149,34 @@ export async function buildWorkspace(ws) {
     fs.readFileSync(path.join(good, 'server.pem'), 'utf8') + fs.readFileSync(path.join(good, 'ca.pem'), 'utf8'),
   );
 
+  // Certificate sets without a config: the files of good/tls under the names an openssl guide uses.
+  const copySet = (dir, files) => {
+    fs.mkdirSync(path.join(ws, dir), { recursive: true });
+    for (const [to, from] of Object.entries(files)) fs.copyFileSync(path.join(good, from), path.join(ws, dir, to));
+  };
+  copySet('set', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'server.key' });
+  copySet('set-ok', { 'ca.crt': 'ca.pem', 'client.crt': 'client.pem', 'client.key': 'client.key' });
+
   project(path.join(ws, 'gen'), {
     milvus: ['# Milvus configuration', 'common:', '  security:', '    tlsMode: 0', ''].join('\n'),
     compose: composeYaml([], { tls: false }),
     certs: false,
   });
+
+  // PostgreSQL (issue 14): a libpq URI in a .env with a mistyped sslmode; the CA beside it signs nothing here.
+  const pg = path.join(ws, 'postgres');
+  fs.mkdirSync(pg, { recursive: true });
+  fs.copyFileSync(path.join(good, 'ca.pem'), path.join(pg, 'ca.pem'));
+  fs.writeFileSync(path.join(pg, '.env'), PG_ENV);
   return ws;
 }
+
+/** The postgres case's .env; the URI is on line 2 (LINES.pgSslmode). */
+export const PG_ENV = [
+  '# app settings',
+  'DATABASE_URL=postgresql://app@localhost:5432/app?sslmode=verify_full&sslrootcert=ca.pem',
+  '',
+].join('\n');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await buildWorkspace(path.resolve(process.argv[2] ?? path.join(ROOT, '.e2e/ws')));

@@ -30,6 +30,10 @@ import (
 
 var out sync.Mutex
 
+// Options of the server that the tests of the connection tester use.
+var serverALPN string
+var serverMin13 bool
+
 // say writes one whole line; the parent parses stdout line by line.
 func say(kind string, text string) {
 	out.Lock()
@@ -46,7 +50,11 @@ func main() {
 	client := flag.Bool("client", false, "dial instead of listen")
 	addr := flag.String("addr", "", "address to dial (-client)")
 	serverName := flag.String("servername", "", "server name to verify (-client)")
+	alpn := flag.String("alpn", "", "ALPN protocols the server offers, comma-separated (the Milvus proxy: h2)")
+	min13 := flag.Bool("tls13", false, "require TLS 1.3")
 	flag.Parse()
+	serverALPN = *alpn
+	serverMin13 = *min13
 
 	if *client {
 		os.Exit(runClient(*addr, *serverName, *caFile, *certFile, *keyFile))
@@ -62,6 +70,12 @@ func runServer(certFile, keyFile, caFile string, mode int) int {
 		return 2
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	if serverALPN != "" {
+		cfg.NextProtos = strings.Split(serverALPN, ",")
+	}
+	if serverMin13 {
+		cfg.MinVersion = tls.VersionTLS13
+	}
 	if mode == 2 {
 		pemBytes, err := os.ReadFile(caFile)
 		if err != nil {

@@ -27,7 +27,20 @@ import { parsePem } from '../pem/parse';
 import { classifyName, normalizeNames, validateOptions, type GenerateOptions, type KeyType } from './options';
 
 export type GeneratedFileName =
-  'ca.pem' | 'ca.key' | 'server.pem' | 'server.key' | 'client.pem' | 'client.key' | 'server.csr' | 'client.csr';
+  | 'ca.pem'
+  | 'ca.key'
+  | 'server.pem'
+  | 'server.key'
+  | 'client.pem'
+  | 'client.key'
+  | 'server.csr'
+  | 'client.csr'
+  // The PostgreSQL layout (targets/postgres/layout.ts).
+  | 'root.crt'
+  | 'server.crt'
+  | 'postgresql.crt'
+  | 'postgresql.key'
+  | 'postgresql.csr';
 
 export interface GeneratedFile {
   name: GeneratedFileName;
@@ -140,7 +153,7 @@ async function generate(o: GenerateOptions): Promise<CertSetResult> {
   const leaves: Array<{ role: 'server' | 'client'; keys: CryptoKeyPair; cn: string }> = [
     { role: 'server', keys: serverKeys, cn: serverCn },
   ];
-  if (clientKeys) leaves.push({ role: 'client', keys: clientKeys, cn: 'milvus-client' });
+  if (clientKeys) leaves.push({ role: 'client', keys: clientKeys, cn: o.clientCommonName?.trim().slice(0, 64) || 'milvus-client' });
 
   const issued = await Promise.all(
     leaves.map(async (l) => {

@@ -26,6 +26,10 @@ export interface GenerateOptions {
   reuseCa?: { certPem: string; keyPem: string };
   /** Common Name of the server certificate; defaults to the first DNS name. */
   commonName?: string;
+  /** Common Name of the client certificate (PostgreSQL `cert` auth: the database user); default milvus-client. */
+  clientCommonName?: string;
+  /** File names and modes for a system: 'postgres' writes server.crt/server.key, root.crt, postgresql.crt/.key. */
+  layout?: 'postgres';
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PemHoverContext {
   now: Date;
   /** Describes the certificate in the folder whose public key has this SPKI hash, if any. */
   findMatchingCertificate?: (spkiSha256: string) => string | undefined;
+  /** One status line about the certificate's place among its folder's files, shown first. */
+  describeCertificate?: (cert: CertInfo) => string | undefined;
 }
 
 export function pemHover(text: string, position: Position, ctx: PemHoverContext): Hover | null {
@@ -24,9 +26,11 @@ export function pemHover(text: string, position: Position, ctx: PemHoverContext)
   const d = decodeBlock(block);
   let value: string;
   switch (d.kind) {
-    case 'certificate':
-      value = certificateMarkdown(d.cert, ctx.now);
+    case 'certificate': {
+      const status = ctx.describeCertificate?.(d.cert);
+      value = (status ? `${md(status)}\n\n` : '') + certificateMarkdown(d.cert, ctx.now);
       break;
+    }
     case 'privateKey':
       value = keyMarkdown(d.key) + keyMatchMarkdown(d.key, text, ctx);
       break;

@@ -3,5 +3,7 @@ import type { Target } from './target';
 import { pemTarget } from './pem';
 import { composeTarget } from './compose';
 import { milvusTarget } from './milvus';
+import { postgresTarget } from './postgres';
+import { certSetTarget } from './cert-set';
 
-export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget];
+export const TARGETS: readonly Target<any>[] = [pemTarget, composeTarget, milvusTarget, postgresTarget, certSetTarget];

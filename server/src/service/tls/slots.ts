@@ -22,6 +22,21 @@ export interface Slot {
   consumer: Consumer;
 }
 
+/**
+ * A slot as a target extracts it from its document, before anything is read:
+ * what the setting says, whether TLS is on for it, and which group it belongs to.
+ */
+export interface ConfigSlot extends Slot {
+  /** A path as the consuming process sees it, or PEM text written inline in the document. */
+  value: { path: string } | { pem: string };
+  /** Whether the system uses this setting with its current switches (tlsMode, internaltlsEnabled, …). */
+  active: boolean;
+  /** Which slots are checked together (a server's cert, key and CA). */
+  group: string;
+  /** Host names clients dial that this slot's certificate must cover. */
+  names?: string[];
+}
+
 /** A slot whose value the target's deploy context resolved to a host file. */
 export interface LocatedSlot extends Slot {
   hostPath: string;

@@ -10,6 +10,8 @@ import { milvusLinks } from './links';
 import { milvusCodeActions } from './actions';
 import { milvusComposeChecks, MILVUS_COMPOSE_CODES } from './compose-side';
 import { GENERATE_COMMAND } from './actions';
+import { milvusSlots } from './slots';
+import { milvusConnectionTargets } from './connection';
 
 /** Documents larger than this are not scanned for a Milvus-shaped TLS section when the name does not say. */
 const SNIFF_LIMIT = 5 * 1024 * 1024;
@@ -20,9 +22,6 @@ function isMilvusName(file: string, globs: string[]): boolean {
     /^milvus.*\.ya?ml$/i.test(base) || (base === 'user.yaml' && path.basename(path.dirname(file)) === 'configs') || matchesAny(file, globs)
   );
 }
-
-/** The sniff of an unnamed YAML file already parsed its TLS blocks; parse reuses that model for the same text. */
-let sniffed: { text: string; model: MilvusTlsModel } | undefined;
 
 const mctx = (ctx: TargetContext): MilvusContext => ({ ws: ctx.ws, settings: ctx.settings, now: ctx.now, processEnv: ctx.processEnv });
 
@@ -35,21 +34,18 @@ export const milvusTarget: Target<MilvusTlsModel> = {
       return true;
     if (!/\.ya?ml$/i.test(path.basename(doc.path)) && doc.languageId !== 'yaml') return false;
     // Any YAML with a Milvus-shaped TLS section; the line scan is cheap.
-    if (doc.text.length > SNIFF_LIMIT || !/^(tls|common)\s*:/m.test(doc.text)) return false;
-    sniffed = { text: doc.text, model: extractTls(doc.text) };
-    return looksLikeMilvusConfig(sniffed.model);
+    // extractTls keeps its last model, so the parse that follows a successful sniff costs nothing.
+    return doc.text.length <= SNIFF_LIMIT && /^(tls|common)\s*:/m.test(doc.text) && looksLikeMilvusConfig(extractTls(doc.text));
   },
-  parse(doc) {
-    const model = sniffed?.text === doc.text ? sniffed.model : extractTls(doc.text);
-    sniffed = undefined;
-    return model;
-  },
+  parse: (doc) => extractTls(doc.text),
   validate: (doc, model, ctx) => validateMilvus(model, doc.path, mctx(ctx)),
   hover: (doc, model, pos, ctx) => milvusHover(model, doc.path, pos, mctx(ctx)),
   completion: (doc, model, pos, ctx) => milvusCompletion(model, doc.path, pos, mctx(ctx)),
   links: (doc, model, ctx) => milvusLinks(model, doc.path, mctx(ctx)),
+  slots: (_doc, model) => milvusSlots(model),
   codeActions: (doc, diagnostics, ctx) => milvusCodeActions(doc.uri, doc.text, diagnostics, ctx.ws),
   composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, mctx(ctx)),
+  connectionTargets: (doc, model, ctx) => milvusConnectionTargets(model, doc.path, ctx),
   commands: [GENERATE_COMMAND],
   codes: [...MILVUS_DIAGNOSTIC_CODES, ...MILVUS_COMPOSE_CODES],
 };

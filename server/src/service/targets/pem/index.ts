@@ -19,15 +19,22 @@ export const pemTarget: Target<FileContents> = {
     const framing = parsePem(doc.text);
     return { framing, items: framing.binary ? [] : framing.blocks.map(decodeBlock), der: false };
   },
-  validate: (doc, model, ctx) =>
-    lintContents(model, {
+  validate: (doc, model, ctx) => [
+    ...lintContents(model, {
       settings: ctx.settings,
       now: ctx.now,
       fileMode: ctx.ws.mode(doc.path),
       siblingFiles: () => siblingPems(doc.path, ctx.ws),
     }),
+    // What other targets see in this file (the sets of a folder of certificates and keys).
+    ...ctx.targets.flatMap((t) => t.pemChecks?.(doc, model, ctx) ?? []),
+  ],
   hover: (doc, _model, pos, ctx) =>
-    pemHover(doc.text, pos, { now: ctx.now, findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws) }),
+    pemHover(doc.text, pos, {
+      now: ctx.now,
+      findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws),
+      describeCertificate: (cert) => ctx.targets.map((t) => t.pemSummary?.(doc.path, cert, ctx)).find((x) => x !== undefined),
+    }),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
   codes: PEM_DIAGNOSTIC_CODES,
