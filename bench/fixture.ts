@@ -36,7 +36,11 @@ function write(root: string, rel: string, contents: string): string {
 
 /** The stock config with the TLS guide's edits: mode 2, every tls path under the /milvus/tls mount. */
 export function mode2MilvusYaml(stock: string): string {
-  const out = stock.replaceAll('configs/cert/', '/milvus/tls/').replace(/^(\s+tlsMode:\s*)0\b/m, (_m, lead: string) => `${lead}2`);
+  const out = stock
+    .replaceAll('configs/cert/', '/milvus/tls/')
+    .replace(/^(\s+tlsMode:\s*)0\b/m, (_m, lead: string) => `${lead}2`)
+    // Milvus 2.6 refuses TLS while REST shares the gRPC port: give proxy.http.port its own (listener_manager.go).
+    .replace(/^( {4}port:)( +# high-level restful api)/m, '$1 8080$2');
   if (!/^\s+tlsMode: 2\b/m.test(out)) throw new Error('could not set common.security.tlsMode: 2 in the stock milvus.yaml');
   if (!/^tls:\n\s+serverPemPath: \/milvus\/tls\/server\.pem/m.test(out))
     throw new Error('could not point tls.serverPemPath at /milvus/tls/server.pem');

@@ -76,7 +76,8 @@ export function milvusYaml(
     extraTls?: string;
   } = {},
 ): string {
-  const lines = ['etcd:', '  endpoints: localhost:2379', '', 'proxy:', '  port: 19530', '', 'tls:'];
+  // proxy.http.port apart from proxy.port: Milvus 2.6 refuses TLS when REST shares the gRPC port (listener_manager.go).
+  const lines = ['etcd:', '  endpoints: localhost:2379', '', 'proxy:', '  port: 19530', '  http:', '    port: 8080', '', 'tls:'];
   lines.push(`  serverPemPath: ${o.server ?? '/milvus/tls/server.pem'}`);
   lines.push(`  serverKeyPath: ${o.key ?? '/milvus/tls/server.key'}`);
   if (o.ca !== null) lines.push(`  caPemPath: ${o.ca ?? '/milvus/tls/ca.pem'}`);

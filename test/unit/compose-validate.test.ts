@@ -45,7 +45,15 @@ function withFixture(fn: (f: Fixture) => void): void {
       check(text, env = {}) {
         fs.writeFileSync(compose, text);
         // The compose rules of the room plus the Milvus target's compose-side rules, as the service runs them.
-        return [...validateCompose(text, compose, ws, env), ...milvusComposeChecks(compose, parseComposeVolumes(text, compose, env), ws)];
+        return [
+          ...validateCompose(text, compose, ws, env),
+          ...milvusComposeChecks(compose, parseComposeVolumes(text, compose, env), {
+            ws,
+            settings: DEFAULT_SETTINGS,
+            now: new Date(),
+            processEnv: env,
+          }),
+        ];
       },
     };
     fn(f);
@@ -117,6 +125,22 @@ test('missing data folders (a fresh checkout) produce no finding: Docker creates
     f.write('milvus.yaml', '');
     const ds = f.check(OFFICIAL.replace('/tls:/milvus/tls', '/tls:/milvus/tls:ro'));
     assert.deepEqual(ds, []);
+  });
+});
+
+test('"needs content" goes by whole words of the path, not substrings ("confluent" is no "conf")', () => {
+  withFixture((f) => {
+    const ds = f.check(`services:
+  connect:
+    image: confluentinc/cp-kafka-connect
+    volumes:
+      - ./kafka-plugins:/usr/share/confluent-hub-components
+      - ./keystore:/etc/kafka/secrets
+`);
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.range.start.line]),
+      [['compose-bind-source-missing', 5]],
+    );
   });
 });
 
@@ -254,6 +278,7 @@ test('required variable, invalid interpolation, undeclared volume, duplicate tar
   standalone:
     environment:
       PASSWORD: pa$1word
+      TOKEN: a\${1}b
     volumes:
       - \${CERTS:?set CERTS to the cert folder}:/milvus/tls
       - tls:/milvus/tls2
@@ -265,9 +290,10 @@ test('required variable, invalid interpolation, undeclared volume, duplicate tar
     const by = (c: string) => ds.filter((d) => d.code === c);
     assert.equal(by('compose-required-variable').length, 1);
     assert.match(msg(by('compose-required-variable')[0]), /required variable CERTS is missing a value: set CERTS to the cert folder/);
-    assert.deepEqual(by('compose-required-variable')[0].range, { start: { line: 5, character: 8 }, end: { line: 5, character: 46 } });
+    assert.deepEqual(by('compose-required-variable')[0].range, { start: { line: 6, character: 8 }, end: { line: 6, character: 46 } });
     assert.equal(by('compose-interpolation-invalid').length, 1);
-    assert.deepEqual(by('compose-interpolation-invalid')[0].range, { start: { line: 3, character: 18 }, end: { line: 3, character: 19 } });
+    // pa$1word is kept as it is (compose-go); a\${1}b is invalid
+    assert.deepEqual(by('compose-interpolation-invalid')[0].range, { start: { line: 4, character: 14 }, end: { line: 4, character: 18 } });
     assert.equal(by('compose-volume-undeclared').length, 1);
     assert.equal(by('compose-duplicate-target').length, 1);
     assert.equal(by('compose-volume-invalid').length, 2);

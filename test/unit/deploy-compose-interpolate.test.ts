@@ -85,7 +85,7 @@ test('an unset variable without default: empty string plus a problem on the exac
 });
 
 test('invalid formats are problems, never throws', () => {
-  for (const s of ['$', 'a$', '$1', '${', '${A', '${}', '${1A}', '${A.b}', '${A:x}', '${A:-${B}']) {
+  for (const s of ['${', '${A', '${}', '${1A}', '${A.b}', '${A:x}', '${A:-${B}']) {
     const r = interpolate(s, {});
     assert.ok(r.problems.length >= 1, s);
     assert.ok(
@@ -93,6 +93,12 @@ test('invalid formats are problems, never throws', () => {
       s,
     );
   }
+  // compose-go keeps any other lone $ as it is (docker compose >= 2.11)
+  for (const s of ['$', 'a$', '$1', '$(date)', '^re$', '5$', 'a $ b']) {
+    const r = interpolate(s, {});
+    assert.deepEqual(r, { value: s, problems: [] }, s);
+  }
+  assert.equal(interpolate('$$(date)', {}).value, '$(date)');
   assert.doesNotThrow(() => interpolate(undefined as unknown as string, {}));
   assert.doesNotThrow(() => interpolate('${A}', undefined as unknown as Record<string, string>));
   // deep nesting does not blow the stack

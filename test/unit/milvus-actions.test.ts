@@ -96,3 +96,37 @@ test('paths are document links to the host files', async () => {
   assert.ok(targets.includes(path.join(root, 'tls/server.pem')));
   assert.ok(targets.includes(path.join(root, 'tls/ca.pem')));
 });
+
+test('a misspelt key whose correct spelling is already set: the fix removes the misspelt duplicate, never renames into a duplicate', async () => {
+  const milvus = milvusYaml().replace(
+    '  serverPemPath: /milvus/tls/server.pem\n',
+    '  serverPemPath: /milvus/tls/server.pem\n  serverPemPth: /milvus/tls/old.pem\n',
+  );
+  const { after, root } = await fixAndRecheck(
+    milvus,
+    'milvus-key-unknown',
+    /^Remove the misspelled duplicate serverPemPth \(serverPemPath is set\)$/,
+  );
+  assert.deepEqual(after, []);
+  const text = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
+  assert.equal(text.match(/serverPemPa?t?h:/g)?.length, 2, 'tls and internaltls each keep one serverPemPath');
+  assert.ok(!text.includes('serverPemPth'));
+});
+
+test('two spellings of one key: the fix removes the non-canonical one', async () => {
+  const milvus = milvusYaml().replace(
+    '  serverKeyPath: /milvus/tls/server.key\n',
+    '  serverKeyPath: /milvus/tls/server.key\n  server_key_path: /milvus/tls/server.key\n',
+  );
+  const { after } = await fixAndRecheck(milvus, 'milvus-key-duplicate', /^Remove the duplicate server_key_path$/);
+  assert.deepEqual(after, []);
+});
+
+test('common: {tls: …} is a misplaced block, and the fix moves it to the top level', async () => {
+  const milvus = milvusYaml({ mode: 0 })
+    .replace(/^tls:\n((?: {2}.*\n)+)/m, '')
+    .replace('common:\n', 'common:\n  tls:\n    serverPemPath: /milvus/tls/server.pem\n');
+  const { after, root } = await fixAndRecheck(milvus, 'milvus-block-misplaced', /^Move tls: to the top level$/);
+  assert.deepEqual(after, []);
+  assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^tls:\n {2}serverPemPath: \/milvus\/tls\/server\.pem\n$/m);
+});

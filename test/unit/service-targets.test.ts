@@ -58,6 +58,14 @@ test('the registry decides the kind of a document: first target that recognises 
   // A .conf that is not nginx's: the postgres target owns postgresql.conf.
   assert.equal(kind('postgresql.conf', "ssl = on\nlisten_addresses = '*'\n"), 'postgres');
   assert.equal(kind('app/settings.conf', 'setting_1 = value\n'), undefined);
+  // A compose file by its top-level keys, as docker compose reads it, not by its name:
+  assert.equal(kind('stack.yml', 'version: "3.8"\nservices:\n  web:\n    image: nginx\n'), 'compose');
+  assert.equal(
+    kind('docker_compose_up.yaml', 'command: docker compose up\nshort: Create and start containers\nusage: docker compose up\n'),
+    undefined,
+  );
+  assert.equal(kind('docker-compose.yml', ''), 'compose', 'a new empty file goes by its name');
+  assert.equal(kind('docker-compose.yml', 'command: docker compose\nlong: text\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
     ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'cert-set'],

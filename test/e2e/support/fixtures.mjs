@@ -23,6 +23,7 @@ export const MILVUS_YAML = [
   'common:', //                                        6
   '  security:', //                                    7
   '    tlsMode: 2', //                                 8
+  'proxy.http.port: 8080', // Milvus 2.6 refuses TLS while REST shares the gRPC port (listener_manager.go)
   '',
 ].join('\n');
 

@@ -49,7 +49,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
     const tail =
       loaded.read.reason === 'missing'
         ? slot.dockerCreatesDirectory
-          ? ' Docker would create an empty directory in its place and ${words.product} would fail with "is a directory". Create the file, or run "TLS: Generate TLS certs".'
+          ? ` Docker would create an empty directory in its place and ${words.product} would fail with "is a directory". Create the file, or run "TLS: Generate TLS certs".`
           : ' Create the file, or run "TLS: Generate TLS certs".'
         : loaded.read.reason === 'directory'
           ? ' Point the key at a file inside it.'

@@ -16,6 +16,27 @@ export function isComposeFileName(file: string): boolean {
   return COMPOSE_NAME.test(path.basename(file));
 }
 
+/** The top-level keys of the Compose Specification (compose-go's schema); `x-*` extensions are allowed too. */
+const COMPOSE_TOP_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'configs', 'secrets', 'models']);
+
+/**
+ * Whether a YAML text is shaped like a compose file, as docker compose reads it: its top-level keys
+ * are compose's (with `services:` or `include:`), whatever the file is called. A text with no
+ * top-level key yet (a new, empty file) is left to the name. A line scan, no parse.
+ */
+export function composeShape(source: string): 'compose' | 'other' | 'empty' {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const keys: string[] = [];
+  const re = /^(?:"([^"]*)"|'([^']*)'|([^-\s#'"{[][^:#]*?))\s*:(?:\s|$)/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    keys.push(m[1] ?? m[2] ?? m[3]);
+    if (keys.length > 64) break;
+  }
+  if (keys.length === 0) return 'empty';
+  if (!keys.some((k) => k === 'services' || k === 'include')) return 'other';
+  return keys.every((k) => COMPOSE_TOP_KEYS.has(k) || k.startsWith('x-')) ? 'compose' : 'other';
+}
+
 /**
  * Compose model of a file, cached by the workspace per document version (open) or mtime (on disk),
  * and on its .env's mtime: validation, hover and the cross-file checks share one parse.

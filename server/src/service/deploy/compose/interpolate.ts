@@ -9,8 +9,11 @@
  * - `${VAR:+a}` `a` when set and non-empty, `${VAR+a}` `a` when set.
  * - Defaults / alternatives / messages are themselves interpolated, so
  *   `${A:-${B:-x}}` nests.
- * - Any other `$` (`$1`, a trailing `$`, `${}`, an unclosed `${`) is an
- *   "invalid interpolation format" error: compose refuses the file.
+ * - Only a `${` that is unclosed or holds no valid expression (`${}`,
+ *   `${1A}`, `${A:x}`) is an "invalid interpolation format" error: compose
+ *   refuses the file. Any other lone `$` (`$(date)`, `^re$`, `5$`, `$1`) is
+ *   kept as it is, as compose-go (docker compose >= 2.11) does: its pattern
+ *   has the `invalid` alternative only after `{`.
  *
  * Besides the value this keeps, for every output character, where it came
  * from in the input, so callers can put diagnostics on exact characters of
@@ -128,8 +131,8 @@ function run(src: string, from: number, to: number, env: Env, out: Builder, prob
       i = k + 1;
       continue;
     }
-    // a lone `$`: compose rejects the whole file
-    problems.push(invalidProblem(src.slice(i, Math.min(to, i + 2)), i, 1, '"$" must be followed by a variable name or "{"'));
+    // a lone `$` (not `$$`, `$NAME` or `${`): compose-go keeps it as it is
+    out.pushLiteral('$', i);
     i += 1;
   }
 }

@@ -39,6 +39,27 @@ export interface VolumeMount {
   problems: ComposeProblem[];
 }
 
+/** One variable of a service's `environment:` (map or list form), interpolated. */
+export interface EnvironmentEntry {
+  name: string;
+  /** Undefined for a bare `KEY` (compose takes it from the shell that runs docker compose). */
+  value?: string;
+  /** The whole entry (`KEY: value` pair or `- KEY=value` item). */
+  range: Range;
+  valueRange?: Range;
+}
+
+/** One `env_file:` entry (string, or long syntax `path:` / `required:`). */
+export interface EnvFileEntry {
+  /** As written, interpolated. */
+  path: string;
+  /** Absolute host path, against the compose file's folder. */
+  hostPath: string;
+  range: Range;
+  /** compose >= 2.24: `required: false` tolerates a missing file. */
+  required: boolean;
+}
+
 export interface ComposeService {
   name: string;
   nameRange: Range;
@@ -46,6 +67,11 @@ export interface ComposeService {
   imageRange?: Range;
   volumes: VolumeMount[];
   volumesRange?: Range;
+  /** `environment:` in the order written. */
+  environment?: EnvironmentEntry[];
+  environmentRange?: Range;
+  /** `env_file:` in the order written (later files win, `environment:` wins over all). */
+  envFiles?: EnvFileEntry[];
 }
 
 export interface ComposeModel {

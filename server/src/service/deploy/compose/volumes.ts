@@ -284,6 +284,55 @@ export function parseComposeVolumes(text: string, composePath: string, env: Env)
   return model;
 }
 
+/** A service's `environment:` (map or `KEY=value` list) and `env_file:` (string, list, long syntax), interpolated. */
+function fillEnvironment(doc: Document, body: YAMLMap, env: Env, composePath: string, pos: Positions, svc: ComposeService): void {
+  const value = (n: unknown): string | undefined => {
+    if (!isScalar(n) || n.value === null || n.value === undefined) return undefined;
+    return interpolateDetailed(String(n.value), env).value;
+  };
+  const environment = resolveNode(doc, mapGet(doc, body, 'environment'));
+  if (isMap(environment) || isSeq(environment)) {
+    svc.environmentRange = nodeRange(pos, environment);
+    svc.environment = [];
+  }
+  if (isMap(environment)) {
+    for (const p of environment.items) {
+      if (!isPair(p)) continue;
+      const name = scalarString(p.key);
+      if (name === undefined || name === '<<') continue;
+      const v = resolveNode(doc, p.value);
+      const keyRange = nodeRange(pos, p.key);
+      const valueRange = isScalar(v) && v.range ? nodeRange(pos, v) : undefined;
+      svc.environment!.push({ name, value: value(v), range: { start: keyRange.start, end: valueRange?.end ?? keyRange.end }, valueRange });
+    }
+  } else if (isSeq(environment)) {
+    for (const item of environment.items) {
+      const n = resolveNode(doc, item);
+      if (!isScalar(n) || typeof n.value !== 'string') continue;
+      const raw = interpolateDetailed(n.value, env).value;
+      const eq = raw.indexOf('=');
+      const range = nodeRange(pos, n);
+      if (eq < 0) svc.environment!.push({ name: raw.trim(), range });
+      else svc.environment!.push({ name: raw.slice(0, eq), value: raw.slice(eq + 1), range, valueRange: range });
+    }
+  }
+  const envFile = resolveNode(doc, mapGet(doc, body, 'env_file'));
+  const files = isSeq(envFile) ? envFile.items.map((x) => resolveNode(doc, x)) : envFile ? [envFile] : [];
+  for (const f of files) {
+    let p: string | undefined;
+    let required = true;
+    if (isScalar(f)) p = value(f);
+    else if (isMap(f)) {
+      p = value(resolveNode(doc, mapGet(doc, f, 'path')));
+      const r = resolveNode(doc, mapGet(doc, f, 'required'));
+      if (isScalar(r)) required = !(r.value === false || String(r.value).toLowerCase() === 'false');
+    }
+    if (!p) continue;
+    svc.envFiles ??= [];
+    svc.envFiles.push({ path: p, hostPath: resolveHostPath(p, composePath), range: nodeRange(pos, f), required });
+  }
+}
+
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return (i >= 0 ? s.slice(0, i) : s).replace(/ at line \d+, column \d+:?$/, '');
@@ -318,6 +367,7 @@ function fill(doc: Document, text: string, composePath: string, env: Env, pos: P
       svc.image = interpolateDetailed(String(image.value), env).value;
       svc.imageRange = nodeRange(pos, image);
     }
+    fillEnvironment(doc, body, env, composePath, pos, svc);
     const vols = resolveNode(doc, mapGet(doc, body, 'volumes'));
     if (!isSeq(vols)) continue;
     svc.volumesRange = nodeRange(pos, vols);

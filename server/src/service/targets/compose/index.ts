@@ -1,10 +1,13 @@
 /** docker compose files: volume checks for any image, hover on volume entries, the :ro fix. */
 import * as path from 'node:path';
 import type { Target } from '../target';
-import { composeEnv, isComposeFileName, loadCompose, parseComposeVolumes, type ComposeModel } from '../../deploy/compose';
+import { composeEnv, composeShape, isComposeFileName, loadCompose, parseComposeVolumes, type ComposeModel } from '../../deploy/compose';
 import { validateComposeModel, COMPOSE_DIAGNOSTIC_CODES } from './validate';
 import { composeModelHover } from './hover';
 import { composeCodeActions } from './actions';
+
+/** Larger YAML files are not scanned for compose's top-level keys. */
+const COMPOSE_SNIFF_LIMIT = 5 * 1024 * 1024;
 
 interface ComposeDoc {
   model?: ComposeModel;
@@ -13,7 +16,14 @@ interface ComposeDoc {
 
 export const composeTarget: Target<ComposeDoc> = {
   id: 'compose',
-  recognise: (doc) => doc.languageId === 'dockercompose' || isComposeFileName(path.basename(doc.path)),
+  // By content, as docker compose reads a file: compose's top-level keys make a compose file, not its name
+  // (docker compose's own CLI reference pages are called docker_compose_*.yaml). An empty file goes by its name.
+  recognise(doc) {
+    const yamlish = doc.languageId === 'dockercompose' || doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.path);
+    if (!yamlish || doc.text.length > COMPOSE_SNIFF_LIMIT) return false;
+    const shape = composeShape(doc.text);
+    return shape === 'compose' || (shape === 'empty' && (doc.languageId === 'dockercompose' || isComposeFileName(path.basename(doc.path))));
+  },
   parse(doc, ctx) {
     try {
       const { env, dotEnvPath } = composeEnv(doc.path, ctx.ws, ctx.processEnv);

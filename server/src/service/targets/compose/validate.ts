@@ -172,8 +172,34 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
 /** Whether a mount carries files the container needs (certificates, keys, config), not just data it writes. */
 function expectsContent(m: VolumeMount): boolean {
   const hostName = path.basename((m.hostPath ?? '').replace(/\\/g, '/'));
-  const re = /tls|cert|ssl|pki|secret|conf|key|\.pem$/i;
-  return re.test(m.target) || re.test(hostName) || re.test(m.source ?? '') || FILE_LIKE.test(hostName) || FILE_LIKE.test(m.target);
+  return (
+    namesContent(m.target) || namesContent(hostName) || namesContent(m.source ?? '') || FILE_LIKE.test(hostName) || FILE_LIKE.test(m.target)
+  );
+}
+
+/** Whole words of a path that name certificates, keys or configuration ("confluent-hub-components" is none of them). */
+const CONTENT_WORDS = new Set([
+  'tls',
+  'ssl',
+  'pki',
+  'cert',
+  'certs',
+  'certificate',
+  'certificates',
+  'secret',
+  'secrets',
+  'key',
+  'keys',
+  'ca',
+  'conf',
+  'config',
+  'configs',
+  'configuration',
+  'pem',
+]);
+
+function namesContent(p: string): boolean {
+  return p.split(/[\\/._\-\s:]+/).some((w) => CONTENT_WORDS.has(w.toLowerCase()));
 }
 
 /** Undefined for a plain data folder: Docker creates it on first start, and a fresh checkout of the official compose file must be clean. */

@@ -84,6 +84,42 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
         });
         break;
       }
+      case 'remove-lines': {
+        const idx = new LineIndex(text);
+        const from = { line: fix.fromLine, character: 0 };
+        const to = fix.toLine + 1 < idx.lineCount ? { line: fix.toLine + 1, character: 0 } : endOfLine(text, fix.toLine);
+        out.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([{ range: { start: from, end: to }, newText: '' }]),
+        });
+        break;
+      }
+      case 'move-block': {
+        const idx = new LineIndex(text);
+        const lines: string[] = [];
+        for (let i = fix.fromLine; i <= fix.toLine; i++) {
+          const l = idx.lineText(i);
+          lines.push(l.slice(0, fix.dedent).trim() === '' ? l.slice(fix.dedent) : l.trimStart());
+        }
+        const from = { line: fix.fromLine, character: 0 };
+        const to = fix.toLine + 1 < idx.lineCount ? { line: fix.toLine + 1, character: 0 } : endOfLine(text, fix.toLine);
+        const last = endOfLine(text, idx.lineCount - 1);
+        const sep = idx.lineText(idx.lineCount - 1) === '' ? '' : '\n';
+        out.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([
+            { range: { start: from, end: to }, newText: '' },
+            { range: { start: last, end: last }, newText: `${sep}${lines.join('\n')}\n` },
+          ]),
+        });
+        break;
+      }
       case 'generate-certs':
         out.push({
           title: 'Generate TLS certs…',

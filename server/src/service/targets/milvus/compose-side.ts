@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { diag, Severity } from '../../types';
 import type { Workspace } from '../../workspace';
-import { containerToHost, type ComposeModel } from '../../deploy/compose';
+import { containerToHost, type ComposeModel, type ComposeService } from '../../deploy/compose';
 import {
   findMilvusService,
   findMilvusConfigMount,
@@ -17,9 +17,11 @@ import {
   MILVUS_USER_CONFIG_TARGET,
   MILVUS_WORKDIR,
 } from './deploy';
-import { extractTls, entry } from './extract';
-import { findKey, type SectionId } from './schema';
+import { extractTls } from './extract';
 import type { DiagnosticCodeInfo } from '../target';
+import { effectiveConfig, goAtoi, goParseBool, winner, type EffectiveConfig } from './effective';
+import { judgeEffective, IMAGE_SAMPLE_CERTS, type MilvusContext } from './validate';
+import type { DeployContext } from './resolve';
 
 export const MILVUS_COMPOSE_CODES: DiagnosticCodeInfo[] = [
   {
@@ -35,8 +37,33 @@ export const MILVUS_COMPOSE_CODES: DiagnosticCodeInfo[] = [
   },
 ];
 
-export function milvusComposeChecks(composePath: string, model: ComposeModel, ws: Workspace): Diagnostic[] {
-  return [...configMountTargets(model, ws), ...unmountedTlsPaths(model, ws)];
+export function milvusComposeChecks(composePath: string, model: ComposeModel, ctx: MilvusContext): Diagnostic[] {
+  const ws = ctx.ws;
+  return [...configMountTargets(model, ws), ...unmountedTlsPaths(composePath, model, ctx), ...environmentChecks(composePath, model, ctx)];
+}
+
+/** The effective configuration of a Milvus service, without a document of its own. */
+function serviceConfig(composePath: string, svc: ComposeService, ctx: MilvusContext): { cfg: EffectiveConfig; deploy: DeployContext } {
+  const deploy: DeployContext = {
+    kind: 'compose',
+    composePath,
+    service: svc,
+    configMount: findMilvusConfigMount(svc),
+    hostBase: path.dirname(composePath),
+  };
+  return { cfg: effectiveConfig(undefined, undefined, deploy, ctx), deploy };
+}
+
+/** Values the service's environment decides (COMMON_SECURITY_TLSMODE=2, TLS_SERVERPEMPATH=…): judged on the environment entry. */
+function environmentChecks(composePath: string, model: ComposeModel, ctx: MilvusContext): Diagnostic[] {
+  const svc = findMilvusService(model);
+  if (!svc || (!svc.environment?.length && !svc.envFiles?.length)) return [];
+  const { cfg, deploy } = serviceConfig(composePath, svc, ctx);
+  const env = cfg.layers.find((l) => l.kind === 'env');
+  if (!env) return [];
+  const out: Diagnostic[] = [];
+  judgeEffective(extractTls(''), { ...cfg, docLayer: env, unmounted: false }, deploy, ctx, composePath, out);
+  return out;
 }
 
 function configMountTargets(model: ComposeModel, ws: Workspace): Diagnostic[] {
@@ -65,40 +92,32 @@ function configMountTargets(model: ComposeModel, ws: Workspace): Diagnostic[] {
   return out;
 }
 
-function unmountedTlsPaths(model: ComposeModel, ws: Workspace): Diagnostic[] {
+function unmountedTlsPaths(composePath: string, model: ComposeModel, ctx: MilvusContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const svc of model.services) {
     const mount = findMilvusConfigMount(svc);
     if (!mount?.hostPath) continue;
-    const r = ws.read(mount.hostPath);
-    if (!r.ok) continue;
-    const tls = ws.derive(mount.hostPath, 'tls-model:milvus', () => extractTls(Buffer.from(r.bytes).toString('utf8')));
-    const mode = entry(tls, 'common.security', 'tlsMode')?.value;
-    const internal = entry(tls, 'common.security', 'internaltlsEnabled')?.value === true;
-    const active = new Set<string>();
-    if (mode === 1 || mode === 2 || mode === '1' || mode === '2') active.add('tls');
-    if (internal) active.add('internaltls');
-    for (const e of tls.entries) {
-      if (
-        !active.has(e.section) ||
-        findKey(e.section as SectionId, e.key)?.type !== 'path' ||
-        typeof e.value !== 'string' ||
-        !e.value.trim()
-      )
-        continue;
-      if (e.section === 'tls' && e.key === 'caPemPath' && mode !== 2 && mode !== '2') continue;
-      const containerPath = path.posix.resolve(MILVUS_WORKDIR, e.value.trim());
+    const { cfg } = serviceConfig(composePath, svc, ctx);
+    const mode = goAtoi(winner(cfg, 'common.security.tlsMode')?.value ?? '0').value;
+    const internal = goParseBool(winner(cfg, 'common.security.internaltlsEnabled')?.value).value;
+    const keys: string[] = [];
+    if (mode === 1 || mode === 2) keys.push('tls.serverPemPath', 'tls.serverKeyPath', ...(mode === 2 ? ['tls.caPemPath'] : []));
+    if (internal) keys.push('internaltls.serverPemPath', 'internaltls.serverKeyPath', 'internaltls.caPemPath');
+    for (const key of keys) {
+      const w = winner(cfg, key);
+      if (!w?.setting || !w.layer.hostPath || !w.value?.trim()) continue;
+      const layerMount = svc.volumes.find((v) => v.hostPath && path.resolve(v.hostPath) === path.resolve(w.layer.hostPath!)) ?? mount;
+      const containerPath = path.posix.resolve(MILVUS_WORKDIR, w.value.trim());
       const hit = containerToHost(containerPath, svc.volumes, MILVUS_WORKDIR);
-      if (hit.hostPath === undefined && hit.reason === 'no-mount') {
-        out.push(
-          diag(
-            mount.range,
-            Severity.Error,
-            'milvus-compose-path-not-mounted',
-            `${path.basename(mount.hostPath)} (line ${e.valueRange.start.line + 1}) sets ${e.section}.${e.key}: ${containerPath}, but no volume of service ${svc.name} covers it; Milvus fails to start. Add a volume for ${path.posix.dirname(containerPath)} (e.g. ./tls:${path.posix.dirname(containerPath)}:ro).`,
-          ),
-        );
-      }
+      if (hit.hostPath !== undefined || hit.reason !== 'no-mount' || IMAGE_SAMPLE_CERTS.has(containerPath)) continue;
+      out.push(
+        diag(
+          layerMount.range,
+          Severity.Error,
+          'milvus-compose-path-not-mounted',
+          `${path.basename(w.layer.hostPath)} (line ${w.setting.valueRange.start.line + 1}) sets ${key}: ${containerPath}, but no volume of service ${svc.name} covers it; Milvus fails to start. Add a volume for ${path.posix.dirname(containerPath)} (e.g. ./tls:${path.posix.dirname(containerPath)}:ro).`,
+        ),
+      );
     }
   }
   return out;

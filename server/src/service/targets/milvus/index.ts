@@ -29,6 +29,9 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   id: 'milvus',
   recognise(doc, settings) {
     if (isMilvusName(doc.path, settings.milvusConfigGlobs)) return true;
+    // A user.yaml / default.yaml that a compose volume places in /milvus/configs, wherever it lives on the host.
+    if (/^(user|default)\.ya?ml$/i.test(path.basename(doc.path)) && /^(tls|internaltls|common|proxy)[\w.]*\s*:/im.test(doc.text))
+      return true;
     if (!/\.ya?ml$/i.test(path.basename(doc.path)) && doc.languageId !== 'yaml') return false;
     // Any YAML with a Milvus-shaped TLS section; the line scan is cheap.
     // extractTls keeps its last model, so the parse that follows a successful sniff costs nothing.
@@ -41,7 +44,7 @@ export const milvusTarget: Target<MilvusTlsModel> = {
   links: (doc, model, ctx) => milvusLinks(model, doc.path, mctx(ctx)),
   slots: (_doc, model) => milvusSlots(model),
   codeActions: (doc, diagnostics, ctx) => milvusCodeActions(doc.uri, doc.text, diagnostics, ctx.ws),
-  composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, ctx.ws),
+  composeChecks: (composePath, model, ctx) => milvusComposeChecks(composePath, model, mctx(ctx)),
   connectionTargets: (doc, model, ctx) => milvusConnectionTargets(model, doc.path, ctx),
   commands: [GENERATE_COMMAND],
   codes: [...MILVUS_DIAGNOSTIC_CODES, ...MILVUS_COMPOSE_CODES],

@@ -8,6 +8,7 @@ import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Workspace } from '../../workspace';
 import { LineIndex, lspLines } from '../../text';
 import { extractTls, entry } from './extract';
+import { flattenMilvus, formatKey, goParseBool } from './effective';
 import { MILVUS_WORKDIR, findMilvusService, findMilvusConfigMount } from './deploy';
 import { containerToHost, loadCompose } from '../../deploy/compose';
 
@@ -60,6 +61,9 @@ export function planWiring(req: WireRequest, ws: Workspace, env: Record<string, 
       'common:',
       '  security:',
       `    tlsMode: ${req.mode}`,
+      '',
+      // Milvus 2.6 refuses TLS when REST shares the gRPC port.
+      `proxy.http.port: ${HTTP_PORT}`,
       '',
     ].join('\n');
     changes.push({ kind: 'create', uri: URI.file(milvusPath).toString(), options: { ignoreIfExists: true } });
@@ -141,8 +145,35 @@ function milvusEdits(text: string, paths: Record<string, string>, mode: 1 | 2, s
     }
     summary.push(`milvus.yaml: set common.security.tlsMode: ${mode}`);
   }
+  // Milvus 2.6 refuses TLS while REST shares the gRPC port (listener_manager.go): give REST its own port.
+  const flat = flattenMilvus(text);
+  const get = (k: string) => flat.filter((x) => x.norm === formatKey(k)).at(-1);
+  const enabled = get('proxy.http.enabled');
+  const httpPort = get('proxy.http.port');
+  const grpcPort = get('proxy.port')?.value || '19530';
+  if (!(enabled && goParseBool(enabled.value).ok && !goParseBool(enabled.value).value)) {
+    if (httpPort && (httpPort.value === '' || httpPort.value === grpcPort)) {
+      const at = httpPort.keyRange.end;
+      edits.push(
+        httpPort.valueText === ''
+          ? { range: { start: at, end: { line: at.line, character: at.character + 1 } }, newText: `: ${HTTP_PORT}` }
+          : { range: httpPort.valueRange, newText: HTTP_PORT },
+      );
+      summary.push(
+        `milvus.yaml: proxy.http.port: ${httpPort.valueText || 'empty'} → ${HTTP_PORT} (Milvus 2.6 refuses TLS when REST shares the gRPC port)`,
+      );
+    } else if (!httpPort) {
+      const end = endOf(lines.lineCount - 1);
+      const lead = lines.lineText(lines.lineCount - 1) === '' ? '' : nl;
+      edits.push({ range: { start: end, end }, newText: `${lead}proxy.http.port: ${HTTP_PORT}${nl}` });
+      summary.push(`milvus.yaml: add proxy.http.port: ${HTTP_PORT} (Milvus 2.6 refuses TLS when REST shares the gRPC port)`);
+    }
+  }
   return edits;
 }
+
+/** The REST port the wiring gives Milvus (the Operator docs use 8080 for the same reason). */
+const HTTP_PORT = '8080';
 
 function relFromCompose(composePath: string, hostPath: string): string {
   const rel = path.relative(path.dirname(composePath), hostPath).split(path.sep).join('/');
