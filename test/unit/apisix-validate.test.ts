@@ -285,3 +285,19 @@ test('quick fixes: #END added, ssl renamed to ssls, a misspelt key renamed; each
   assert.equal(typo.title, 'Rename sniss to snis');
   assert.deepEqual(codes(check('fix3/apisix.yaml', typo.text)), []);
 });
+
+test('quick fix: client.depth set to the chain client.ca needs', async () => {
+  const { makeCert } = await import('../support/pem-fixtures');
+  const x = await import('@peculiar/x509');
+  const KU = x.KeyUsageFlags.keyCertSign | x.KeyUsageFlags.cRLSign;
+  const root = await makeCert({ cn: 'Depth Root', ca: true, keyUsage: KU });
+  const mid = await makeCert({ cn: 'Depth Mid', ca: true, keyUsage: KU, issuer: root });
+  const low = await makeCert({ cn: 'Depth Low', ca: true, keyUsage: KU, issuer: mid });
+  const chain = low.certPem + mid.certPem + root.certPem;
+  const extra = `    client:\n      ca: |\n${indent(chain, 8)}\n      depth: 1\n`;
+  const text = standalone([sslYaml({ snis: ['example.test'], cert: leaf.certPem, key: leaf.keyPem, extra })]);
+  const fixed = applyFix('fix4/apisix.yaml', text, 'apisix-client-depth');
+  assert.equal(fixed.title, 'Set client.depth to 2');
+  assert.match(fixed.text, /\n {6}depth: 2\n/);
+  assert.deepEqual(codes(check('fix4/apisix.yaml', fixed.text)), []);
+});
