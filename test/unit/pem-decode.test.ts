@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -306,4 +308,27 @@ test('decodeFile: binary garbage gives no items and framing.binary', () => {
   const seq = decodeFile(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05]));
   assert.deepEqual(seq.items, []);
   assert.equal(seq.framing.binary, true);
+});
+
+test('a CSR beside certificates is decoded without @peculiar/x509 until its names are read (folder scans stay light)', () => {
+  // A fresh process on the built bundle: the test process itself has @peculiar/x509 loaded by its fixtures.
+  const script = `
+    const core = require(${JSON.stringify(path.join(__dirname, '../../dist/core.js'))});
+    const fs = require('fs'), path = require('path'), { execFileSync } = require('child_process');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'csr-lazy-'));
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=lazy.example', '-addext', 'subjectAltName=DNS:lazy.example', '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.csr')], { stdio: 'pipe' });
+    execFileSync('openssl', ['req', '-x509', '-key', path.join(dir, 'server.key'), '-subj', '/CN=lazy.example', '-addext', 'subjectAltName=DNS:lazy.example', '-out', path.join(dir, 'server.pem')], { stdio: 'pipe' });
+    const loaded = () => Object.keys(require.cache).some((k) => k.endsWith('x509.js'));
+    const svc = new core.LanguageService(new core.Workspace([dir]), {});
+    const pem = path.join(dir, 'server.pem');
+    svc.validate({ path: pem, uri: 'file://' + pem, text: fs.readFileSync(pem, 'utf8') });
+    const afterScan = loaded();
+    const csr = path.join(dir, 'server.csr');
+    const h = svc.hover({ path: csr, uri: 'file://' + csr, text: fs.readFileSync(csr, 'utf8') }, { line: 1, character: 0 });
+    console.log(JSON.stringify({ afterScan, afterHover: loaded(), hover: h.contents.value }));
+    fs.rmSync(dir, { recursive: true, force: true });`;
+  const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  assert.equal(r.afterScan, false, 'validating server.pem scanned the folder (with server.csr) without loading @peculiar/x509');
+  assert.equal(r.afterHover, true);
+  assert.match(r.hover, /lazy\.example/);
 });

@@ -3,7 +3,7 @@
  * when one is seen so server start-up does not parse it.
  */
 import { createPublicKey } from 'node:crypto';
-import { children, readTlv } from './der';
+import { children, readTlv, whole } from './der';
 import type { CsrInfo } from './model';
 import { publicKeyInfo } from './public-key';
 import { signatureAlgorithm } from './signature-algorithm';
@@ -19,22 +19,50 @@ function loadPeculiar(): Peculiar {
   return peculiar;
 }
 
+/**
+ * The key and signature algorithm come from our own DER walk and node's crypto, eagerly (they are what
+ * the lints need, and a malformed request fails here, as before). The names need @peculiar/x509 and are
+ * read on first use: a folder scan that decodes a CSR beside the certificates it cares about (sibling and
+ * set checks) never loads the library.
+ */
 export function decodeCsr(der: Uint8Array): CsrInfo {
-  const x = loadPeculiar();
-  const csr = new x.Pkcs10CertificateRequest(Buffer.from(der));
-  const info: CsrInfo = {
-    subject: csr.subject,
-    sans: [],
-    publicKey: publicKeyInfo(createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' })),
+  const outer = children(der, readTlv(der, 0));
+  if (outer.length !== 3) throw new Error('not a certification request');
+  const body = children(der, outer[0]);
+  if (body.length < 3) throw new Error('not a certification request');
+  const publicKey = publicKeyInfo(createPublicKey({ key: Buffer.from(whole(der, body[2])), format: 'der', type: 'spki' }));
+  let names: Pick<CsrInfo, 'subject' | 'subjectCN' | 'sans'> | undefined;
+  const read = () => (names ??= readNames(der));
+  return {
+    publicKey,
     // OpenSSL's name, as for certificates; @peculiar/x509 only has WebCrypto's ({name, hash}).
-    signatureAlgorithm: signatureAlgorithm(der, children(der, readTlv(der, 0))[1]),
+    signatureAlgorithm: signatureAlgorithm(der, outer[1]),
+    get subject() {
+      return read().subject;
+    },
+    get subjectCN() {
+      return read().subjectCN;
+    },
+    get sans() {
+      return read().sans;
+    },
   };
-  // Go's pkix.Name keeps the last CN; so do we.
-  const cn = csr.subjectName.getField('CN').at(-1);
-  if (cn !== undefined) info.subjectCN = cn;
-  const san = csr.getExtension('2.5.29.17');
-  if (san instanceof x.SubjectAlternativeNameExtension) info.sans = san.names.items.map(sanEntry);
-  return info;
+}
+
+function readNames(der: Uint8Array): Pick<CsrInfo, 'subject' | 'subjectCN' | 'sans'> {
+  try {
+    const x = loadPeculiar();
+    const csr = new x.Pkcs10CertificateRequest(Buffer.from(der));
+    const out: Pick<CsrInfo, 'subject' | 'subjectCN' | 'sans'> = { subject: csr.subject, sans: [] };
+    // Go's pkix.Name keeps the last CN; so do we.
+    const cn = csr.subjectName.getField('CN').at(-1);
+    if (cn !== undefined) out.subjectCN = cn;
+    const san = csr.getExtension('2.5.29.17');
+    if (san instanceof x.SubjectAlternativeNameExtension) out.sans = san.names.items.map(sanEntry);
+    return out;
+  } catch {
+    return { subject: '(subject not readable)', sans: [] };
+  }
 }
 
 /** The same {type, value} words as a certificate's SANs (general-names.ts). */
