@@ -293,6 +293,17 @@ async function sanityCheck(c: BenchLspClient, ws: MilvusWorkspace, version: numb
 
 // ---------------------------------------------------------------- sections
 
+/** Times a synchronous call REPS.latency times after REPS.latencyWarmup warm-up calls; `f` gets the call's index. */
+function time(f: (i: number) => unknown): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
+    const t0 = process.hrtime.bigint();
+    f(i);
+    if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
+  }
+  return samples;
+}
+
 async function sectionOurServer(ws: MilvusWorkspace): Promise<void> {
   const S = '1-2 tls-config server';
   const tool = 'tls-config';
@@ -803,15 +814,6 @@ async function sectionCertSets(): Promise<void> {
       uri: `file://${path.join(d, 'client.crt')}`,
       text: text('client.pem'),
     });
-    const time = (f: () => void) => {
-      const samples: number[] = [];
-      for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
-        const t0 = process.hrtime.bigint();
-        f();
-        if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
-      }
-      return samples;
-    };
     // A new text each time: the facade's per-version model cache must not hide the work.
     let v = 0;
     const fresh = (d: string) => ({ ...doc(d), text: `${text('client.pem')}${'\n'.repeat(++v % 2)}` });
@@ -943,16 +945,6 @@ async function sectionPostgres(): Promise<void> {
   fs.writeFileSync(path.join(root, 'package-lock.json'), bigJson);
   const service = new svc.LanguageService(new svc.Workspace([root]), {});
   const docOf = (name: string, text: string) => ({ path: path.join(root, name), uri: `file://${path.join(root, name)}`, text });
-  const time = (f: (i: number) => unknown) => {
-    const samples: number[] = [];
-    for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
-      const t0 = process.hrtime.bigint();
-      f(i);
-      const ms = msSince(t0);
-      if (i >= REPS.latencyWarmup) samples.push(ms);
-    }
-    return samples;
-  };
   // Two texts alternate with new versions, so every call parses (the parse is part of what is measured).
   const texts = new Map<string, string[]>();
   const edited = (name: string, text: string, i: number) => {
@@ -1068,15 +1060,6 @@ async function sectionGateways(): Promise<void> {
     uri: 'file://' + path.join(root, rel),
     text,
   });
-  const time = (f: (i: number) => unknown) => {
-    const samples: number[] = [];
-    for (let i = 0; i < REPS.latencyWarmup + REPS.latency; i++) {
-      const t0 = process.hrtime.bigint();
-      f(i);
-      if (i >= REPS.latencyWarmup) samples.push(msSince(t0));
-    }
-    return samples;
-  };
   await soft(S, 'validate conf.d/site.conf (12 TLS servers, include)', tool, async () => {
     const base = doc('conf.d/site.conf');
     let count = 0;

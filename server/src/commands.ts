@@ -15,6 +15,7 @@ import { planWrite } from './service/certgen/write';
 import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
+import { PEM_EXT } from './service/targets/pem/siblings';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -104,8 +105,6 @@ const handlers: Handlers = {
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
 };
 
-const PEM_FILE = /\.(pem|crt|cer|key|csr|ca-bundle)$/i;
-
 /** The PEM files of the folders and files given, each validated (set findings included) and published. */
 function checkCertificateSet(paths: unknown, ctx: CommandContext): CheckCertificateSetResult {
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && path.isAbsolute(p))) {
@@ -114,7 +113,7 @@ function checkCertificateSet(paths: unknown, ctx: CommandContext): CheckCertific
   const files = new Set<string>();
   for (const p of paths as string[]) {
     if (ctx.ws.kind(p) !== 'directory') files.add(path.resolve(p));
-    else for (const n of ctx.ws.list(p).sort()) if (PEM_FILE.test(n)) files.add(path.join(p, n));
+    else for (const n of ctx.ws.list(p).sort()) if (PEM_EXT.test(n)) files.add(path.join(p, n));
   }
   const out: CheckCertificateSetResult = { files: [], errors: 0, warnings: 0, summary: '' };
   for (const file of files) {

@@ -59,3 +59,16 @@ export function contains(r: Range, p: Position): boolean {
   if (p.line === r.end.line && p.character > r.end.character) return false;
   return true;
 }
+
+/** Levenshtein distance (no transpositions); keys and names are short, so O(n·m) is nothing. */
+export function editDistance(a: string, b: string, opts: { ignoreCase?: boolean } = {}): number {
+  const x = opts.ignoreCase ? a.toLowerCase() : a;
+  const y = opts.ignoreCase ? b.toLowerCase() : b;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}

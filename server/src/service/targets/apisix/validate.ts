@@ -11,6 +11,7 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { diag, Severity, type Settings } from '../../types';
+import { editDistance } from '../../text';
 import type { Workspace } from '../../workspace';
 import type { DiagnosticCodeInfo } from '../target';
 import { loadInline, isInlinePem } from '../../tls/inline';
@@ -334,8 +335,8 @@ export type ApisixFix = { kind: 'replace'; text: string; title: string } | { kin
 
 /** The closest known key (by edit distance) among those a typo could stand for. */
 function nearKey(k: string, known: string[]): string | undefined {
-  const near = known.filter((x) => x !== k && (x.startsWith(k) || k.startsWith(x) || lev(x, k) <= 2));
-  return near.sort((a, b) => lev(a, k) - lev(b, k))[0];
+  const near = known.filter((x) => x !== k && (x.startsWith(k) || k.startsWith(x) || editDistance(x, k) <= 2));
+  return near.sort((a, b) => editDistance(a, k) - editDistance(b, k))[0];
 }
 
 function suggest(k: string, known: string[]): string {
@@ -346,15 +347,6 @@ function suggest(k: string, known: string[]): string {
 function renameFix(k: string, known: string[]): { fix: ApisixFix } | undefined {
   const near = nearKey(k, known);
   return near ? { fix: { kind: 'replace', text: near, title: `Rename ${k} to ${near}` } } : undefined;
-}
-
-function lev(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
 }
 
 /** A PEM value (or a reference to one) as a loaded slot, with the schema's length rule first. */

@@ -3,6 +3,7 @@
  * them. Sources: milvus-io/milvus configs/milvus.yaml and
  * pkg/util/paramtable/component_param.go (Milvus 2.4–2.6).
  */
+import { editDistance as distance } from '../../text';
 
 export type SectionId = 'tls' | 'internaltls' | 'common.security';
 
@@ -132,20 +133,9 @@ export const FOREIGN_TLS_KEYS: Record<string, string> = {
   tlsMinVersion: 'etcd.ssl.tlsMinVersion',
 };
 
-/** Damerau-free Levenshtein distance; keys are short so O(n·m) is nothing. */
+/** Milvus keys compare without case (its formatKey lower-cases them). */
 export function editDistance(a: string, b: string): number {
-  const la = a.length;
-  const lb = b.length;
-  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
-  for (let i = 1; i <= la; i++) {
-    const cur = [i];
-    for (let j = 1; j <= lb; j++) {
-      const cost = a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-    }
-    prev = cur;
-  }
-  return prev[lb];
+  return distance(a, b, { ignoreCase: true });
 }
 
 export function didYouMean(key: string, candidates: string[]): string | undefined {
