@@ -34,7 +34,7 @@ function goDomainOk(domain: string): boolean {
  * refusal Go does not make.
  */
 function goUriProblem(uri: string): string | undefined {
-  if (/[\x00-\x1f\x7f]/.test(uri))
+  if ([...uri].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
     return `x509: cannot parse URI ${goQuote(uri)}: parse ${goQuote(uri)}: net/url: invalid control character in URL`;
   if (uri.startsWith(':')) return `x509: cannot parse URI ${goQuote(uri)}: parse ${goQuote(uri)}: missing protocol scheme`;
   const bad = /%(?![0-9a-fA-F]{2})(.{0,2})/.exec(uri);
