@@ -141,12 +141,9 @@ test('a folder with no supported file, a file that is not one, or a path that do
 
 /** The SARIF 2.1.0 schema (the OASIS rtm.5 text, as @microsoft/jest-sarif ships it), compiled by ajv (draft-04). */
 function sarifValidator() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Ajv = require('ajv');
   const ajv = new Ajv({ schemaId: 'id', allErrors: true });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   ajv.addMetaSchema(require('ajv/lib/refs/json-schema-draft-04.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
   return (log: unknown) => {
     const ok = validate(log) as boolean;
