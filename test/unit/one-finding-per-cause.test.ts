@@ -70,7 +70,10 @@ test('a compose file in another folder than the config it mounts reports the pat
     onCompose.map((d) => d.code),
     ['milvus-compose-path-not-mounted'],
   );
-  assert.match(onCompose[0].message, /sets tls\.caPemPath: \/etc\/milvus\/tls\/ca\.pem, but no volume of service standalone covers it/);
+  assert.match(
+    String(onCompose[0].message),
+    /sets tls\.caPemPath: \/etc\/milvus\/tls\/ca\.pem, but no volume of service standalone covers it/,
+  );
   const onConfig = service.validate(docOf(root, 'milvus.yaml'));
   assert.ok(!onConfig.some((d) => d.code === 'milvus-path-not-mounted'), JSON.stringify(onConfig.map((d) => d.code)));
 });
@@ -89,5 +92,5 @@ test('a 0644 key that a compose service mounts gets no generic permission warnin
     ds.map((d) => d.code),
     ['pem-key-permissions'],
   );
-  assert.match(ds[0].message, /mode 644/);
+  assert.match(String(ds[0].message), /mode 644/);
 });
