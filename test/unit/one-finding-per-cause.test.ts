@@ -94,3 +94,24 @@ test('a 0644 key that a compose service mounts gets no generic permission warnin
   );
   assert.match(String(ds[0].message), /mode 644/);
 });
+
+test('a 0644 key mounted into PostgreSQL: the generic lint is silent, the server rule that really refuses it speaks on the setting', () => {
+  const root = tmpWorkspace('pg-key-');
+  const compose = [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    command: -c ssl=on -c ssl_cert_file=/certs/server.crt -c ssl_key_file=/certs/server.key',
+    '    volumes:',
+    '      - ./certs:/certs:ro',
+    '',
+  ].join('\n');
+  writeFiles(root, { 'docker-compose.yml': compose, 'certs/server.crt': file('server.pem'), 'certs/server.key': file('server.key') });
+  fs.chmodSync(path.join(root, 'certs/server.key'), 0o644);
+  const service = serviceFor(root);
+  assert.deepEqual(service.validate(docOf(root, 'certs/server.key')), []);
+  const onCompose = service.validate(docOf(root, 'docker-compose.yml'));
+  const perm = onCompose.find((d) => d.code === 'pg-server-key-permissions');
+  assert.ok(perm, JSON.stringify(onCompose.map((d) => d.code)));
+  assert.equal(perm.range.start.line, 3);
+});
