@@ -210,6 +210,13 @@ test('SARIF inside a git repository: URIs relative to its root under %SRCROOT%; 
   assert.ok(uris.some((a: { uri: string }) => a.uri === 'deploy/milvus%20dev/mtls-broken/tls/server.pem'));
 
   const outside = example('mtls-broken');
+  // Run from the repository with a folder outside it too: what lies outside keeps an absolute URI.
+  const mixed = spawnSync(process.execPath, [CLI, 'check', dir, outside, '--format', 'sarif'], { encoding: 'utf8', cwd: repo });
+  const mixedLocs = JSON.parse(mixed.stdout).runs[0].results.map((x: ResultLoc) => x.locations[0].physicalLocation.artifactLocation);
+  assert.ok(mixedLocs.some((a: { uri: string; uriBaseId?: string }) => a.uriBaseId === '%SRCROOT%' && a.uri.startsWith('deploy/')));
+  assert.ok(mixedLocs.some((a: { uri: string; uriBaseId?: string }) => a.uriBaseId === undefined && a.uri.startsWith('file:///')));
+  assert.ok(!mixedLocs.some((a: { uri: string }) => a.uri.startsWith('..')));
+
   const plain = JSON.parse(run('check', outside, '--format', 'sarif').stdout);
   assert.ok(validate(plain).ok, validate(plain).errors);
   assert.equal(plain.runs[0].originalUriBaseIds, undefined);

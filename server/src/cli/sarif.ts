@@ -62,9 +62,10 @@ export function toSarif(findings: Finding[], base: string): object {
   const root = gitRoot(base);
   const location = (file: string) => {
     const abs = path.resolve(base, file);
-    if (root === undefined) return { uri: URI.file(abs).toString() };
-    const rel = path.relative(root, abs).split(path.sep).map(encodeURIComponent).join('/');
-    return { uri: rel, uriBaseId: SRCROOT };
+    const rel = root === undefined ? '' : path.relative(root, abs);
+    // A file outside the work tree (another folder given on the command line) keeps its absolute URI.
+    if (root === undefined || rel.startsWith('..') || path.isAbsolute(rel)) return { uri: URI.file(abs).toString() };
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
   };
   const region = (r: Finding['range']) => ({
     startLine: r.start.line + 1,
