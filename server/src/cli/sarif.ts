@@ -42,16 +42,18 @@ export function shortDescription(summary: string): string {
 function rule(info: DiagnosticCodeInfo | undefined, code: string, fallback: Finding['severity']) {
   const summary = info?.summary ?? code;
   const full = /[.!?]$/.test(summary) ? summary : summary + '.';
+  const level = info?.severity ?? fallback;
   const help =
     `${full}\n\nEach result's message says what is wrong and what to change, in the file's own terms ` +
-    `(the setting, the container path, the command to run). Run \`tls-config check\` on the folder to see it locally.`;
+    `(the setting, the container path, the command to run). ` +
+    (level === 'error' ? 'An error makes `tls-config check` exit 1.' : 'On its own it does not fail `tls-config check` (exit 0).');
   return {
     id: code,
     name: code,
     shortDescription: { text: shortDescription(summary) },
     fullDescription: { text: full },
     help: { text: help, markdown: help },
-    defaultConfiguration: { level: LEVEL[info?.severity ?? fallback] },
+    defaultConfiguration: { level: LEVEL[level] },
   };
 }
 
