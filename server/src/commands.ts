@@ -155,8 +155,9 @@ const handlers: Handlers = {
       g.out,
       names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') })),
     );
-    const caExists = [caFileName(options), 'ca.key'].every((n) => ctx.ws.kind(path.join(g.out, n)) === 'file');
-    return { files, errors: validateOptions(options), caExists };
+    const caFiles = [caFileName(options), 'ca.key'];
+    const caExists = caFiles.every((n) => ctx.ws.kind(path.join(String(g.out), n)) === 'file');
+    return { files, errors: validateOptions(options), caExists, caFiles };
   },
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
   [SERVER_COMMANDS.wiring]: (w, ctx) => wiring(w, ctx.ws),

@@ -142,6 +142,8 @@ export interface PlanResult {
   errors: string[];
   /** `out` holds this layout's CA certificate and ca.key, so new leaves could be signed with them. */
   caExists?: boolean;
+  /** The names of this layout's CA files (certificate, key), to tell them from the leaves. */
+  caFiles?: string[];
 }
 
 export interface GenerateResult {
