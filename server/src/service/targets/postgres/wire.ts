@@ -243,8 +243,16 @@ function composeEdits(
   }
   const keyLine = lines.positionAt(svc.start).line;
   const childIndent = ' '.repeat(body.range ? lines.positionAt(body.range[0]).character : lines.positionAt(svc.start).character + 2);
-  const afterKey = { line: keyLine, character: lines.lineText(keyLine).length };
+  // New keys go after the service's last line, so they read as the end of the service.
+  const lastPair = body.items.at(-1);
+  const lastNode = (lastPair?.value ?? lastPair?.key) as Node | undefined;
+  let end = lastNode?.range ? lastNode.range[1] : svc.start;
+  while (end > svc.start && /\s/.test(text[end - 1])) end--;
+  const endLine = Math.max(keyLine, lines.positionAt(end).line);
+  const serviceEnd = { line: endLine, character: lines.lineText(endLine).length };
   const edits: TextEdit[] = [];
+  // New keys come after list items appended at the same point, or the items would join the new key's list.
+  const newKeys: TextEdit[] = [];
   // Flags: values corrected in place, missing ones appended to the command.
   const missing: [string, string][] = [];
   for (const [k, v] of wantedFlags(mutual)) {
@@ -262,7 +270,7 @@ function composeEdits(
     const words = missing.map(([k, v]) => ['-c', `${k}=${v}`]);
     const said = `${name}: service ${svc.name}: add ${missing.map(([k, v]) => `-c ${k}=${v}`).join(' ')} to command`;
     if (!cmd) {
-      edits.push(insertAt(afterKey, `${nl}${childIndent}command: ${words.flat().join(' ')}`));
+      newKeys.push(insertAt(serviceEnd, `${nl}${childIndent}command: ${words.flat().join(' ')}`));
       summary.push(said);
     } else if (isScalar(cmd) && cmd.range && ((cmd as Scalar).type === 'PLAIN' || (cmd as Scalar).type?.startsWith('QUOTE'))) {
       const end = (cmd as Scalar).type === 'PLAIN' ? cmd.range[1] : cmd.range[1] - 1;
@@ -278,7 +286,8 @@ function composeEdits(
       const last = lines.positionAt((cmd.items.at(-1) as Node).range![1]);
       const dash = /^\s*/.exec(lines.lineText(lines.positionAt((cmd.items[0] as Node).range![0]).line))![0];
       const at = { line: last.line, character: lines.lineText(last.line).length };
-      edits.push(insertAt(at, words.flat().map((w) => `${nl}${dash}- ${JSON.stringify(w)}`).join('')));
+      const item = (w: string) => (/^[A-Za-z0-9_/.=:-]+$/.test(w) ? w : JSON.stringify(w));
+      edits.push(insertAt(at, words.flat().map((w) => `${nl}${dash}- ${item(w)}`).join('')));
       summary.push(said);
     } else summary.push(`${name}: service ${svc.name}: command is written in a form the wiring does not edit; ${said.split(': ').at(-1)} by hand`);
   }
@@ -295,8 +304,8 @@ function composeEdits(
       const dash = /^\s*/.exec(lines.lineText(last.range.start.line))![0];
       edits.push(insertAt({ line: last.range.end.line, character: lines.lineText(last.range.end.line).length }, `${nl}${dash}- ${entry}`));
     } else {
-      edits.push(insertAt(afterKey, `${nl}${childIndent}volumes:${nl}${childIndent}  - ${entry}`));
+      newKeys.push(insertAt(serviceEnd, `${nl}${childIndent}volumes:${nl}${childIndent}  - ${entry}`));
     }
   }
-  return edits;
+  return [...edits, ...newKeys];
 }
