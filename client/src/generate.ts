@@ -114,7 +114,8 @@ async function offerWiring(client: LanguageClient, wrote: string, wiring: Wiring
   const edit = toCodeEdit(client, wiring.edit, choice === 'Preview…');
   if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: choice === 'Preview…' }))) return false;
   for (const [uri] of edit.entries()) {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
     if (doc.isDirty) await doc.save();
   }
   return true;
@@ -126,7 +127,8 @@ function toCodeEdit(client: LanguageClient, lsp: LspWorkspaceEdit, confirm: bool
   const meta = (label: string): vscode.WorkspaceEditEntryMetadata => ({ needsConfirmation: confirm, label });
   for (const c of lsp.documentChanges ?? []) {
     if ('kind' in c) {
-      if (c.kind === 'create') edit.createFile(vscode.Uri.parse(c.uri), { ignoreIfExists: true }, meta(`Create ${rel(vscode.Uri.parse(c.uri).fsPath)}`));
+      if (c.kind === 'create')
+        edit.createFile(vscode.Uri.parse(c.uri), { ignoreIfExists: true }, meta(`Create ${rel(vscode.Uri.parse(c.uri).fsPath)}`));
       continue;
     }
     const uri = vscode.Uri.parse(c.textDocument.uri);
@@ -136,12 +138,7 @@ function toCodeEdit(client: LanguageClient, lsp: LspWorkspaceEdit, confirm: bool
   return edit;
 }
 
-async function followUp(
-  client: LanguageClient,
-  message: string,
-  out: string,
-  snippetInput: () => SnippetsParams,
-): Promise<void> {
+async function followUp(client: LanguageClient, message: string, out: string, snippetInput: () => SnippetsParams): Promise<void> {
   const open = 'Open folder';
   const show = 'Show snippet';
   const pick = await vscode.window.showInformationMessage(message, open, show);
@@ -149,6 +146,9 @@ async function followUp(
   if (pick === show) {
     const snip = await exec(client, CMD.snippets, snippetInput());
     const uri = snippetDocs.put(`${snip.title}.md`, snip.markdown);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
   }
 }

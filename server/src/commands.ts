@@ -94,7 +94,8 @@ function layoutChoices(folder: string, ws: Workspace, milvus: { out: string; com
   const dflt = path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
   return LAYOUTS.map((l): LayoutChoice => {
     if (l.id === 'milvus') {
-      const detected = milvus.service && milvus.composePath ? `service ${milvus.service} in ${path.basename(milvus.composePath)}` : undefined;
+      const detected =
+        milvus.service && milvus.composePath ? `service ${milvus.service} in ${path.basename(milvus.composePath)}` : undefined;
       return { ...l, ...milvus, ...(detected ? { detected } : {}) };
     }
     if (l.id === 'postgres') {
@@ -135,7 +136,16 @@ function caFileName(o: GenerateOptions): string {
 function wiring(w: WiringParams, ws: Workspace): WiringResult {
   if (w?.layout === 'postgres') {
     return planPostgresWiring(
-      { certDir: w.certDir, mode: w.mode, composePath: w.composePath, envPath: w.envPath, dbUser: w.dbUser, db: w.db, host: w.host, port: w.port },
+      {
+        certDir: w.certDir,
+        mode: w.mode,
+        composePath: w.composePath,
+        envPath: w.envPath,
+        dbUser: w.dbUser,
+        db: w.db,
+        host: w.host,
+        port: w.port,
+      },
       ws,
     );
   }
@@ -161,7 +171,8 @@ const handlers: Handlers = {
   },
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
   [SERVER_COMMANDS.wiring]: (w, ctx) => wiring(w, ctx.ws),
-  [SERVER_COMMANDS.snippets]: (s) => (s?.layout && s.layout !== 'milvus' ? snippetDocument(s) : { ...clientSnippets(s), ...snippetDocument(s) }),
+  [SERVER_COMMANDS.snippets]: (s) =>
+    s?.layout && s.layout !== 'milvus' ? snippetDocument(s) : { ...clientSnippets(s), ...snippetDocument(s) },
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.

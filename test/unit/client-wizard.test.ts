@@ -163,7 +163,12 @@ test('files already in the folder are asked about at the folder step: reuse the 
   // The answers generate: the CA stays byte for byte, the leaves are new.
   const caBefore = fs.readFileSync(path.join(root, 'tls/ca.pem'), 'utf8');
   const leafBefore = fs.readFileSync(path.join(root, 'tls/server.pem'), 'utf8');
-  await exec(SERVER_COMMANDS.generate, { out: w.answers.out, options: w.options(), reuseCa: w.answers.reuseCa, overwrite: w.answers.overwrite });
+  await exec(SERVER_COMMANDS.generate, {
+    out: w.answers.out,
+    options: w.options(),
+    reuseCa: w.answers.reuseCa,
+    overwrite: w.answers.overwrite,
+  });
   assert.equal(fs.readFileSync(path.join(root, 'tls/ca.pem'), 'utf8'), caBefore);
   assert.notEqual(fs.readFileSync(path.join(root, 'tls/server.pem'), 'utf8'), leafBefore);
 });

@@ -43,7 +43,15 @@ function wire(files: Record<string, string>, req: { mode?: 1 | 2; dbUser?: strin
   return { root, plan, compose, env, flags, params, ws };
 }
 
-const SERVICE = ['services:', '  db:', '    image: postgres:16', '    environment:', '      POSTGRES_USER: app', '    ports:', '      - "5433:5432"'];
+const SERVICE = [
+  'services:',
+  '  db:',
+  '    image: postgres:16',
+  '    environment:',
+  '      POSTGRES_USER: app',
+  '    ports:',
+  '      - "5433:5432"',
+];
 
 test('a service without command gets the ssl flags, a read-only mount, and a .env URI to the published port', () => {
   const r = wire({ 'docker-compose.yml': SERVICE.join('\n') + '\n' });
@@ -57,9 +65,16 @@ test('a service without command gets the ssl flags, a read-only mount, and a .en
     r.plan.edit.documentChanges!.some((c) => 'kind' in c && c.kind === 'create'),
     'the .env is created',
   );
-  assert.match(r.plan.todo.join('\n'), /server\.key must be owned by the user PostgreSQL runs as \(uid 999 in postgres:16\).*sudo chown 999 tls\/server\.key/);
+  assert.match(
+    r.plan.todo.join('\n'),
+    /server\.key must be owned by the user PostgreSQL runs as \(uid 999 in postgres:16\).*sudo chown 999 tls\/server\.key/,
+  );
   // Applied once, there is nothing left to wire.
-  const again = planPostgresWiring({ certDir: path.join(r.root, 'tls'), mode: 2, composePath: path.join(r.root, 'docker-compose.yml') }, new Workspace([r.root], { ...DEFAULT_SETTINGS }), {});
+  const again = planPostgresWiring(
+    { certDir: path.join(r.root, 'tls'), mode: 2, composePath: path.join(r.root, 'docker-compose.yml') },
+    new Workspace([r.root], { ...DEFAULT_SETTINGS }),
+    {},
+  );
   assert.deepEqual(again.summary, []);
 });
 
@@ -81,14 +96,20 @@ test('an existing command keeps its flags; wrong ssl values are corrected in pla
     assert.deepEqual(r.flags, { max_connections: '50', ...WANT }, command);
     assert.match(r.compose, /postgres/, command);
     assert.ok(!r.compose.includes('/old/'), command);
-    assert.match(r.compose, /\n {4}volumes:\n {6}- \.\/tls:\/etc\/postgresql\/tls:ro\n$/, `the mount is a key of its own after the command: ${r.compose}`);
+    assert.match(
+      r.compose,
+      /\n {4}volumes:\n {6}- \.\/tls:\/etc\/postgresql\/tls:ro\n$/,
+      `the mount is a key of its own after the command: ${r.compose}`,
+    );
   }
 });
 
 test('an existing mount of the folder is kept; other volumes stay and the mount is added after them', () => {
   const kept = wire({ 'docker-compose.yml': [...SERVICE, '    volumes:', '      - ./tls:/etc/postgresql/tls:ro'].join('\n') + '\n' });
   assert.equal(kept.compose.match(/\/etc\/postgresql\/tls/g)!.length, 1 + 3, 'one mount, three file flags');
-  const added = wire({ 'docker-compose.yml': [...SERVICE, '    volumes:', '      - pgdata:/var/lib/postgresql/data'].join('\n') + '\nvolumes:\n  pgdata:\n' });
+  const added = wire({
+    'docker-compose.yml': [...SERVICE, '    volumes:', '      - pgdata:/var/lib/postgresql/data'].join('\n') + '\nvolumes:\n  pgdata:\n',
+  });
   assert.match(added.compose, /- pgdata:\/var\/lib\/postgresql\/data\n {6}- \.\/tls:\/etc\/postgresql\/tls:ro\n/);
 });
 

@@ -149,7 +149,12 @@ const STEPS: StepDef[] = [
     id: 'layout',
     kind: 'pick',
     question: () => 'which system are they for?',
-    items: (w) => w.layouts.map((l) => ({ label: l.label, description: l.detected ? `${l.description} · found ${l.detected}` : l.description, value: l.id })),
+    items: (w) =>
+      w.layouts.map((l) => ({
+        label: l.label,
+        description: l.detected ? `${l.description} · found ${l.detected}` : l.description,
+        value: l.id,
+      })),
     pick: (v, w) => {
       const l = w.layouts.find((x) => x.id === v)!;
       // A new system moves the suggested folder along, unless the user typed one.
@@ -193,10 +198,16 @@ const STEPS: StepDef[] = [
       if (f.caExists) {
         items.push({
           label: 'Reuse the existing CA',
-          description: leaves.length ? `sign new leaves with it; replaces ${leaves.join(', ')}` : 'sign the new leaves with it; clients keep trusting it',
+          description: leaves.length
+            ? `sign new leaves with it; replaces ${leaves.join(', ')}`
+            : 'sign the new leaves with it; clients keep trusting it',
           value: 'reuse',
         });
-        items.push({ label: 'Create a new CA', description: `replaces ${f.existing.join(', ')}; clients must then trust the new CA`, value: 'replace' });
+        items.push({
+          label: 'Create a new CA',
+          description: `replaces ${f.existing.join(', ')}; clients must then trust the new CA`,
+          value: 'replace',
+        });
       } else {
         items.push({ label: 'Overwrite', description: `replaces ${f.existing.join(', ')}; the old keys are lost`, value: 'replace' });
       }
@@ -382,7 +393,9 @@ export class GenerateWizard {
       caDays: a.caDays,
       csr: a.csr,
       ...(layout ? { layout } : {}),
-      ...(a.mode === 'mutual' && a.clientCommonName !== undefined && this.layout?.clientNameIsUser ? { clientCommonName: a.clientCommonName } : {}),
+      ...(a.mode === 'mutual' && a.clientCommonName !== undefined && this.layout?.clientNameIsUser
+        ? { clientCommonName: a.clientCommonName }
+        : {}),
     };
   }
 

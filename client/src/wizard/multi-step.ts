@@ -28,7 +28,10 @@ function common(q: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox, v: 
   q.buttons = v.canGoBack ? [vscode.QuickInputButtons.Back] : [];
 }
 
-function settle(q: vscode.QuickPick<vscode.QuickPickItem & { value: string }> | vscode.InputBox, run: (done: (o: Outcome) => void, d: vscode.Disposable[]) => void): Promise<Outcome> {
+function settle(
+  q: vscode.QuickPick<vscode.QuickPickItem & { value: string }> | vscode.InputBox,
+  run: (done: (o: Outcome) => void, d: vscode.Disposable[]) => void,
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     const d: vscode.Disposable[] = [];
     let settled = false;

@@ -151,7 +151,10 @@ export function planPostgresWiring(req: PgWireRequest, ws: Workspace, env: Recor
     sslmode: 'verify-full',
     sslrootcert: `${rel(path.dirname(envPath), certDir)}/root.crt`,
     ...(mutual
-      ? { sslcert: `${rel(path.dirname(envPath), certDir)}/postgresql.crt`, sslkey: `${rel(path.dirname(envPath), certDir)}/postgresql.key` }
+      ? {
+          sslcert: `${rel(path.dirname(envPath), certDir)}/postgresql.crt`,
+          sslkey: `${rel(path.dirname(envPath), certDir)}/postgresql.key`,
+        }
       : {}),
   };
   const envText = readText(ws, envPath);
@@ -287,9 +290,20 @@ function composeEdits(
       const dash = /^\s*/.exec(lines.lineText(lines.positionAt((cmd.items[0] as Node).range![0]).line))![0];
       const at = { line: last.line, character: lines.lineText(last.line).length };
       const item = (w: string) => (/^[A-Za-z0-9_/.=:-]+$/.test(w) ? w : JSON.stringify(w));
-      edits.push(insertAt(at, words.flat().map((w) => `${nl}${dash}- ${item(w)}`).join('')));
+      edits.push(
+        insertAt(
+          at,
+          words
+            .flat()
+            .map((w) => `${nl}${dash}- ${item(w)}`)
+            .join(''),
+        ),
+      );
       summary.push(said);
-    } else summary.push(`${name}: service ${svc.name}: command is written in a form the wiring does not edit; ${said.split(': ').at(-1)} by hand`);
+    } else
+      summary.push(
+        `${name}: service ${svc.name}: command is written in a form the wiring does not edit; ${said.split(': ').at(-1)} by hand`,
+      );
   }
   // The mount: the folder, read-only, unless the container already sees it there.
   const model = loadCompose(composePath, ws, env);
