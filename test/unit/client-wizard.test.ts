@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GenerateWizard, serverDeps, type Exec } from '../../client/src/wizard/generate-steps';
+import { rankPemFiles, keyBeside, endpointKey } from '../../client/src/wizard/connection-answers';
 import { executeServerCommand } from '../../server/src/commands';
 import { SERVER_COMMANDS, type DefaultsResult } from '../../server/src/protocol';
 import { LanguageService, Workspace } from '../../server/src/service';
@@ -237,4 +238,22 @@ test('choosing another system moves the suggested folder until the user types on
   assert.equal(w.view()!.id, 'layout');
   assert.deepEqual(await w.accept('milvus'), {});
   assert.equal(w.answers.out, path.join(root, 'db/conf/certs'), 'a typed folder stays');
+});
+
+test('the workspace PEM files are offered by role: CA names first for the CA, client files first, the key beside the certificate', () => {
+  const files = ['server.pem', 'server.key', 'ca.pem', 'client.pem', 'client.key', 'other/root.crt'].map((n) => path.join('/w/tls', n));
+  const base = (xs: string[]) => xs.map((f) => path.relative('/w/tls', f));
+  assert.deepEqual(base(rankPemFiles(files, 'ca', '/w/tls')), ['ca.pem', 'other/root.crt', 'client.pem', 'server.pem']);
+  assert.deepEqual(base(rankPemFiles(files, 'cert', '/w/tls')), ['client.pem', 'ca.pem', 'server.pem', 'other/root.crt']);
+  assert.deepEqual(base(rankPemFiles(files, 'key')), ['client.key', 'server.key', 'ca.pem', 'client.pem', 'server.pem']);
+  assert.equal(keyBeside(files[3], files), files[4]);
+  assert.equal(keyBeside('/w/tls/postgresql.crt', ['/w/tls/postgresql.key']), '/w/tls/postgresql.key');
+  assert.equal(keyBeside('/w/tls/client.pem', ['/w/tls/server.key']), undefined);
+});
+
+test('test-connection answers are remembered per document endpoint, else per host:port', () => {
+  assert.equal(endpointKey({ uri: 'file:///w/milvus.yaml' }), 'doc:file:///w/milvus.yaml#0');
+  assert.equal(endpointKey({ uri: 'file:///w/.env', index: 2 }), 'doc:file:///w/.env#2');
+  assert.equal(endpointKey({ target: { host: '127.0.0.1', port: 5432 } }), 'endpoint:127.0.0.1:5432');
+  assert.equal(endpointKey({}), undefined);
 });
