@@ -85,7 +85,14 @@ function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
       : path.join(folder, 'tls');
   const caExists = ws.kind(path.join(out, 'ca.pem')) === 'file' && ws.kind(path.join(out, 'ca.key')) === 'file';
   const layouts = layoutChoices(folder, ws, { out, composePath: near.composePath, service: near.service });
-  const layout = near.service ? 'milvus' : (layouts.find((l) => l.detected)?.id ?? 'milvus');
+  // The system whose compose file is nearest the folder (fewest folders up); Milvus on a tie.
+  const up = (compose: string) =>
+    path
+      .relative(path.dirname(compose), folder)
+      .split(path.sep)
+      .filter((x) => x && x !== '..').length;
+  const found = layouts.filter((l) => l.detected && l.composePath).sort((a, b) => up(a.composePath!) - up(b.composePath!));
+  const layout = found[0]?.id ?? 'milvus';
   return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS, layouts, layout };
 }
 
