@@ -358,7 +358,7 @@ export class GenerateWizard {
     return view;
   }
 
-  /** The title with its numbering, as VS Code renders a QuickInput with step/totalSteps. */
+  /** The title with its numbering, as VS Code renders a QuickInput with step/totalSteps (microsoft/vscode, src/vs/platform/quickinput/browser/quickInput.ts, getTitle). */
   label(): string | undefined {
     const v = this.view();
     return v && `${v.title} (${v.step}/${v.totalSteps})`;
