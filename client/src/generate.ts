@@ -69,12 +69,13 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
     });
     const wrote = `Wrote ${res.written.length} files to ${rel(a.out)}.`;
     const applied = wiring.summary.length ? await offerWiring(client, wrote, wiring) : undefined;
+    const todo = wiring.todo?.length ? ` Still to do: ${wiring.todo.join('; ')}.` : '';
     const said =
       applied === undefined
-        ? `${wrote} The config already points at them: nothing to wire.`
+        ? `${wrote} The config already points at them: nothing to wire.${todo}`
         : applied
-          ? `${wrote} Wired and saved: ${touched(wiring.edit).join(', ')}.${wiring.todo?.length ? ` Still to do: ${wiring.todo.join('; ')}.` : ''}`
-          : `${wrote} Nothing was wired; to use them: ${wiring.summary.join('; ')}.`;
+          ? `${wrote} Wired and saved: ${touched(wiring.edit).join(', ')}.${todo}`
+          : `${wrote} Nothing was wired; to use them: ${wiring.summary.join('; ')}.${todo}`;
     await followUp(client, said, a.out, () => ({
       mode: a.mode,
       layout: a.layout,
@@ -104,6 +105,7 @@ function touched(edit: LspWorkspaceEdit): string[] {
  */
 async function offerWiring(client: LanguageClient, wrote: string, wiring: WiringResult): Promise<boolean> {
   const files = touched(wiring.edit);
+  if (files.length === 0) return false;
   const choice = await vscode.window.showInformationMessage(
     `${wrote} Wire them into ${files.join(' and ')}?`,
     { modal: true, detail: wiring.summary.join('\n') },

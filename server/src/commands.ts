@@ -114,6 +114,7 @@ function layoutChoices(folder: string, ws: Workspace, milvus: { out: string; com
         composePath: pg.composePath,
         service: pg.service,
         detected: `service ${pg.service} in ${path.basename(pg.composePath)}`,
+        port: pg.hostPort ?? l.port,
         dbUser: pg.dbUser,
         db: pg.db,
       };
@@ -157,6 +158,13 @@ function wiring(w: WiringParams, ws: Workspace): WiringResult {
     );
   }
   if (w?.layout && !layoutInfo(w.layout)) throw new Error(`unknown layout ${String(w.layout)}`);
+  if (w?.layout && w.layout !== 'milvus') {
+    // A layout listed before its wiring exists: say so rather than wire it as Milvus.
+    return {
+      edit: { documentChanges: [] },
+      summary: [`no automatic wiring for the ${layoutInfo(w.layout)!.label} layout yet: point its config at ${w.certDir}`],
+    };
+  }
   return planWiring(w, ws);
 }
 

@@ -218,7 +218,10 @@ test('validateGenerateOptions answers each problem on the field it is about, not
 test('defaults list the layouts, suggesting PostgreSQL and its folder for a compose project that runs Postgres', async () => {
   // A Postgres project inside the Milvus project of this file: the nearer compose file decides.
   const pg = path.join(root, 'db');
-  writeFiles(pg, { 'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n' });
+  writeFiles(pg, {
+    'docker-compose.yml':
+      'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports:\n      - 15432:5432\n',
+  });
   const d = await c.request<any>('workspace/executeCommand', { command: SERVER_COMMANDS.defaults, arguments: [{ folder: pg }] });
   assert.equal(d.layout, 'postgres');
   assert.deepEqual(
@@ -230,6 +233,7 @@ test('defaults list the layouts, suggesting PostgreSQL and its folder for a comp
     [l.out, l.composePath, l.service, l.dbUser, l.detected],
     [path.join(pg, 'tls'), path.join(pg, 'docker-compose.yml'), 'db', 'app', 'service db in docker-compose.yml'],
   );
+  assert.equal(l.port, 15432, 'the snippet dials the published port');
   // The Milvus project of this file suggests Milvus.
   const m = await c.request<any>('workspace/executeCommand', { command: SERVER_COMMANDS.defaults, arguments: [{ folder: root }] });
   assert.equal(m.layout, 'milvus');
