@@ -206,7 +206,7 @@ test('a Postgres compose project suggests the PostgreSQL layout, its folder, and
   const labels: string[] = [];
   while (w.view()!.id !== 'clientName') labels.push(await enter(w));
   assert.equal(w.answers.out, path.join(root, 'db/tls'));
-  assert.equal(w.view()!.value, '', 'no name is assumed before the user is asked');
+  assert.equal(w.view()!.value, 'app', 'POSTGRES_USER of the compose service is proposed');
   assert.match(w.label()!, /database user of the client certificate \(5\/9\)$/);
   assert.match((await w.accept('   ')).error ?? '', /clientCommonName, when given, must not be empty/);
   assert.equal((await w.accept('app')).error, undefined);

@@ -127,7 +127,7 @@ interface StepDef {
   items?: (w: GenerateWizard) => PickItem[];
   prompt?: (w: GenerateWizard) => string | undefined;
   /** Input steps: the answer as text, and the text back as an answer (or why it is not one). */
-  show?: (a: Answers) => string;
+  show?: (a: Answers, w: GenerateWizard) => string;
   parse?: (text: string, w: GenerateWizard) => Partial<Answers> | string;
   /** Which of the server's option fields this step answers. */
   fields?: OptionField[];
@@ -235,7 +235,7 @@ const STEPS: StepDef[] = [
     applies: (w) => w.answers.mode === 'mutual' && !!w.layout?.clientNameIsUser,
     question: () => 'database user of the client certificate',
     prompt: () => "The client certificate's Common Name: with cert authentication it is the database user the client logs in as.",
-    show: (a) => a.clientCommonName ?? '',
+    show: (a, w) => a.clientCommonName ?? w.layout?.dbUser ?? '',
     parse: (text) => ({ clientCommonName: text.trim() }),
     fields: ['clientCommonName'],
   },
@@ -350,7 +350,7 @@ export class GenerateWizard {
     };
     const prompt = s.prompt?.(this);
     if (prompt) view.prompt = prompt;
-    if (s.kind === 'input') view.value = s.show!(this.answers);
+    if (s.kind === 'input') view.value = s.show!(this.answers, this);
     else {
       view.items = s.items!(this);
       view.active = this.currentPick(s.id);
@@ -393,8 +393,8 @@ export class GenerateWizard {
       caDays: a.caDays,
       csr: a.csr,
       ...(layout ? { layout } : {}),
-      ...(a.mode === 'mutual' && a.clientCommonName !== undefined && this.layout?.clientNameIsUser
-        ? { clientCommonName: a.clientCommonName }
+      ...(a.mode === 'mutual' && this.layout?.clientNameIsUser && (a.clientCommonName ?? this.layout.dbUser) !== undefined
+        ? { clientCommonName: a.clientCommonName ?? this.layout.dbUser }
         : {}),
     };
   }
