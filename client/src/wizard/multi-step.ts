@@ -66,7 +66,7 @@ function pick(w: GenerateWizard, v: StepView): Promise<Outcome> {
         const chosen = q.selectedItems[0] ?? q.activeItems[0];
         if (!chosen) return;
         q.busy = true;
-        const r = await w.accept(chosen.value);
+        const r = await w.accept(chosen.value).catch((e: Error) => ({ error: e.message }));
         q.busy = false;
         if (r.error) void vscode.window.showErrorMessage(r.error);
         else done('next');
