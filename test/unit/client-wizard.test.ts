@@ -7,6 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { GenerateWizard, serverDeps, type Exec } from '../../client/src/wizard/generate-steps';
 import { rankPemFiles, keyBeside, endpointKey } from '../../client/src/wizard/connection-answers';
 import { executeServerCommand } from '../../server/src/commands';
@@ -256,4 +257,22 @@ test('test-connection answers are remembered per document endpoint, else per hos
   assert.equal(endpointKey({ uri: 'file:///w/.env', index: 2 }), 'doc:file:///w/.env#2');
   assert.equal(endpointKey({ target: { host: '127.0.0.1', port: 5432 } }), 'endpoint:127.0.0.1:5432');
   assert.equal(endpointKey({}), undefined);
+});
+
+test('a Postgres folder with root.crt and ca.key offers to reuse that CA, and the new leaves chain to it', async () => {
+  const { w, root, exec } = await wizardFor({ 'docker-compose.yml': PG_COMPOSE });
+  const out = path.join(root, 'tls');
+  await exec(SERVER_COMMANDS.generate, { out, options: { names: ['localhost'], layout: 'postgres', clientCommonName: 'app' } });
+  while (w.view()!.id !== 'existing') await enter(w);
+  const v = w.view()!;
+  assert.match(v.prompt!, /root\.crt, ca\.key, server\.crt/);
+  assert.equal(v.items![0].value, 'reuse');
+  assert.match(v.items![0].description!, /replaces server\.crt, server\.key, postgresql\.crt, postgresql\.key/);
+  await w.accept('reuse');
+  while (!w.done) await enter(w);
+  const root0 = fs.readFileSync(path.join(out, 'root.crt'), 'utf8');
+  await exec(SERVER_COMMANDS.generate, { out, options: w.options(), reuseCa: w.answers.reuseCa, overwrite: w.answers.overwrite });
+  assert.equal(fs.readFileSync(path.join(out, 'root.crt'), 'utf8'), root0, 'the CA clients trust is kept');
+  const leaf = new X509Certificate(fs.readFileSync(path.join(out, 'server.crt')));
+  assert.ok(leaf.verify(new X509Certificate(root0).publicKey), 'the new server certificate is signed by the kept CA');
 });
