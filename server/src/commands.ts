@@ -7,7 +7,10 @@ import type { Diagnostic, WorkspaceEdit } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import type { LanguageService } from './service';
 import type { Workspace } from './service/workspace';
-import { validateOptions, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
+import { validateOptions, validateOptionFields, nameNotes, DEFAULT_OPTIONS, type GenerateOptions } from './service/certgen/options';
+import { LAYOUTS, layoutInfo } from './service/certgen/layouts';
+import { snippetDocument } from './service/certgen/snippet-document';
+import { findPostgresProject, planPostgresWiring } from './service/targets/postgres/wire';
 import { clientSnippets } from './service/certgen/snippets';
 import type { GeneratedFileName } from './service/certgen/generate';
 import { postgresLayout, postgresName } from './service/targets/postgres/layout';
@@ -25,6 +28,11 @@ import {
   type GenerateParams,
   type GenerateCertsResult,
   type CheckCertificateSetResult,
+  type LayoutChoice,
+  type ValidateGenerateParams,
+  type ValidateGenerateResult,
+  type WiringParams,
+  type WiringResult,
 } from './protocol';
 
 export { SERVER_COMMANDS };
@@ -76,7 +84,88 @@ function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
       ? folder
       : path.join(folder, 'tls');
   const caExists = ws.kind(path.join(out, 'ca.pem')) === 'file' && ws.kind(path.join(out, 'ca.key')) === 'file';
-  return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS };
+  const layouts = layoutChoices(folder, ws, { out, composePath: near.composePath, service: near.service });
+  // The system whose compose file is nearest the folder (fewest folders up); Milvus on a tie.
+  const up = (compose: string) =>
+    path
+      .relative(path.dirname(compose), folder)
+      .split(path.sep)
+      .filter((x) => x && x !== '..').length;
+  const found = layouts.filter((l) => l.detected && l.composePath).sort((a, b) => up(a.composePath!) - up(b.composePath!));
+  const layout = found[0]?.id ?? 'milvus';
+  return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS, layouts, layout };
+}
+
+/** Every layout with the folder and compose file it would use here. */
+function layoutChoices(folder: string, ws: Workspace, milvus: { out: string; composePath?: string; service?: string }): LayoutChoice[] {
+  const dflt = path.basename(folder) === 'tls' ? folder : path.join(folder, 'tls');
+  return LAYOUTS.map((l): LayoutChoice => {
+    if (l.id === 'milvus') {
+      const detected =
+        milvus.service && milvus.composePath ? `service ${milvus.service} in ${path.basename(milvus.composePath)}` : undefined;
+      return { ...l, ...milvus, ...(detected ? { detected } : {}) };
+    }
+    if (l.id === 'postgres') {
+      const pg = findPostgresProject(folder, ws);
+      if (!pg) return { ...l, out: dflt, dbUser: 'postgres', db: 'postgres' };
+      return {
+        ...l,
+        out: path.join(path.dirname(pg.composePath), 'tls'),
+        composePath: pg.composePath,
+        service: pg.service,
+        detected: `service ${pg.service} in ${path.basename(pg.composePath)}`,
+        port: pg.hostPort ?? l.port,
+        dbUser: pg.dbUser,
+        db: pg.db,
+      };
+    }
+    return { ...l, out: dflt };
+  });
+}
+
+/** The generator's checks on partial answers, per field; with reuseCa the CA in `out` is read as generate would. */
+function validateGenerate(a: ValidateGenerateParams, ws: Workspace): ValidateGenerateResult {
+  const given = a && typeof a.options === 'object' && a.options ? a.options : {};
+  const options = { ...DEFAULT_OPTIONS, ...given, reuseCa: undefined } as GenerateOptions;
+  const errors = validateOptionFields(options).filter((e) => !(a.reuseCa && (e.field === 'caDays' || /caDays/.test(e.message))));
+  if (a.reuseCa) {
+    const out = typeof a.out === 'string' && path.isAbsolute(a.out) ? a.out : undefined;
+    const [cert, key] = out ? [caFileName(options), 'ca.key'].map((n) => ws.read(path.join(out, n))) : [];
+    if (!cert?.ok || !key?.ok) errors.push({ field: 'reuseCa', message: `no CA to reuse in ${out ?? 'the output folder'}` });
+  }
+  const notes = Array.isArray(options.names) ? nameNotes(options.names).map((message) => ({ field: 'names' as const, message })) : [];
+  return { errors, notes };
+}
+
+function caFileName(o: GenerateOptions): string {
+  return o.layout === 'postgres' ? postgresName('ca.pem') : 'ca.pem';
+}
+
+function wiring(w: WiringParams, ws: Workspace): WiringResult {
+  if (w?.layout === 'postgres') {
+    return planPostgresWiring(
+      {
+        certDir: w.certDir,
+        mode: w.mode,
+        composePath: w.composePath,
+        envPath: w.envPath,
+        dbUser: w.dbUser,
+        db: w.db,
+        host: w.host,
+        port: w.port,
+      },
+      ws,
+    );
+  }
+  if (w?.layout && !layoutInfo(w.layout)) throw new Error(`unknown layout ${String(w.layout)}`);
+  if (w?.layout && w.layout !== 'milvus') {
+    // A layout listed before its wiring exists: say so rather than wire it as Milvus.
+    return {
+      edit: { documentChanges: [] },
+      summary: [`no automatic wiring for the ${layoutInfo(w.layout)!.label} layout yet: point its config at ${w.certDir}`],
+    };
+  }
+  return planWiring(w, ws);
 }
 
 // Arguments come off the wire unchecked: each handler and the service validate what they use.
@@ -84,25 +173,27 @@ type Handlers = { [C in ServerCommand]: (arg: CommandParams<C>, ctx: CommandCont
 
 const handlers: Handlers = {
   [SERVER_COMMANDS.defaults]: (a, ctx) => defaultsFor(String(a.folder ?? ctx.ws.roots[0] ?? process.cwd()), ctx.ws),
-  [SERVER_COMMANDS.plan]: (g) => {
+  [SERVER_COMMANDS.plan]: (g, ctx) => {
     const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
     const names = fileNames(options, !!g.reuseCa);
-    return {
-      files: planWrite(
-        g.out,
-        names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') })),
-      ),
-      errors: validateOptions(options),
-    };
+    const files = planWrite(
+      g.out,
+      names.map((name) => ({ name, contents: '', secret: name.endsWith('.key') })),
+    );
+    const caFiles = [caFileName(options), 'ca.key'];
+    const caExists = caFiles.every((n) => ctx.ws.kind(path.join(String(g.out), n)) === 'file');
+    return { files, errors: validateOptions(options), caExists, caFiles };
   },
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
-  [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
-  [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
+  [SERVER_COMMANDS.wiring]: (w, ctx) => wiring(w, ctx.ws),
+  [SERVER_COMMANDS.snippets]: (s) =>
+    s?.layout && s.layout !== 'milvus' ? snippetDocument(s) : { ...clientSnippets(s), ...snippetDocument(s) },
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
+  [SERVER_COMMANDS.validateGenerate]: (a, ctx) => validateGenerate(a, ctx.ws),
 };
 
 /** The PEM files of the folders and files given, each validated (set findings included) and published. */
@@ -215,7 +306,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
 export async function generate(g: GenerateParams, ws: Workspace): Promise<CommandResult<typeof SERVER_COMMANDS.generate>> {
   const options = { ...DEFAULT_OPTIONS, ...g.options } as GenerateOptions;
   if (g.reuseCa) {
-    const cert = ws.read(path.join(g.out, 'ca.pem'));
+    const cert = ws.read(path.join(g.out, caFileName(options)));
     const key = ws.read(path.join(g.out, 'ca.key'));
     if (!cert.ok || !key.ok) throw new Error(`cannot reuse the CA: ${!cert.ok ? cert.message : ''} ${!key.ok ? key.message : ''}`.trim());
     options.reuseCa = { certPem: Buffer.from(cert.bytes).toString('utf8'), keyPem: Buffer.from(key.bytes).toString('utf8') };

@@ -7,14 +7,17 @@
  * start-up file and the pure service all import this, so it must not pull a
  * module (vscode, vscode-languageserver, the YAML parser) into any of them.
  */
-import type { GenerateOptions } from './service/certgen/options';
+import type { GenerateOptions, OptionProblem } from './service/certgen/options';
+import type { LayoutId, LayoutInfo } from './service/certgen/layouts';
+import type { PgWireRequest } from './service/targets/postgres/wire';
 import type { PlannedFile } from './service/certgen/write';
 import type { WireRequest, WirePlan } from './service/targets/milvus/wire';
 import type { SnippetInput, ClientSnippets } from './service/certgen/snippets';
 import type { Settings } from './service/types';
 import type { ProbeResult, ProbeTarget } from './probe/types';
 
-export type { GenerateOptions, KeyType, CertMode } from './service/certgen/options';
+export type { GenerateOptions, KeyType, CertMode, OptionField, OptionProblem } from './service/certgen/options';
+export type { LayoutId, LayoutInfo } from './service/certgen/layouts';
 
 /**
  * The settings section, and the LanguageClient id, which VS Code also uses for
@@ -48,6 +51,8 @@ export const SERVER_COMMANDS = {
   checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
   /** "Test TLS connection": one live handshake with the endpoint a document describes (or an explicit target). */
   testConnection: 'tlsConfig.server.testConnection',
+  /** The generator's own checks of answers given so far, each on the field it is about: a wizard validates each step with it. */
+  validateGenerate: 'tlsConfig.server.validateGenerateOptions',
 } as const;
 
 /**
@@ -77,7 +82,51 @@ export interface DefaultsResult {
   /** `out` already holds ca.pem and ca.key, so new leaves could be signed with them. */
   caExists: boolean;
   options: GenerateOptions;
+  /** The layouts to offer, in order, each with its own suggested folder; `layout` is the one the workspace suggests. */
+  layouts?: LayoutChoice[];
+  layout?: LayoutId;
 }
+
+export interface LayoutChoice extends LayoutInfo {
+  /** Suggested output folder for this layout (absolute). */
+  out: string;
+  /** The compose file it wires, when one runs this system. */
+  composePath?: string;
+  service?: string;
+  /** Why it is suggested: "service db in docker-compose.yml". */
+  detected?: string;
+  /** Postgres: the database user (POSTGRES_USER) and database, the default client CN. */
+  dbUser?: string;
+  db?: string;
+}
+
+export interface ValidateGenerateParams {
+  /** The answers so far; absent fields take the defaults. */
+  options: Partial<GenerateOptions>;
+  /** With `reuseCa`, the CA in `out` is read and checked instead of caDays. */
+  out?: string;
+  reuseCa?: boolean;
+}
+
+export interface ValidateGenerateResult {
+  errors: OptionProblem[];
+  /** Valid but worth a word (a wildcard name). */
+  notes: OptionProblem[];
+}
+
+/** planWiring: Milvus by default; `layout: 'postgres'` wires the compose ssl flags and a .env URI. */
+export type WiringParams = WireRequest & Partial<Omit<PgWireRequest, 'certDir' | 'mode' | 'composePath'>> & { layout?: LayoutId };
+export type WiringResult = WirePlan & {
+  /** What the edit cannot do (file ownership), to say after applying. */
+  todo?: string[];
+};
+
+export type SnippetsParams = SnippetInput & { layout?: LayoutId; dbUser?: string; db?: string };
+export type SnippetsResult = Partial<ClientSnippets> & {
+  /** A read-only document for people: how to connect with the generated files. */
+  title: string;
+  markdown: string;
+};
 
 export interface GenerateParams {
   out: string;
@@ -91,6 +140,10 @@ export interface PlanResult {
   files: PlannedFile[];
   /** Why the options cannot be generated; empty when they can. */
   errors: string[];
+  /** `out` holds this layout's CA certificate and ca.key, so new leaves could be signed with them. */
+  caExists?: boolean;
+  /** The names of this layout's CA files (certificate, key), to tell them from the leaves. */
+  caFiles?: string[];
 }
 
 export interface GenerateResult {
@@ -137,6 +190,8 @@ export interface TestConnectionParams {
   index?: number;
   /** An explicit endpoint, or fields that override the derived one (host, port, serverName, ca, cert, key, alpn, protocol; absolute paths). */
   target?: Partial<ProbeTarget>;
+  /** Used for the fields (ca, cert, key, serverName) that neither the document nor `target` gives: answers the user gave before. */
+  fallback?: Partial<Pick<ProbeTarget, 'ca' | 'cert' | 'key' | 'serverName'>>;
   /** Overall deadline in ms (default 10000, at most 120000). */
   timeoutMs?: number;
   /** Send no window/showMessage: the client shows the result itself (VS Code). */
@@ -164,11 +219,12 @@ interface Signatures {
   defaults: [DefaultsParams, DefaultsResult];
   plan: [GenerateParams, PlanResult];
   generate: [GenerateParams, GenerateResult];
-  wiring: [WireRequest, WirePlan];
-  snippets: [SnippetInput, ClientSnippets];
+  wiring: [WiringParams, WiringResult];
+  snippets: [SnippetsParams, SnippetsResult];
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
   checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
   testConnection: [TestConnectionParams, TestConnectionResult];
+  validateGenerate: [ValidateGenerateParams, ValidateGenerateResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };
