@@ -56,6 +56,9 @@ before(async () => {
   const tightRoot = await makeCert({ cn: 'Root pathlen 0', ca: true, keyUsage: CA_KU, pathLen: 0 });
   const underTight = await makeCert({ cn: 'Intermediate under pathlen 0', ca: true, keyUsage: CA_KU, issuer: tightRoot });
   const clientOnlyCa = await makeCert({ cn: 'CA with EKU clientAuth', ca: true, keyUsage: CA_KU, eku: [CLIENT_AUTH] });
+  const rootNoBc = await makeCert({ cn: 'Root without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU });
+  const interNoBc = await makeCert({ cn: 'Intermediate without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU, issuer: ca });
+  const rootNoCertSign = await makeCert({ cn: 'Root without keyCertSign', ca: true, keyUsage: KU.digitalSignature | KU.cRLSign });
   const client = await makeCert({ cn: 'client', issuer: ca, keyUsage: KU.digitalSignature, eku: [CLIENT_AUTH] });
   const strangerClient = await makeCert({ cn: 'client', issuer: otherCa, keyUsage: KU.digitalSignature, eku: [CLIENT_AUTH] });
   Object.assign(cases, {
@@ -73,6 +76,10 @@ before(async () => {
     sha1: { ca, leaf: await leafOf(ca, { signAlg: { name: 'ECDSA', hash: 'SHA-1' } }) },
     pathLen: { ca: tightRoot, caPem: tightRoot.certPem, leaf: await leafOf(underTight), chain: underTight.certPem },
     caEkuClientOnly: { ca: clientOnlyCa, leaf: await leafOf(clientOnlyCa) },
+    rootNoBasicConstraints: { ca: rootNoBc, leaf: await leafOf(rootNoBc) },
+    intermediateNoBasicConstraints: { ca, leaf: await leafOf(interNoBc), chain: interNoBc.certPem },
+    rootNoKeyCertSign: { ca: rootNoCertSign, leaf: await leafOf(rootNoCertSign) },
+    bomRoot: { ca, caPem: `\ufeff${ca.certPem}`, leaf: await leafOf(ca) },
     leafPinned: { ca, caPem: '', leaf: await leafOf(ca) },
     noAlpn: { ca, leaf: await leafOf(ca), set: { alpn: [] } },
     mtlsGood: { ca, leaf: await leafOf(ca), set: { mode: 2, ca: ca.certPem } },
@@ -193,6 +200,29 @@ test('a CA whose EKU is clientAuth only can issue a server certificate for Borin
   const g = await go('caEkuClientOnly');
   assert.equal(g.ok, false);
   assert.match(g.error!, /incompatible key usage/);
+});
+
+test('a v3 root without basicConstraints is accepted as the root BoringSSL is given (Go refuses); an intermediate without it is refused', async () => {
+  assert.deepEqual(await boring('rootNoBasicConstraints'), { ok: true });
+  const g = await go('rootNoBasicConstraints');
+  assert.equal(g.ok, false);
+  assert.match(g.error!, /parent certificate cannot sign this kind of certificate/);
+  const r = await boring('intermediateNoBasicConstraints');
+  assert.equal(r.ok, false);
+  assert.match(r.error!, /CERTIFICATE_VERIFY_FAILED: invalid CA certificate/);
+});
+
+test('a root whose keyUsage lacks keyCertSign cannot issue the server certificate, for BoringSSL ("unable to get local issuer certificate") nor for Go', async () => {
+  const r = await boring('rootNoKeyCertSign');
+  assert.equal(r.ok, false);
+  assert.match(r.error!, /CERTIFICATE_VERIFY_FAILED: unable to get local issuer certificate/);
+  const g = await go('rootNoKeyCertSign');
+  assert.equal(g.ok, false);
+  assert.match(g.error!, /parent certificate cannot sign this kind of certificate/);
+});
+
+test('a UTF-8 BOM before the only certificate of the root file hides it: gRPC loads no root', async () => {
+  assert.deepEqual(await boring('bomRoot'), { ok: false, error: 'Could not load any root certificate.' });
 });
 
 test('the server certificate itself as the only root is accepted: gRPC sets X509_V_FLAG_PARTIAL_CHAIN', async () => {

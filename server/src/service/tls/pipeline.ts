@@ -311,13 +311,15 @@ function checkServerPath(
 ): void {
   const r = goVerify(leaf, sent, cas, { now: ctx.now, usage: 'serverAuth' });
   if (r.ok && r.chain.length === 1 && !leaf.selfSigned) {
-    // Go trusts a pool that holds the leaf itself; OpenSSL and BoringSSL need the issuer's certificate.
+    // Go trusts a pool that holds the leaf itself, and so does gRPC C-core (X509_V_FLAG_PARTIAL_CHAIN on its root
+    // store, grpc/grpc src/core/tsi/ssl_transport_security.cc; measured in test/unit/tls-boringssl.test.ts);
+    // OpenSSL clients outside gRPC (curl, Node) need the issuer's certificate.
     out.push(
       d(
         certSlot.range,
         Severity.Error,
         'tls-cert-not-from-ca',
-        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go clients accept that pin, but OpenSSL- and BoringSSL-based clients (pymilvus, curl, the Node SDK) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
+        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go and gRPC clients (the Go SDK, pymilvus: gRPC trusts any certificate of its root file) accept that pin, but curl and the Node SDK (OpenSSL) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
       ),
     );
     return;
@@ -450,7 +452,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         'tls-cert-no-san',
-        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; OpenSSL- and BoringSSL-based clients (pymilvus, curl) fall back to the Common Name and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
+        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; gRPC clients (pymilvus) and OpenSSL-based clients (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
         { kind: 'generate-certs', folder: path.dirname(slot.hostPath) },
       ),
     );
@@ -542,7 +544,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Error,
         'tls-key-type-grpc',
-        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails; Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
+        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails ("SSLV3_ALERT_HANDSHAKE_FAILURE"); Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
       ),
     );
   }
