@@ -452,7 +452,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         'tls-cert-no-san',
-        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; gRPC clients (pymilvus) and OpenSSL-based clients (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
+        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; BoringSSL-based clients (pymilvus: gRPC's own name check) and OpenSSL-based ones (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
         { kind: 'generate-certs', folder: path.dirname(slot.hostPath) },
       ),
     );
