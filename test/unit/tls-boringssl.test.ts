@@ -27,7 +27,12 @@ const LOCAL = [
   { type: 'dns' as const, value: 'localhost' },
   { type: 'ip' as const, value: '127.0.0.1' },
 ];
-const RSA = (bits: number) => ({ name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' });
+const RSA = (bits: number) => ({
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: bits,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+});
 
 interface Case {
   ca: Made;
@@ -57,7 +62,13 @@ before(async () => {
   const underTight = await makeCert({ cn: 'Intermediate under pathlen 0', ca: true, keyUsage: CA_KU, issuer: tightRoot });
   const clientOnlyCa = await makeCert({ cn: 'CA with EKU clientAuth', ca: true, keyUsage: CA_KU, eku: [CLIENT_AUTH] });
   const rootNoBc = await makeCert({ cn: 'Root without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU });
-  const interNoBc = await makeCert({ cn: 'Intermediate without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU, issuer: ca });
+  const interNoBc = await makeCert({
+    cn: 'Intermediate without basicConstraints',
+    ca: true,
+    noBasicConstraints: true,
+    keyUsage: CA_KU,
+    issuer: ca,
+  });
   const rootNoCertSign = await makeCert({ cn: 'Root without keyCertSign', ca: true, keyUsage: KU.digitalSignature | KU.cRLSign });
   const client = await makeCert({ cn: 'client', issuer: ca, keyUsage: KU.digitalSignature, eku: [CLIENT_AUTH] });
   const strangerClient = await makeCert({ cn: 'client', issuer: otherCa, keyUsage: KU.digitalSignature, eku: [CLIENT_AUTH] });
