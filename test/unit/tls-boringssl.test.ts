@@ -61,6 +61,13 @@ before(async () => {
   const tightRoot = await makeCert({ cn: 'Root pathlen 0', ca: true, keyUsage: CA_KU, pathLen: 0 });
   const underTight = await makeCert({ cn: 'Intermediate under pathlen 0', ca: true, keyUsage: CA_KU, issuer: tightRoot });
   const clientOnlyCa = await makeCert({ cn: 'CA with EKU clientAuth', ca: true, keyUsage: CA_KU, eku: [CLIENT_AUTH] });
+  const interClientOnly = await makeCert({
+    cn: 'Intermediate with EKU clientAuth',
+    ca: true,
+    keyUsage: CA_KU,
+    eku: [CLIENT_AUTH],
+    issuer: ca,
+  });
   const rootNoBc = await makeCert({ cn: 'Root without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU });
   const interNoBc = await makeCert({
     cn: 'Intermediate without basicConstraints',
@@ -87,6 +94,7 @@ before(async () => {
     sha1: { ca, leaf: await leafOf(ca, { signAlg: { name: 'ECDSA', hash: 'SHA-1' } }) },
     pathLen: { ca: tightRoot, caPem: tightRoot.certPem, leaf: await leafOf(underTight), chain: underTight.certPem },
     caEkuClientOnly: { ca: clientOnlyCa, leaf: await leafOf(clientOnlyCa) },
+    intermediateEkuClientOnly: { ca, leaf: await leafOf(interClientOnly), chain: interClientOnly.certPem },
     rootNoBasicConstraints: { ca: rootNoBc, leaf: await leafOf(rootNoBc) },
     intermediateNoBasicConstraints: { ca, leaf: await leafOf(interNoBc), chain: interNoBc.certPem },
     rootNoKeyCertSign: { ca: rootNoCertSign, leaf: await leafOf(rootNoCertSign) },
@@ -199,18 +207,25 @@ test('a SHA-1 signed server certificate is accepted by BoringSSL; Go refuses it'
   assert.match(g.error!, /insecure algorithm/);
 });
 
-test('a chain longer than the root pathLenConstraint allows is accepted by BoringSSL; Go refuses it', async () => {
+test("a chain longer than the root's pathLenConstraint allows is accepted by BoringSSL (it checks no trusted certificate); Go refuses it", async () => {
   assert.deepEqual(await boring('pathLen'), { ok: true });
   const g = await go('pathLen');
   assert.equal(g.ok, false);
   assert.match(g.error!, /too many intermediates for path length constraint/);
 });
 
-test('a CA whose EKU is clientAuth only can issue a server certificate for BoringSSL; Go refuses the chain', async () => {
+test('a root CA whose EKU is clientAuth only can issue a server certificate for BoringSSL; Go refuses the chain', async () => {
   assert.deepEqual(await boring('caEkuClientOnly'), { ok: true });
   const g = await go('caEkuClientOnly');
   assert.equal(g.ok, false);
   assert.match(g.error!, /incompatible key usage/);
+});
+
+test('an intermediate the server sends is checked, unlike the root: EKU clientAuth only on it refuses the chain', async () => {
+  // BoringSSL's check_chain_extensions checks CA-ness, purpose (EKU) and pathLen on untrusted certificates only.
+  const r = await boring('intermediateEkuClientOnly');
+  assert.equal(r.ok, false);
+  assert.match(r.error!, /CERTIFICATE_VERIFY_FAILED: unsupported certificate purpose/);
 });
 
 test('a v3 root without basicConstraints is accepted as the root BoringSSL is given (Go refuses); an intermediate without it is refused', async () => {
