@@ -6,10 +6,12 @@
  * One Go process (test/support/go-tls/gen.go, `-gen`) makes every case, judges it
  * the way Milvus does (tls.LoadX509KeyPair, then a mode-2 client CA pool) with a
  * Go client that trusts ca.pem and dials "localhost" (the Go SDK, milvus-backup),
- * and keeps the server listening so an OpenSSL client (Node's tls) and a gRPC C-core-like client on
- * BoringSSL (test/support/boringssl-client, what pymilvus runs) dial it too.
- * The promise holds for Go and for BoringSSL: when either refuses, we say error (or, when only the
- * name is wrong, at least the tls-name-unlikely warning). The variation: key type, hash, SANs, EKU and keyUsage, basicConstraints and
+ * and keeps the server listening (ALPN h2, as the proxy's grpc-go offers) so an
+ * OpenSSL client (Node's tls) and a gRPC C-core-like client on BoringSSL
+ * (test/support/boringssl-client, what pymilvus runs) dial it too. The promise
+ * holds for Go and for BoringSSL: when either refuses, we say error (or, when
+ * only the name is wrong, at least the tls-name-unlikely warning).
+ * The variation: key type, hash, SANs, EKU and keyUsage, basicConstraints and
  * pathLen on the CA and intermediate, dates, chain shape (direct, intermediate
  * included / missing / in the CA file / reversed, wrong CA, self-signed as its own
  * CA), key file format (PKCS#8, PKCS#1/SEC1, encrypted, mismatched, swapped),
