@@ -16,6 +16,7 @@ import { makeCert, type Made } from '../support/pem-fixtures';
 import { boringDial } from '../support/boringssl';
 import { goDial } from '../support/go-tls';
 import { startGoSets, type GoSet, type GoSets } from '../support/go-tls-sets';
+import { tmpWorkspace, writeFiles, serviceFor, docOf, composeYaml, milvusYaml } from '../support/workspace';
 
 const KU = x509.KeyUsageFlags;
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -68,6 +69,14 @@ before(async () => {
     eku: [CLIENT_AUTH],
     issuer: ca,
   });
+  const interSha1 = await makeCert({
+    cn: 'Intermediate signed with SHA-1',
+    ca: true,
+    keyUsage: CA_KU,
+    issuer: ca,
+    signAlg: { name: 'ECDSA', hash: 'SHA-1' },
+  });
+  const rootCaFalse = await makeCert({ cn: 'Root with CA:FALSE', keyUsage: CA_KU });
   const rootNoBc = await makeCert({ cn: 'Root without basicConstraints', ca: true, noBasicConstraints: true, keyUsage: CA_KU });
   const interNoBc = await makeCert({
     cn: 'Intermediate without basicConstraints',
@@ -95,6 +104,8 @@ before(async () => {
     pathLen: { ca: tightRoot, caPem: tightRoot.certPem, leaf: await leafOf(underTight), chain: underTight.certPem },
     caEkuClientOnly: { ca: clientOnlyCa, leaf: await leafOf(clientOnlyCa) },
     intermediateEkuClientOnly: { ca, leaf: await leafOf(interClientOnly), chain: interClientOnly.certPem },
+    intermediateSha1: { ca, leaf: await leafOf(interSha1, { signAlg: { name: 'ECDSA', hash: 'SHA-256' } }), chain: interSha1.certPem },
+    rootCaFalse: { ca: rootCaFalse, leaf: await leafOf(rootCaFalse) },
     rootNoBasicConstraints: { ca: rootNoBc, leaf: await leafOf(rootNoBc) },
     intermediateNoBasicConstraints: { ca, leaf: await leafOf(interNoBc), chain: interNoBc.certPem },
     rootNoKeyCertSign: { ca: rootNoCertSign, leaf: await leafOf(rootNoCertSign) },
@@ -207,6 +218,13 @@ test('a SHA-1 signed server certificate is accepted by BoringSSL; Go refuses it'
   assert.match(g.error!, /insecure algorithm/);
 });
 
+test('an intermediate signed with SHA-1 is accepted by BoringSSL too; Go refuses it', async () => {
+  assert.deepEqual(await boring('intermediateSha1'), { ok: true });
+  const g = await go('intermediateSha1');
+  assert.equal(g.ok, false);
+  assert.match(g.error!, /insecure algorithm/);
+});
+
 test("a chain longer than the root's pathLenConstraint allows is accepted by BoringSSL (it checks no trusted certificate); Go refuses it", async () => {
   assert.deepEqual(await boring('pathLen'), { ok: true });
   const g = await go('pathLen');
@@ -228,11 +246,13 @@ test('an intermediate the server sends is checked, unlike the root: EKU clientAu
   assert.match(r.error!, /CERTIFICATE_VERIFY_FAILED: unsupported certificate purpose/);
 });
 
-test('a v3 root without basicConstraints is accepted as the root BoringSSL is given (Go refuses); an intermediate without it is refused', async () => {
+test('a v3 root without basicConstraints (or with CA:FALSE) is accepted as the root BoringSSL is given (Go refuses); an intermediate without it is refused', async () => {
   assert.deepEqual(await boring('rootNoBasicConstraints'), { ok: true });
   const g = await go('rootNoBasicConstraints');
   assert.equal(g.ok, false);
   assert.match(g.error!, /parent certificate cannot sign this kind of certificate/);
+  assert.deepEqual(await boring('rootCaFalse'), { ok: true });
+  assert.equal((await go('rootCaFalse')).ok, false);
   const r = await boring('intermediateNoBasicConstraints');
   assert.equal(r.ok, false);
   assert.match(r.error!, /CERTIFICATE_VERIFY_FAILED: invalid CA certificate/);
@@ -265,4 +285,51 @@ test('mutual TLS: a client certificate from the server CA is accepted; one from 
   const r = await boring('mtlsStranger');
   assert.equal(r.ok, false);
   assert.match(r.error!, /^after the handshake: .*(BAD_CERTIFICATE|UNKNOWN_CA)/);
+});
+
+/** Our errors on milvus.yaml (one-way TLS, caPemPath set) for a case's files. */
+function checkerErrors(name: string): { code: string; message: string }[] {
+  const c = cases[name];
+  const root = tmpWorkspace('boring-check-');
+  try {
+    writeFiles(root, {
+      'docker-compose.yml': composeYaml(),
+      'milvus.yaml': milvusYaml({ mode: 1 }),
+      'tls/ca.pem': caOf(name),
+      'tls/server.pem': c.leaf.certPem + (c.chain ?? ''),
+      'tls/server.key': c.leaf.keyPem,
+    });
+    return serviceFor(root)
+      .validate(docOf(root, 'milvus.yaml'))
+      .filter((d) => d.severity === 1)
+      .map((d) => ({ code: String(d.code), message: d.message }));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('where Go refuses the path and BoringSSL accepts it, our error says pymilvus accepts it, and why', async () => {
+  for (const [name, why] of [
+    ['sha1', /pymilvus \(gRPC on BoringSSL\) accepts it: BoringSSL accepts SHA-1 signatures/],
+    ['intermediateSha1', /pymilvus \(gRPC on BoringSSL\) accepts it: BoringSSL accepts SHA-1 signatures/],
+    ['pathLen', /pymilvus \(gRPC on BoringSSL\) accepts it: BoringSSL does not check pathLenConstraint on CN=Root pathlen 0/],
+    ['caEkuClientOnly', /pymilvus \(gRPC on BoringSSL\) accepts it: BoringSSL does not check the extended key usage/],
+    ['rootNoBasicConstraints', /pymilvus \(gRPC on BoringSSL\) accepts it: BoringSSL does not check basicConstraints/],
+  ] as const) {
+    assert.deepEqual(await boring(name), { ok: true }, name);
+    const errors = checkerErrors(name);
+    const chain = errors.find((e) => e.code === 'tls-chain-invalid');
+    assert.ok(chain, `${name}: ${errors.map((e) => e.code).join(', ')}`);
+    assert.match(chain.message, why, name);
+    assert.match(chain.message, /Go clients given caPemPath \(the Go SDK, milvus-backup\) cannot verify the server/, name);
+  }
+});
+
+test('where BoringSSL refuses the path too, our error does not say pymilvus accepts it', async () => {
+  for (const name of ['intermediateEkuClientOnly', 'intermediateNoBasicConstraints', 'rootNoKeyCertSign']) {
+    assert.equal((await boring(name)).ok, false, name);
+    const errors = checkerErrors(name);
+    assert.ok(errors.length > 0, name);
+    for (const e of errors) assert.doesNotMatch(e.message, /accepts it: BoringSSL/, name);
+  }
 });

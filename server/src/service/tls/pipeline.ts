@@ -12,6 +12,7 @@ import type { DiagnosticCodeInfo } from '../targets/target';
 import { loadPemFile, certificates, privateKeys, holds } from '../pem/files';
 import type { CertInfo, Decoded } from '../pem/model';
 import { goVerify, issues, type PathFailure, type PathPosition } from './chain';
+import { boringsslAccepts } from './boringssl';
 import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
@@ -331,9 +332,13 @@ function checkServerPath(
   const f = r.failure;
   // The leaf's own dates and EKU have their own findings (checkServerCert).
   if (f.cert === leaf && (f.kind === 'dates' || f.kind === 'usage')) return;
-  const who = group.caForClientsOnly
-    ? `clients given ${caSlot.key} (pymilvus ca_pem_path / server_pem_path, curl --cacert) cannot verify the server`
-    : group.words.caRejects || 'clients given the CA file cannot verify the server';
+  const grpc = group.words.grpcClients;
+  const boringOk = grpc ? boringsslAccepts(f, cas) : undefined;
+  const who = boringOk
+    ? `Go clients given ${caSlot.key} (${grpc!.go}) cannot verify the server, while ${grpc!.boringssl} (gRPC on BoringSSL) accepts it: ${boringOk}`
+    : group.caForClientsOnly
+      ? `clients given ${caSlot.key} (pymilvus ca_pem_path / server_pem_path, curl --cacert) cannot verify the server`
+      : group.words.caRejects || 'clients given the CA file cannot verify the server';
   if (f.kind === 'unknown-authority') {
     const at = f.cert === leaf ? `The server certificate ${leaf.subject}` : `The intermediate ${f.cert.subject} in ${certSlot.key}`;
     const missing =
