@@ -114,7 +114,11 @@ export async function boringDialFiles(o: {
     if (/[\t\n\r]/.test(v)) throw new Error(`boringDial: tab or newline in ${JSON.stringify(v)}`);
   const c = await batchClient();
   return new Promise<BoringOutcome>((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, error: 'no answer from the BoringSSL client (timeout)' }), TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      resolve({ ok: false, error: 'no answer from the BoringSSL client (timeout)' });
+      // Later answers would pair with the wrong dials: start a fresh client for the next one.
+      c.child.kill('SIGKILL');
+    }, TIMEOUT_MS);
     c.pending.push({
       resolve: (r) => {
         clearTimeout(timer);

@@ -302,7 +302,7 @@ function checkerErrors(name: string): { code: string; message: string }[] {
     return serviceFor(root)
       .validate(docOf(root, 'milvus.yaml'))
       .filter((d) => d.severity === 1)
-      .map((d) => ({ code: String(d.code), message: d.message }));
+      .map((d) => ({ code: String(d.code), message: String(d.message) }));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
