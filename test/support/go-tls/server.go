@@ -54,6 +54,7 @@ func main() {
 	alpn := flag.String("alpn", "", "ALPN protocols the server offers, comma-separated (the Milvus proxy: h2)")
 	min13 := flag.Bool("tls13", false, "require TLS 1.3")
 	gen := flag.Bool("gen", false, "generate differential cases (gen.go)")
+	sets := flag.String("sets", "", "file of certificate sets to serve at once (sets.go)")
 	parse := flag.String("parse", "", "PEM file: x509.ParseCertificate on each CERTIFICATE block, one PARSEOK/PARSEERROR line each")
 	seed := flag.Int64("seed", 1, "seed (-gen)")
 	n := flag.Int("n", 100, "number of cases (-gen)")
@@ -67,6 +68,9 @@ func main() {
 	}
 	if *parse != "" {
 		os.Exit(runParse(*parse))
+	}
+	if *sets != "" {
+		os.Exit(runSets(*sets))
 	}
 
 	if *client {

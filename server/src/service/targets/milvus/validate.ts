@@ -825,6 +825,7 @@ function crossCheck(
         section === 'tls'
           ? 'clients given this ca.pem (pymilvus ca_pem_path, curl --cacert) reject the server with "certificate signed by unknown authority"'
           : 'Milvus components verify each other with this CA and fail the internal handshake',
+      grpcClients: section === 'tls' ? { boringssl: 'pymilvus', go: 'the Go SDK, milvus-backup' } : undefined,
     },
   };
   if (section === 'internaltls') {
