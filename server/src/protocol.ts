@@ -11,6 +11,9 @@ import type { GenerateOptions } from './service/certgen/options';
 import type { PlannedFile } from './service/certgen/write';
 import type { WireRequest, WirePlan } from './service/targets/milvus/wire';
 import type { SnippetInput, ClientSnippets } from './service/certgen/snippets';
+import type { K8sOptions } from './service/certgen/k8s';
+import type { K8sTarget } from './service/certgen/k8s-detect';
+import type { K8sWireRequest, K8sWirePlan } from './service/certgen/k8s-wire';
 import type { Settings } from './service/types';
 import type { ProbeResult, ProbeTarget } from './probe/types';
 
@@ -46,6 +49,8 @@ export const SERVER_COMMANDS = {
   generateCerts: 'tlsConfig.server.generateCerts',
   /** Judge the PEM files of folders (or the given files with their folders) as certificate sets; results go to Problems. */
   checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
+  /** The edit that wires a Kubernetes TLS Secret into a Milvus resource (kind: Milvus) or Helm values file. */
+  kubernetesWiring: 'tlsConfig.server.planKubernetesWiring',
   /** "Test TLS connection": one live handshake with the endpoint a document describes (or an explicit target). */
   testConnection: 'tlsConfig.server.testConnection',
 } as const;
@@ -77,6 +82,8 @@ export interface DefaultsResult {
   /** `out` already holds ca.pem and ca.key, so new leaves could be signed with them. */
   caExists: boolean;
   options: GenerateOptions;
+  /** The folder (or its parent) holds a Milvus resource or Milvus Helm values: offer layout 'k8s' and wire this file. */
+  kubernetes?: K8sTarget;
 }
 
 export interface GenerateParams {
@@ -85,6 +92,8 @@ export interface GenerateParams {
   overwrite?: boolean;
   /** Sign the new leaves with ca.pem / ca.key already in `out`. */
   reuseCa?: boolean;
+  /** With options.layout 'k8s': the Secret's name and namespace. */
+  kubernetes?: K8sOptions;
 }
 
 export interface PlanResult {
@@ -96,11 +105,21 @@ export interface PlanResult {
 export interface GenerateResult {
   written: string[];
   out: string;
+  /** Layout 'k8s': the Secret manifest (private keys, 0600) and the Helm values fragment, and the commands to apply them. */
+  kubernetes?: { secretManifest: string; valuesFragment: string; apply: string[] };
 }
 
 export interface GenerateCertsParams {
   /** Absolute path of the folder the certificates are for (the quick fix passes the missing file's folder). */
   folder: string;
+  /**
+   * 'k8s': also a Secret manifest and a values fragment, and the wiring edit to the Milvus resource or
+   * Helm values file found in the folder or its parent. Default: 'k8s' when such a file is there and no
+   * compose file runs Milvus, else plain files wired into milvus.yaml / compose.
+   */
+  layout?: 'files' | 'k8s';
+  namespace?: string;
+  secretName?: string;
 }
 
 export type GenerateCertsResult =
@@ -110,6 +129,8 @@ export type GenerateCertsResult =
       written: string[];
       /** `applied` is false when the client cannot apply edits or declined; `summary` then says what to change by hand. */
       wiring: { applied: boolean; summary: string[] };
+      /** Layout 'k8s': the file wired (if one was found), the edit (also applied when `wiring.applied`), what to run. */
+      kubernetes?: { target?: K8sTarget; edit: import('vscode-languageserver-types').WorkspaceEdit; secretManifest: string; apply: string[] };
       /** The text also shown with window/showMessage. */
       message: string;
     }
@@ -168,6 +189,7 @@ interface Signatures {
   snippets: [SnippetInput, ClientSnippets];
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
   checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
+  kubernetesWiring: [K8sWireRequest, K8sWirePlan];
   testConnection: [TestConnectionParams, TestConnectionResult];
 }
 type ByName = typeof SERVER_COMMANDS;
