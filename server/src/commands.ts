@@ -186,11 +186,7 @@ async function generateCertsWithDefaults(
   const d = defaultsFor(folder, ctx.ws);
   // A Kubernetes workspace (a Milvus resource or Milvus Helm values, no compose file running Milvus) gets Kubernetes output.
   if (params.layout === 'k8s' || (params.layout === undefined && d.kubernetes)) {
-    return generateCertsK8s(
-      { folder, namespace: str(params.namespace), secretName: str(params.secretName), layout: 'k8s' },
-      ctx,
-      generate,
-    );
+    return generateCertsK8s({ folder, namespace: str(params.namespace), secretName: str(params.secretName), layout: 'k8s' }, ctx, generate);
   }
   const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
   // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.

@@ -130,7 +130,12 @@ export type GenerateCertsResult =
       /** `applied` is false when the client cannot apply edits or declined; `summary` then says what to change by hand. */
       wiring: { applied: boolean; summary: string[] };
       /** Layout 'k8s': the file wired (if one was found), the edit (also applied when `wiring.applied`), what to run. */
-      kubernetes?: { target?: K8sTarget; edit: import('vscode-languageserver-types').WorkspaceEdit; secretManifest: string; apply: string[] };
+      kubernetes?: {
+        target?: K8sTarget;
+        edit: import('vscode-languageserver-types').WorkspaceEdit;
+        secretManifest: string;
+        apply: string[];
+      };
       /** The text also shown with window/showMessage. */
       message: string;
     }

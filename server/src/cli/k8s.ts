@@ -19,9 +19,12 @@ export function k8sNextSteps(out: string, mode: CertMode, o: K8sOptions, target:
   const lines = [`${SECRET_MANIFEST} holds private keys (written 0600): keep it out of version control.`];
   if (target) {
     const plan = planK8sWiring({ file: target.file, mode: mode === 'mutual' ? 2 : 1, secretName: names.secretName }, ws);
-    const rel = path.relative(process.cwd(), target.file) || target.file;
+    const fromCwd = path.relative(process.cwd(), target.file);
+    const rel = fromCwd && !fromCwd.startsWith('..') ? fromCwd : target.file;
     if ((plan.edit.documentChanges ?? []).length) {
-      lines.push(`To wire Secret ${names.secretName} into ${rel} (not edited here; the editor's "Generate TLS certs" applies it as one edit):`);
+      lines.push(
+        `To wire Secret ${names.secretName} into ${rel} (not edited here; the editor's "Generate TLS certs" applies it as one edit):`,
+      );
     } else if (!plan.summary.length) lines.push(`${rel} already uses Secret ${names.secretName}.`);
     for (const s of plan.summary) lines.push(`  ${s}`);
   }

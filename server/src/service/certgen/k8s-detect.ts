@@ -25,7 +25,17 @@ export interface K8sTarget {
 }
 
 /** Top-level keys of charts/milvus/values.yaml that other charts rarely have. */
-const CHART_KEYS = ['extraConfigFiles', 'cluster', 'standalone', 'proxy', 'queryNode', 'dataNode', 'mixCoordinator', 'streamingNode', 'attu'];
+const CHART_KEYS = [
+  'extraConfigFiles',
+  'cluster',
+  'standalone',
+  'proxy',
+  'queryNode',
+  'dataNode',
+  'mixCoordinator',
+  'streamingNode',
+  'attu',
+];
 const VALUES_NAME = /(^|[-_.])values([-_.][^\\/]*)?\.ya?ml$/i;
 const MAX_TEXT = 2 * 1024 * 1024;
 

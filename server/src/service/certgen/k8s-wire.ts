@@ -39,7 +39,11 @@ export interface K8sWirePlan {
 }
 
 const volumes = (n: K8sNames) =>
-  new SeqWant([secretVolume(n)], (v) => (typeof v.name === 'string' ? v.name : undefined), (v) => String(v.name));
+  new SeqWant(
+    [secretVolume(n)],
+    (v) => (typeof v.name === 'string' ? v.name : undefined),
+    (v) => String(v.name),
+  );
 const mounts = (n: K8sNames) =>
   new SeqWant(
     [secretVolumeMount(n)],
@@ -101,7 +105,9 @@ function operatorEdits(ctx: MergeContext, names: K8sNames, mode: CertMode): void
     return;
   }
   const broken = parseAllDocuments(ctx.text).some((d) => 'errors' in d && d.errors.length);
-  ctx.changes.push(broken ? 'not edited: the file has YAML errors; fix them first' : 'not edited: no Milvus resource (kind: Milvus) in the file');
+  ctx.changes.push(
+    broken ? 'not edited: the file has YAML errors; fix them first' : 'not edited: no Milvus resource (kind: Milvus) in the file',
+  );
 }
 
 function isNested(v: unknown, keys: string[]): boolean {
@@ -136,7 +142,9 @@ function helmEdits(ctx: MergeContext, prefix: string[], names: K8sNames, mode: C
     if (pair && isScalar(pair.value) && typeof pair.value.value === 'string') {
       userYamlEdits(ctx, pair, names, mode);
     } else if (pair && pair.value !== null && !(isScalar(pair.value) && pair.value.value === null)) {
-      ctx.changes.push('not edited: extraConfigFiles.user.yaml is not a text block; the chart expects `user.yaml: |` with milvus.yaml lines');
+      ctx.changes.push(
+        'not edited: extraConfigFiles.user.yaml is not a text block; the chart expects `user.yaml: |` with milvus.yaml lines',
+      );
     } else {
       const config = configWant({}, names, mode);
       want.extraConfigFiles = { 'user.yaml': stringify(config, { lineWidth: 0 }) };
@@ -227,7 +235,10 @@ export function planK8sWiring(req: K8sWireRequest, ws: Workspace): K8sWirePlan {
   const chart = chartName ? ws.read(path.join(dir, chartName)) : undefined;
   const target = classifyK8sYaml(req.file, text, chart?.ok ? Buffer.from(chart.bytes).toString('utf8') : undefined);
   if (!target) {
-    return { edit: { documentChanges: [] }, summary: [`${base}: not edited: neither a Milvus resource (kind: Milvus) nor Milvus Helm values`] };
+    return {
+      edit: { documentChanges: [] },
+      summary: [`${base}: not edited: neither a Milvus resource (kind: Milvus) nor Milvus Helm values`],
+    };
   }
   const names = k8sNames({ secretName: req.secretName });
   const { edits, changes } = k8sWiringEdits(text, target, names, req.mode === 2 ? 'mutual' : 'one-way');

@@ -106,10 +106,12 @@ function keyText(p: Pair): string | undefined {
 function findPair(map: YAMLMap, key: string, config: boolean): Pair | undefined {
   const want = config ? formatKey(key) : key;
   // The last one wins in a YAML mapping read by Go's yaml (and by us): edit that one.
-  return (map.items as Pair[]).filter((p) => {
-    const k = keyText(p);
-    return k !== undefined && (config ? formatKey(k) : k) === want;
-  }).at(-1);
+  return (map.items as Pair[])
+    .filter((p) => {
+      const k = keyText(p);
+      return k !== undefined && (config ? formatKey(k) : k) === want;
+    })
+    .at(-1);
 }
 
 /** End offset of the last line a map's (or seq's) items occupy. */
