@@ -40,6 +40,7 @@ import { classifyK8sYaml, findK8sTargets } from '../../server/src/service/certge
 import { executeServerCommand, SERVER_COMMANDS, type CommandContext } from '../../server/src/commands';
 import { LanguageService, Workspace } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
+import type { GenerateCertsResult } from '../../server/src/protocol';
 import { tmpWorkspace, writeFiles } from '../support/workspace';
 import { secretNeedles, assertNoSecret, type Needle } from '../support/secrets';
 import { milvusAsGoSeesIt, goMilvusAvailable } from '../support/go-milvus-config';
@@ -508,24 +509,20 @@ describe('the generateCerts command in a Kubernetes workspace', () => {
     const root = tmp('k8s-cmd-');
     writeFiles(root, { 'deploy/milvus.yaml': OPERATOR_CR });
     const { ctx, said, applied } = context(root);
-    const r = (await executeServerCommand(SERVER_COMMANDS.generateCerts, [{ folder: path.join(root, 'deploy') }], ctx)) as Extract<
-      Awaited<ReturnType<typeof executeServerCommand>>,
-      object
-    > & {
-      status: string;
-      out: string;
-      written: string[];
-      kubernetes: { edit: { documentChanges: unknown[] }; apply: string[] };
-      wiring: { applied: boolean };
-    };
-    assert.equal(r.status, 'written');
+    const r = (await executeServerCommand(
+      SERVER_COMMANDS.generateCerts,
+      [{ folder: path.join(root, 'deploy') }],
+      ctx,
+    )) as GenerateCertsResult;
+    assert.ok(r.status === 'written' && r.kubernetes, r.message);
+
     assert.equal(r.out, path.join(root, 'deploy', 'tls'));
     const manifest = path.join(r.out, SECRET_MANIFEST);
     assert.equal(fs.statSync(manifest).mode & 0o777, 0o600);
     assert.equal(fs.statSync(path.join(r.out, 'server.key')).mode & 0o777, 0o600);
     assert.equal(r.wiring.applied, true);
     assert.equal(applied.length, 1);
-    assert.equal(r.kubernetes.edit.documentChanges.length, 1, 'one file, one edit');
+    assert.equal(r.kubernetes.edit.documentChanges?.length, 1, 'one file, one edit');
     // The namespace comes from the resource, and the Service name is in the certificate.
     const [server] = secretsIn(fs.readFileSync(manifest, 'utf8'));
     assert.equal(server.metadata.namespace, 'vectors');
