@@ -340,8 +340,8 @@ for (const [label, flavor, fixture, view] of [
         r.changes.filter((c) => !c.startsWith('note')),
         [
           flavor === 'operator'
-            ? 'set spec.config.common.security.tlsMode: 1'
-            : 'extraConfigFiles.user.yaml: set common.security.tlsMode: 1',
+            ? 'set spec.config.common.security.tlsMode: 2 → 1'
+            : 'extraConfigFiles.user.yaml: set common.security.tlsMode: 2 → 1',
         ],
       );
       const w = view(apply(once, r.edits));

@@ -20,7 +20,7 @@ import type { Workspace } from '../workspace';
 import { LineIndex, lspLines } from '../text';
 import { formatKey } from '../targets/milvus/effective';
 import { ConfigWant, SeqWant, mergeContext, mergeRoot, applyOffsetEdits, type MergeContext, type WantMap } from './yaml-merge';
-import { k8sNames, milvusTlsPaths, secretVolume, secretVolumeMount, K8S_HTTP_PORT, type K8sNames } from './k8s';
+import { k8sNames, milvusTlsPaths, secretVolume, secretVolumeMount, restPortConfig, type K8sNames } from './k8s';
 import { classifyK8sYaml, type K8sTarget } from './k8s-detect';
 import type { CertMode } from './options';
 
@@ -68,7 +68,7 @@ function configWant(existing: unknown, names: K8sNames, mode: CertMode): WantMap
   const grpc = flat.get('proxyport') ?? 19530;
   const off = enabled === false || String(enabled).toLowerCase() === 'false';
   if (!off && (port === undefined || port === null || port === '' || String(port) === String(grpc))) {
-    want.proxy = { http: { port: K8S_HTTP_PORT } };
+    Object.assign(want, restPortConfig());
   }
   return want;
 }

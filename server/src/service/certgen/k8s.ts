@@ -28,6 +28,11 @@ export const K8S_DEFAULTS = {
 /** Milvus 2.6 refuses TLS while REST shares the gRPC port; the Operator sample moves REST to 8080 (config/samples/external_tls.yaml). */
 export const K8S_HTTP_PORT = 8080;
 
+/** `{proxy: {http: {port: 8080}}}`: the REST port setting, as a nested milvus.yaml fragment. */
+export function restPortConfig(): Record<string, unknown> {
+  return ['proxy', 'http', 'port'].reduceRight<unknown>((v, k) => ({ [k]: v }), K8S_HTTP_PORT) as Record<string, unknown>;
+}
+
 export const SECRET_MANIFEST = 'milvus-tls-secret.yaml';
 export const VALUES_FRAGMENT = 'milvus-tls-values.yaml';
 
@@ -145,7 +150,7 @@ export function milvusTlsConfig(names: K8sNames, mode: CertMode): Record<string,
   return {
     tls: milvusTlsPaths(names, mode),
     common: { security: { tlsMode: mode === 'mutual' ? 2 : 1 } },
-    proxy: { http: { port: K8S_HTTP_PORT } },
+    ...restPortConfig(),
   };
 }
 

@@ -206,6 +206,10 @@ function ensureValue(ctx: MergeContext, pair: Pair, v: Want, path: string[], con
     if (isScalar(value) && value.value !== null && String(value.value) === String(v)) return;
     if (value?.range && !(isScalar(value) && value.value === null && value.range[0] === value.range[1])) {
       ctx.edits.push({ start: value.range[0], end: value.range[1], text: renderScalar(v) });
+      if (isScalar(value) && value.value !== null && value.value !== '') {
+        ctx.changes.push(`set ${path.join('.')}: ${String(value.value)} → ${String(v)}`);
+        return;
+      }
     } else {
       // `key:` with nothing after it: the value goes after the colon, before any comment.
       const end = keyNode.range![1];
