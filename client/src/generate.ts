@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SERVER_COMMANDS as CMD, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
 import { exec } from './exec';
+import { offerKubernetes } from './generate-k8s';
 
 function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
@@ -24,6 +25,7 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       return;
     }
     const d = await exec(client, CMD.defaults, { folder });
+    if (await offerKubernetes(client, folder, d)) return;
     const mode = await vscode.window.showQuickPick(
       [
         { label: 'Mutual TLS', description: 'CA + server + client (tlsMode 2)', value: 'mutual' as const },
