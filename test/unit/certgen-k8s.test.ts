@@ -442,6 +442,56 @@ describe('wiring edge cases', () => {
     }
   });
 
+  it('mangled files never throw, and valid YAML stays valid YAML (seeded mutations of both fixtures)', () => {
+    let seed = 20261201;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const bits = [
+      '\n',
+      ' ',
+      '  ',
+      ': ',
+      '- ',
+      '#',
+      '{}',
+      '[]',
+      '|',
+      '|+',
+      '~',
+      'tls:',
+      'config:',
+      'volumes:',
+      '"',
+      '---\n',
+      '&a ',
+      '*a',
+      '? ',
+    ];
+    let edited = 0;
+    for (let i = 0; i < 600; i++) {
+      let t = [OPERATOR_CR, HELM_VALUES][i % 2];
+      for (let j = 0; j < 1 + Math.floor(rnd() * 3); j++) {
+        const at = Math.floor(rnd() * t.length);
+        t =
+          rnd() < 0.6
+            ? t.slice(0, at) + bits[Math.floor(rnd() * bits.length)] + t.slice(at)
+            : t.slice(0, at) + t.slice(at + Math.floor(rnd() * 8));
+      }
+      const valid = parseAllDocuments(t).every((d) => !('errors' in d) || d.errors.length === 0);
+      for (const flavor of ['operator', 'helm'] as const) {
+        const r = k8sWiringEdits(t, { flavor, prefix: [] }, names, 'mutual');
+        if (r.edits.length) edited++;
+        const out = apply(t, r.edits);
+        if (valid)
+          assert.ok(
+            parseAllDocuments(out).every((d) => !('errors' in d) || d.errors.length === 0),
+            `broke valid YAML: ${JSON.stringify(t)}`,
+          );
+        else assert.deepEqual(r.edits, []);
+      }
+    }
+    assert.ok(edited > 100, `most mutations are still edited (${edited})`);
+  });
+
   it('CRLF files get CRLF lines', () => {
     const text = HELM_VALUES.replace(/\n/g, '\r\n');
     const out = apply(text, k8sWiringEdits(text, { flavor: 'helm', prefix: [] }, names, 'mutual').edits);

@@ -44,7 +44,7 @@ export function classifyK8sYaml(file: string, text: string, chartYaml?: string):
   if (text.length > MAX_TEXT) return undefined;
   // Cheap tests first: most YAML files are neither, and parsing them costs.
   if (/^\s*kind:\s*["']?Milvus["']?\s*(#.*)?$/m.test(text)) {
-    for (const doc of parseAllDocuments(text)) {
+    for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
       if (!('contents' in doc) || doc.errors.length) continue;
       const js = safeJs(doc.toJS.bind(doc));
       if (js && js.kind === 'Milvus' && typeof js.apiVersion === 'string' && js.apiVersion.startsWith('milvus.io/')) {
@@ -61,11 +61,11 @@ export function classifyK8sYaml(file: string, text: string, chartYaml?: string):
     return undefined;
   }
   if (!VALUES_NAME.test(path.basename(file))) return undefined;
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { logLevel: 'error' });
   if (doc.errors.length || !(isMap(doc.contents) || doc.contents === null)) return undefined;
   const values = (safeJs(doc.toJS.bind(doc)) ?? {}) as Record<string, unknown>;
   if (chartYaml !== undefined) {
-    const chart = safeJs(() => parseDocument(chartYaml).toJS()) ?? {};
+    const chart = safeJs(() => parseDocument(chartYaml, { logLevel: 'error' }).toJS()) ?? {};
     if (chart.name === 'milvus') return { flavor: 'helm', file, prefix: [] };
     const deps = Array.isArray(chart.dependencies) ? (chart.dependencies as Record<string, unknown>[]) : [];
     const dep = deps.find((d) => d && d.name === 'milvus');

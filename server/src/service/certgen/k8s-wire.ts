@@ -19,7 +19,7 @@ import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Workspace } from '../workspace';
 import { LineIndex, lspLines } from '../text';
 import { formatKey } from '../targets/milvus/effective';
-import { ConfigWant, SeqWant, mergeContext, mergeRoot, applyOffsetEdits, type MergeContext, type WantMap } from './yaml-merge';
+import { ConfigWant, SeqWant, mergeContext, mergeRoot, applyOffsetEdits, safeJS, type MergeContext, type WantMap } from './yaml-merge';
 import { k8sNames, milvusTlsPaths, secretVolume, secretVolumeMount, restPortConfig, type K8sNames } from './k8s';
 import { classifyK8sYaml, type K8sTarget } from './k8s-detect';
 import type { CertMode } from './options';
@@ -81,15 +81,30 @@ export function k8sWiringEdits(
   mode: CertMode,
 ): { edits: TextEdit[]; changes: string[] } {
   const ctx = mergeContext(text);
-  if (target.flavor === 'operator') operatorEdits(ctx, names, mode);
-  else helmEdits(ctx, target.prefix, names, mode);
+  try {
+    if (target.flavor === 'operator') operatorEdits(ctx, names, mode);
+    else helmEdits(ctx, target.prefix, names, mode);
+  } catch {
+    // Never the parser's message: it may quote lines of the file, and a manifest can hold a key.
+    return { edits: [], changes: ['not edited: the file could not be read as YAML; fix it first'] };
+  }
+  if (ctx.edits.length) {
+    // The edit must leave valid YAML; unusual layouts (`? ` keys, odd indentation) are left to the user.
+    const after = applyOffsetEdits(ctx.text, ctx.edits);
+    if (parseAllDocuments(after, { logLevel: 'error' }).some((d) => 'errors' in d && d.errors.length)) {
+      return {
+        edits: [],
+        changes: ['not edited: the file is laid out in a way these edits would break; make these changes by hand', ...ctx.changes],
+      };
+    }
+  }
   return { edits: ctx.edits.map((e) => ({ range: ctx.lines.range(e.start, e.end), newText: e.text })), changes: ctx.changes };
 }
 
 function operatorEdits(ctx: MergeContext, names: K8sNames, mode: CertMode): void {
-  for (const doc of parseAllDocuments(ctx.text)) {
+  for (const doc of parseAllDocuments(ctx.text, { logLevel: 'error' })) {
     if (!('contents' in doc)) continue;
-    const js = (doc.errors.length ? undefined : doc.toJS()) as Record<string, unknown> | undefined;
+    const js = (doc.errors.length ? undefined : safeJS(doc)) as Record<string, unknown> | undefined;
     if (!js || js.kind !== 'Milvus' || typeof js.apiVersion !== 'string' || !js.apiVersion.startsWith('milvus.io/')) continue;
     const spec = (js.spec ?? {}) as Record<string, unknown>;
     if (isNested(spec.config, ['common', 'tls'])) {
@@ -104,7 +119,7 @@ function operatorEdits(ctx: MergeContext, names: K8sNames, mode: CertMode): void
     mergeRoot(ctx, doc.contents as Node | null, want, doc.range[1]);
     return;
   }
-  const broken = parseAllDocuments(ctx.text).some((d) => 'errors' in d && d.errors.length);
+  const broken = parseAllDocuments(ctx.text, { logLevel: 'error' }).some((d) => 'errors' in d && d.errors.length);
   ctx.changes.push(
     broken ? 'not edited: the file has YAML errors; fix them first' : 'not edited: no Milvus resource (kind: Milvus) in the file',
   );
@@ -122,12 +137,12 @@ function isNested(v: unknown, keys: string[]): boolean {
 }
 
 function helmEdits(ctx: MergeContext, prefix: string[], names: K8sNames, mode: CertMode): void {
-  const doc = parseDocument(ctx.text, { uniqueKeys: false });
+  const doc = parseDocument(ctx.text, { uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length) {
     ctx.changes.push('not edited: the file has YAML errors; fix them first');
     return;
   }
-  const all = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const all = (safeJS(doc) ?? {}) as Record<string, unknown>;
   const values = (prefix.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), all) ??
     {}) as Record<string, unknown>;
   const want: WantMap = { volumes: volumes(names), volumeMounts: mounts(names) };
@@ -166,7 +181,7 @@ function leaves(tree: WantMap, prefix = ''): string[] {
 function userYamlEdits(ctx: MergeContext, pair: Pair, names: K8sNames, mode: CertMode): void {
   const scalar = pair.value as Scalar;
   const inner = String(scalar.value);
-  const innerDoc = parseDocument(inner, { uniqueKeys: false });
+  const innerDoc = parseDocument(inner, { uniqueKeys: false, logLevel: 'error' });
   const label = 'extraConfigFiles.user.yaml';
   if (innerDoc.errors.length) {
     ctx.changes.push(`not edited: ${label} is not valid YAML; fix it first`);
@@ -174,7 +189,7 @@ function userYamlEdits(ctx: MergeContext, pair: Pair, names: K8sNames, mode: Cer
   }
   const ictx = mergeContext(inner);
   const appendAt = lastTextEnd(inner);
-  mergeRoot(ictx, innerDoc.contents as Node | null, configWant(innerDoc.toJS(), names, mode), appendAt, { config: true });
+  mergeRoot(ictx, innerDoc.contents as Node | null, configWant(safeJS(innerDoc), names, mode), appendAt, { config: true });
   ctx.changes.push(...ictx.changes.map((c) => `${label}: ${c}`));
   if (!ictx.edits.length) return;
   const keyCol = ctx.lines.positionAt((pair.key as Node).range![0]).character;

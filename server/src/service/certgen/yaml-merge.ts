@@ -9,7 +9,7 @@
  * by key), `SeqWant` (list items identified by a key, added or replaced) and `ConfigWant` (a Milvus
  * configuration subtree: keys compared the way Milvus compares them, dotted keys included).
  */
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../text';
 import { formatKey } from '../targets/milvus/effective';
 
@@ -97,6 +97,15 @@ export function mergeRoot(
   const atLineStart = appendAt === 0 || ctx.text[appendAt - 1] === '\n';
   ctx.edits.push({ start: appendAt, end: appendAt, text: atLineStart ? block + ctx.nl : ctx.nl + block });
   describe(ctx, want, path);
+}
+
+/** Plain data of a node; undefined when it cannot be had (an alias to an anchor that is not there). */
+export function safeJS(node: { toJSON(): unknown } | null | undefined): unknown {
+  try {
+    return node?.toJSON();
+  } catch {
+    return undefined;
+  }
 }
 
 function keyText(p: Pair): string | undefined {
@@ -228,7 +237,7 @@ function ensureValue(ctx: MergeContext, pair: Pair, v: Want, path: string[], con
     if (isSeq(value) && !value.flow && value.items.length) return ensureSeq(ctx, value, v, path);
     if (isSeq(value)) {
       // A flow list (`volumes: []`, as the chart's values.yaml has it): rewrite it as a block list.
-      const merged = mergeItems(value.toJSON() as Record<string, unknown>[], v, ctx, path);
+      const merged = mergeItems((safeJS(value) as Record<string, unknown>[] | undefined) ?? [], v, ctx, path);
       if (!merged) return;
       ctx.edits.push({ start: keyNode.range![1], end: value.range![1], text: ':' + ctx.nl + renderBlock(merged, keyCol + 2, ctx.nl) });
       return;
@@ -240,7 +249,7 @@ function ensureValue(ctx: MergeContext, pair: Pair, v: Want, path: string[], con
   if (isMap(value) && !value.flow && value.items.length) return mergeMap(ctx, value, tree, path, config || v instanceof ConfigWant);
   if (isMap(value)) {
     // A flow map (`config: {}`): rewrite it as a block map with the wanted keys merged in.
-    const merged = { ...(value.toJSON() as object), ...(toPlain(tree) as object) };
+    const merged = { ...((safeJS(value) as object | undefined) ?? {}), ...(toPlain(tree) as object) };
     ctx.edits.push({ start: keyNode.range![1], end: value.range![1], text: ':' + ctx.nl + renderBlock(merged, keyCol + 2, ctx.nl) });
     describe(ctx, tree, path);
     return;
@@ -291,11 +300,11 @@ function ensureSeq(ctx: MergeContext, seq: YAMLSeq, w: SeqWant, path: string[]):
   const append: Record<string, unknown>[] = [];
   for (const item of w.items) {
     const hit = items.filter((n) => {
-      const js = n.toJSON() as Record<string, unknown>;
+      const js = safeJS(n) as Record<string, unknown> | undefined;
       return js && typeof js === 'object' && w.id(js) !== undefined && w.id(js) === w.id(item);
     });
     const node = hit.at(-1);
-    if (node && sameFields(node.toJSON() as Record<string, unknown>, item)) continue;
+    if (node && sameFields((safeJS(node) ?? {}) as Record<string, unknown>, item)) continue;
     if (node && isMap(node)) {
       const col = column(ctx, node.range![0]);
       ctx.edits.push({ start: node.range![0], end: trimEnd(ctx, node.range![1]), text: renderBlock(item, col, ctx.nl).slice(col) });
@@ -342,10 +351,4 @@ export function applyOffsetEdits(text: string, edits: OffsetEdit[]): string {
   let out = text;
   for (const { e } of order) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
-}
-
-/** Parses a YAML text for merging; undefined when it has errors (never edit a file we cannot read). */
-export function parseForMerge(text: string): ReturnType<typeof parseDocument> | undefined {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
-  return doc.errors.length ? undefined : doc;
 }
