@@ -36,7 +36,7 @@ import {
   K8S_DEFAULTS,
 } from '../../server/src/service/certgen/k8s';
 import { k8sWiringEdits, planK8sWiring } from '../../server/src/service/certgen/k8s-wire';
-import { classifyK8sYaml, findK8sTargets } from '../../server/src/service/certgen/k8s-detect';
+import { classifyK8sYaml, findK8sTargets, k8sServiceNames } from '../../server/src/service/certgen/k8s-detect';
 import { executeServerCommand, SERVER_COMMANDS, type CommandContext } from '../../server/src/commands';
 import { LanguageService, Workspace } from '../../server/src/service';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
@@ -507,6 +507,7 @@ describe('is the workspace a Kubernetes one', () => {
       name: 'my-release',
       namespace: 'vectors',
       prefix: [],
+      service: 'my-release-milvus',
     });
   });
 
@@ -517,6 +518,10 @@ describe('is the workspace a Kubernetes one', () => {
       ['vectors'],
     );
     assert.equal(classifyK8sYaml('/c/my-values.yaml', HELM_VALUES)?.flavor, 'helm');
+    // The chart names its Service milvus.fullname: fullnameOverride when set.
+    const named = classifyK8sYaml('/c/values.yaml', 'fullnameOverride: vdb\n', 'name: milvus\n')!;
+    assert.equal(named.service, 'vdb');
+    assert.deepEqual(k8sServiceNames(named, 'ai'), ['vdb', 'vdb.ai', 'vdb.ai.svc', 'vdb.ai.svc.cluster.local']);
   });
 
   it('other YAML is not: milvus.yaml, compose, an Ingress, a values file of another chart, garbage', () => {

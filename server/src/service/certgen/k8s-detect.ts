@@ -22,6 +22,12 @@ export interface K8sTarget {
   namespace?: string;
   /** Helm umbrella charts: the key the Milvus chart's values sit under. */
   prefix: string[];
+  /**
+   * The Service clients dial, when the file tells: `<name>-milvus` for a Milvus resource
+   * (milvus-operator pkg/controllers/components.go GetServiceInstanceName), `fullnameOverride` for
+   * Helm values (milvus-helm templates/service.yaml names it `milvus.fullname`, _helpers.tpl).
+   */
+  service?: string;
 }
 
 /** Top-level keys of charts/milvus/values.yaml that other charts rarely have. */
@@ -49,12 +55,14 @@ export function classifyK8sYaml(file: string, text: string, chartYaml?: string):
       const js = safeJs(doc.toJS.bind(doc));
       if (js && js.kind === 'Milvus' && typeof js.apiVersion === 'string' && js.apiVersion.startsWith('milvus.io/')) {
         const meta = (js.metadata ?? {}) as Record<string, unknown>;
+        const name = typeof meta.name === 'string' ? meta.name : undefined;
         return {
           flavor: 'operator',
           file,
-          name: typeof meta.name === 'string' ? meta.name : undefined,
+          name,
           namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
           prefix: [],
+          ...(name ? { service: `${name}-milvus` } : {}),
         };
       }
     }
@@ -63,16 +71,21 @@ export function classifyK8sYaml(file: string, text: string, chartYaml?: string):
   if (!VALUES_NAME.test(path.basename(file))) return undefined;
   const doc = parseDocument(text, { logLevel: 'error' });
   if (doc.errors.length || !(isMap(doc.contents) || doc.contents === null)) return undefined;
-  const values = (safeJs(doc.toJS.bind(doc)) ?? {}) as Record<string, unknown>;
+  const all = (safeJs(doc.toJS.bind(doc)) ?? {}) as Record<string, unknown>;
+  const helm = (prefix: string[]): K8sTarget => {
+    const values = (prefix.length ? all[prefix[0]] : all) as Record<string, unknown> | undefined;
+    const full = values?.fullnameOverride;
+    return { flavor: 'helm', file, prefix, ...(typeof full === 'string' && full ? { service: full.slice(0, 63).replace(/-+$/, '') } : {}) };
+  };
   if (chartYaml !== undefined) {
     const chart = safeJs(() => parseDocument(chartYaml, { logLevel: 'error' }).toJS()) ?? {};
-    if (chart.name === 'milvus') return { flavor: 'helm', file, prefix: [] };
+    if (chart.name === 'milvus') return helm([]);
     const deps = Array.isArray(chart.dependencies) ? (chart.dependencies as Record<string, unknown>[]) : [];
     const dep = deps.find((d) => d && d.name === 'milvus');
-    if (dep) return { flavor: 'helm', file, prefix: [typeof dep.alias === 'string' && dep.alias ? dep.alias : 'milvus'] };
+    if (dep) return helm([typeof dep.alias === 'string' && dep.alias ? dep.alias : 'milvus']);
   }
-  const hits = CHART_KEYS.filter((k) => k in values).length;
-  return 'extraConfigFiles' in values || hits >= 2 ? { flavor: 'helm', file, prefix: [] } : undefined;
+  const hits = CHART_KEYS.filter((k) => k in all).length;
+  return 'extraConfigFiles' in all || hits >= 2 ? helm([]) : undefined;
 }
 
 function safeJs(f: () => unknown): Record<string, unknown> | undefined {
@@ -108,10 +121,10 @@ function text(ws: Workspace, file: string): string | undefined {
   return r.ok && r.size <= MAX_TEXT ? Buffer.from(r.bytes).toString('utf8') : undefined;
 }
 
-/** Names clients dial a Milvus resource by: its Service `<name>-milvus` (pkg/controllers/components.go GetServiceInstanceName). */
+/** Names clients inside the cluster dial the Service by, short to fully qualified. */
 export function k8sServiceNames(t: K8sTarget, namespace?: string): string[] {
-  if (t.flavor !== 'operator' || !t.name) return [];
-  const svc = `${t.name}-milvus`;
+  const svc = t.service;
+  if (!svc) return [];
   const ns = namespace ?? t.namespace;
   return ns ? [svc, `${svc}.${ns}`, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`] : [svc];
 }
