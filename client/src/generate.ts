@@ -16,6 +16,7 @@ import { ReadOnlyDocs } from './read-only-docs';
 export const SNIPPET_SCHEME = 'tls-config-snippet';
 /** The "how to connect" documents, registered as a content provider in extension.ts. */
 export const snippetDocs = new ReadOnlyDocs(SNIPPET_SCHEME);
+import { offerKubernetes } from './generate-k8s';
 
 function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
@@ -36,6 +37,7 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
     }
     const run: Exec = (command, a) => exec(client, command, a);
     const d = await run(CMD.defaults, { folder });
+    if (await offerKubernetes(client, folder, d)) return;
     const w = new GenerateWizard(d, serverDeps(run, folder));
     if (!(await runWizard(w))) return;
     const a = w.answers;

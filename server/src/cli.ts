@@ -12,6 +12,8 @@ import { formatText } from './cli/text';
 import { toSarif } from './cli/sarif';
 import { probeCommand } from './cli/probe';
 import { generate } from './commands';
+import { k8sDefaults, k8sNextSteps } from './cli/k8s';
+import { DEFAULT_OPTIONS } from './service/certgen/options';
 import type { GenerateOptions } from './service/certgen';
 
 export { check, type Finding, type CheckResult } from './cli/check';
@@ -20,6 +22,7 @@ const USAGE = `usage:
   tls-config check <folder|files…> [--format text|json|sarif] [--expiry-days N]
   tls-config generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
                       [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force] [--layout postgres [--db-user NAME]]
+                      [--layout k8s [--namespace NS] [--secret-name NAME]]
   tls-config probe HOST:PORT [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn h2]
                    [--protocol tls|postgres|postgres-direct] [--timeout MS] [--format text|json]
   tls-config probe --config FILE [--target N] [the flags above override what the config gives]
@@ -87,12 +90,18 @@ async function main(argv: string[]): Promise<number> {
     if (one('--days')) options.leafDays = Number(one('--days'));
     if (one('--ca-days')) options.caDays = Number(one('--ca-days'));
     if (one('--csr')) options.csr = true;
-    if (one('--layout') === 'postgres') options.layout = 'postgres';
+    const layout = one('--layout');
+    if (layout !== undefined && layout !== 'postgres' && layout !== 'k8s') throw new Error(`unknown --layout ${layout} (postgres or k8s)`);
+    if (layout) options.layout = layout;
     if (one('--db-user')) options.clientCommonName = one('--db-user');
     const abs = path.resolve(out);
     const ws = new Workspace([abs, path.dirname(abs)], { ...DEFAULT_SETTINGS });
-    const res = await generate({ out: abs, options, overwrite: !!one('--force'), reuseCa: !!one('--reuse-ca') }, ws);
+    const near = layout === 'k8s' ? k8sDefaults(abs, ws, one('--namespace')) : undefined;
+    if (near && !names.length) options.names = near.names;
+    const kubernetes = near ? { namespace: near.namespace, secretName: one('--secret-name') } : undefined;
+    const res = await generate({ out: abs, options, overwrite: !!one('--force'), reuseCa: !!one('--reuse-ca'), kubernetes }, ws);
     process.stdout.write(res.written.map((w) => `wrote ${w}`).join('\n') + '\n');
+    if (near && kubernetes) process.stdout.write(k8sNextSteps(abs, options.mode ?? DEFAULT_OPTIONS.mode, kubernetes, near.target, ws));
     return 0;
   }
   if (cmd === 'probe') return probeCommand(positional, one, (k) => flags.get(k) ?? []);

@@ -19,6 +19,9 @@ import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
 import { PEM_EXT } from './service/targets/pem/siblings';
+import { generateCertsK8s, k8sApplyLines, k8sTargetNear } from './commands-k8s';
+import { k8sFiles, k8sNames, validateK8sOptions, SECRET_MANIFEST, VALUES_FRAGMENT } from './service/certgen/k8s';
+import { planK8sWiring } from './service/certgen/k8s-wire';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -27,6 +30,7 @@ import {
   type DefaultsResult,
   type GenerateParams,
   type GenerateCertsResult,
+  type GenerateCertsParams,
   type CheckCertificateSetResult,
   type LayoutChoice,
   type ValidateGenerateParams,
@@ -93,7 +97,18 @@ function defaultsFor(folder: string, ws: Workspace): DefaultsResult {
       .filter((x) => x && x !== '..').length;
   const found = layouts.filter((l) => l.detected && l.composePath).sort((a, b) => up(a.composePath!) - up(b.composePath!));
   const layout = found[0]?.id ?? 'milvus';
-  return { names, out, composePath: near.composePath, service: near.service, caExists, options: DEFAULT_OPTIONS, layouts, layout };
+  const kubernetes = near.composePath ? undefined : k8sTargetNear(folder, ws);
+  return {
+    names,
+    out,
+    composePath: near.composePath,
+    service: near.service,
+    caExists,
+    options: DEFAULT_OPTIONS,
+    layouts,
+    layout,
+    ...(kubernetes ? { kubernetes } : {}),
+  };
 }
 
 /** Every layout with the folder and compose file it would use here. */
@@ -188,7 +203,8 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.wiring]: (w, ctx) => wiring(w, ctx.ws),
   [SERVER_COMMANDS.snippets]: (s) =>
     s?.layout && s.layout !== 'milvus' ? snippetDocument(s) : { ...clientSnippets(s), ...snippetDocument(s) },
-  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
+  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx, a),
+  [SERVER_COMMANDS.kubernetesWiring]: (w, ctx) => planK8sWiring(w, ctx.ws),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
@@ -249,7 +265,11 @@ export async function executeServerCommand(command: string, args: unknown[], ctx
  * the defaults the wizard would propose, never over existing files, then the
  * wiring edit when the client can apply it.
  */
-async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): Promise<GenerateCertsResult> {
+async function generateCertsWithDefaults(
+  folder: unknown,
+  ctx: CommandContext,
+  params: Partial<GenerateCertsParams> = {},
+): Promise<GenerateCertsResult> {
   const say = (kind: 'info' | 'warning' | 'error', text: string) => ctx.editor?.showMessage(kind, text);
   if (typeof folder !== 'string' || !path.isAbsolute(folder)) {
     const text = `${SERVER_COMMANDS.generateCerts} needs { folder: an absolute path }.`;
@@ -257,6 +277,10 @@ async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): 
     throw new Error(text);
   }
   const d = defaultsFor(folder, ctx.ws);
+  // A Kubernetes workspace (a Milvus resource or Milvus Helm values, no compose file running Milvus) gets Kubernetes output.
+  if (params.layout === 'k8s' || (params.layout === undefined && d.kubernetes)) {
+    return generateCertsK8s({ folder, namespace: str(params.namespace), secretName: str(params.secretName), layout: 'k8s' }, ctx, generate);
+  }
   const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
   // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.
   const existing = planWrite(
@@ -292,6 +316,10 @@ async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): 
   return { status: 'written', out: d.out, written, wiring: { applied, summary: plan.summary }, message };
 }
 
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v ? v : undefined;
+}
+
 function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
   const names: GeneratedFileName[] = reuseCa ? [] : ['ca.pem', 'ca.key'];
   names.push('server.pem', 'server.key');
@@ -300,6 +328,7 @@ function fileNames(o: GenerateOptions, reuseCa: boolean): GeneratedFileName[] {
     names.push('client.pem', 'client.key');
     if (o.csr) names.push('client.csr');
   }
+  if (o.layout === 'k8s') names.push(SECRET_MANIFEST, VALUES_FRAGMENT);
   return o.layout === 'postgres' ? names.map(postgresName) : names;
 }
 
@@ -311,14 +340,26 @@ export async function generate(g: GenerateParams, ws: Workspace): Promise<Comman
     if (!cert.ok || !key.ok) throw new Error(`cannot reuse the CA: ${!cert.ok ? cert.message : ''} ${!key.ok ? key.message : ''}`.trim());
     options.reuseCa = { certPem: Buffer.from(cert.bytes).toString('utf8'), keyPem: Buffer.from(key.bytes).toString('utf8') };
   }
-  const errors = validateOptions(options);
+  const k8s = options.layout === 'k8s' ? { ...g.kubernetes } : undefined;
+  const errors = [...validateOptions(options), ...(k8s ? validateK8sOptions(k8s) : [])];
   if (errors.length) throw new Error(errors.join('; '));
   // Loaded on first use: @peculiar/x509 and its ASN.1 schemas would otherwise add ~60 ms to server start-up.
   const { generateCertSet } = await import('./service/certgen/generate');
   const { writeCertSet } = await import('./service/certgen/write');
   let files = await generateCertSet(options);
   if (options.layout === 'postgres') files = postgresLayout(files);
+  // The Kubernetes files go in the same write as the PEM files: all of them or none.
+  if (k8s) files = [...files, ...k8sFiles(files, k8sNames(k8s), options.mode, options.reuseCa?.certPem)];
   const res = await writeCertSet(g.out, files, { overwrite: !!g.overwrite });
   for (const f of res.written) ws.invalidate(f);
-  return { written: res.written, out: g.out };
+  if (!k8s) return { written: res.written, out: g.out };
+  return {
+    written: res.written,
+    out: g.out,
+    kubernetes: {
+      secretManifest: path.join(g.out, SECRET_MANIFEST),
+      valuesFragment: path.join(g.out, VALUES_FRAGMENT),
+      apply: k8sApplyLines(g.out, undefined, k8s.namespace),
+    },
+  };
 }

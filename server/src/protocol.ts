@@ -13,6 +13,9 @@ import type { PgWireRequest } from './service/targets/postgres/wire';
 import type { PlannedFile } from './service/certgen/write';
 import type { WireRequest, WirePlan } from './service/targets/milvus/wire';
 import type { SnippetInput, ClientSnippets } from './service/certgen/snippets';
+import type { K8sOptions } from './service/certgen/k8s';
+import type { K8sTarget } from './service/certgen/k8s-detect';
+import type { K8sWireRequest, K8sWirePlan } from './service/certgen/k8s-wire';
 import type { Settings } from './service/types';
 import type { ProbeResult, ProbeTarget } from './probe/types';
 
@@ -49,6 +52,8 @@ export const SERVER_COMMANDS = {
   generateCerts: 'tlsConfig.server.generateCerts',
   /** Judge the PEM files of folders (or the given files with their folders) as certificate sets; results go to Problems. */
   checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
+  /** The edit that wires a Kubernetes TLS Secret into a Milvus resource (kind: Milvus) or Helm values file. */
+  kubernetesWiring: 'tlsConfig.server.planKubernetesWiring',
   /** "Test TLS connection": one live handshake with the endpoint a document describes (or an explicit target). */
   testConnection: 'tlsConfig.server.testConnection',
   /** The generator's own checks of answers given so far, each on the field it is about: a wizard validates each step with it. */
@@ -85,6 +90,8 @@ export interface DefaultsResult {
   /** The layouts to offer, in order, each with its own suggested folder; `layout` is the one the workspace suggests. */
   layouts?: LayoutChoice[];
   layout?: LayoutId;
+  /** The folder (or its parent) holds a Milvus resource or Milvus Helm values: offer layout 'k8s' and wire this file. */
+  kubernetes?: K8sTarget;
 }
 
 export interface LayoutChoice extends LayoutInfo {
@@ -134,6 +141,8 @@ export interface GenerateParams {
   overwrite?: boolean;
   /** Sign the new leaves with ca.pem / ca.key already in `out`. */
   reuseCa?: boolean;
+  /** With options.layout 'k8s': the Secret's name and namespace. */
+  kubernetes?: K8sOptions;
 }
 
 export interface PlanResult {
@@ -149,11 +158,21 @@ export interface PlanResult {
 export interface GenerateResult {
   written: string[];
   out: string;
+  /** Layout 'k8s': the Secret manifest (private keys, 0600) and the Helm values fragment, and the commands to apply them. */
+  kubernetes?: { secretManifest: string; valuesFragment: string; apply: string[] };
 }
 
 export interface GenerateCertsParams {
   /** Absolute path of the folder the certificates are for (the quick fix passes the missing file's folder). */
   folder: string;
+  /**
+   * 'k8s': also a Secret manifest and a values fragment, and the wiring edit to the Milvus resource or
+   * Helm values file found in the folder or its parent. Default: 'k8s' when such a file is there and no
+   * compose file runs Milvus, else plain files wired into milvus.yaml / compose.
+   */
+  layout?: 'files' | 'k8s';
+  namespace?: string;
+  secretName?: string;
 }
 
 export type GenerateCertsResult =
@@ -163,6 +182,13 @@ export type GenerateCertsResult =
       written: string[];
       /** `applied` is false when the client cannot apply edits or declined; `summary` then says what to change by hand. */
       wiring: { applied: boolean; summary: string[] };
+      /** Layout 'k8s': the file wired (if one was found), the edit (also applied when `wiring.applied`), what to run. */
+      kubernetes?: {
+        target?: K8sTarget;
+        edit: import('vscode-languageserver-types').WorkspaceEdit;
+        secretManifest: string;
+        apply: string[];
+      };
       /** The text also shown with window/showMessage. */
       message: string;
     }
@@ -223,6 +249,7 @@ interface Signatures {
   snippets: [SnippetsParams, SnippetsResult];
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
   checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
+  kubernetesWiring: [K8sWireRequest, K8sWirePlan];
   testConnection: [TestConnectionParams, TestConnectionResult];
   validateGenerate: [ValidateGenerateParams, ValidateGenerateResult];
 }

@@ -28,8 +28,11 @@ export interface GenerateOptions {
   commonName?: string;
   /** Common Name of the client certificate (PostgreSQL `cert` auth: the database user); default milvus-client. */
   clientCommonName?: string;
-  /** File names and modes for a system: 'postgres' writes server.crt/server.key, root.crt, postgresql.crt/.key. */
-  layout?: 'postgres';
+  /**
+   * File names and modes for a system: 'postgres' writes server.crt/server.key, root.crt, postgresql.crt/.key;
+   * 'k8s' writes the usual PEM files plus a Secret manifest and a Helm values fragment (certgen/k8s.ts).
+   */
+  layout?: 'postgres' | 'k8s';
 }
 
 /**
