@@ -16,6 +16,8 @@ import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
 import { PEM_EXT } from './service/targets/pem/siblings';
+import { checkWorkspace } from './check-workspace';
+import { describeCertificates } from './describe-certificates';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -103,6 +105,8 @@ const handlers: Handlers = {
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
+  [SERVER_COMMANDS.checkWorkspace]: (a, ctx) => checkWorkspace(a, ctx),
+  [SERVER_COMMANDS.describeCertificates]: (a, ctx) => describeCertificates(a, ctx),
 };
 
 /** The PEM files of the folders and files given, each validated (set findings included) and published. */

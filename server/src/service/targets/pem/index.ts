@@ -10,6 +10,8 @@ import { lintContents } from '../../tls/file-lint';
 import { pemHover } from '../../pem/hover';
 import { pemSymbols, pemFolding } from '../../pem/symbols';
 import { PEM_EXT, siblingPems, certificateFor } from './siblings';
+import { certificateLenses } from './report';
+import { SERVER_COMMANDS } from '../../../protocol';
 
 export const pemTarget: Target<FileContents> = {
   id: 'pem',
@@ -37,5 +39,7 @@ export const pemTarget: Target<FileContents> = {
     }),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
+  lenses: (doc, model, ctx) => certificateLenses(doc.uri, model, ctx.now, SERVER_COMMANDS.describeCertificates),
+  commands: [SERVER_COMMANDS.describeCertificates],
   codes: PEM_DIAGNOSTIC_CODES,
 };
