@@ -23,6 +23,9 @@ export type { GenerateOptions, KeyType, CertMode } from './service/certgen/optio
  */
 export const SETTINGS_SECTION = 'tlsConfig';
 
+/** The read-only custom editor (and beside-the-text panel) that shows a PEM file's certificates. */
+export const CERTIFICATE_VIEW_TYPE = 'tlsConfig.certificateView';
+
 /** Client → server: settings changed, or workspace trust was granted. */
 export const SETTINGS_NOTIFICATION = 'tlsConfig/settings';
 /** Fields the server does not know or that have the wrong type are ignored. */

@@ -209,7 +209,13 @@ async function certWorkspace(): Promise<{ root: string; expiredCer: string; bund
     'README.md': '# not ours\n',
   });
   const f = (rel: string) => URI.file(path.join(ws, rel)).toString();
-  return { root: ws, expiredCer: f('certs/old.cer'), bundle: f('certs/chain.ca-bundle'), custom: f('certs/site.cert'), clean: f('tls/server.pem') };
+  return {
+    root: ws,
+    expiredCer: f('certs/old.cer'),
+    bundle: f('certs/chain.ca-bundle'),
+    custom: f('certs/site.cert'),
+    clean: f('tls/server.pem'),
+  };
 }
 
 function lastPublished(s: LspClient, uri: string): any[] | undefined {
@@ -330,11 +336,15 @@ test('describeCertificates: each block with its facts and chain, fingerprints, t
   assert.match(r.verdict.summary, /^No problems found: 1 certificate and 1 other block\.$/);
   // Not one base64 line of the private key body anywhere in the answer.
   const json = JSON.stringify(r);
-  for (const line of keyPem.split('\n').filter((l) => l && !l.startsWith('-----'))) assert.ok(!json.includes(line), 'key material in the report');
+  for (const line of keyPem.split('\n').filter((l) => l && !l.startsWith('-----')))
+    assert.ok(!json.includes(line), 'key material in the report');
   // Without quiet, an editor with no view gets the one-line answer as a message.
   const n = s.messages.length;
   await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [{ uri: w.expiredCer }] });
-  assert.match(s.messages[n]?.message ?? '', /^certs\/old\.cer: Certificate CN=localhost: expired 24 hours ago, SHA-256 [0-9A-F:]{95}\. \S/);
+  assert.match(
+    s.messages[n]?.message ?? '',
+    /^certs\/old\.cer: Certificate CN=localhost: expired 24 hours ago, SHA-256 [0-9A-F:]{95}\. \S/,
+  );
 });
 
 test('a PEM file has a CodeLens above each certificate with its expiry and issuer, naming an advertised command', async () => {

@@ -163,7 +163,9 @@ function certificateFacts(
     notAfter: c.notAfter.toISOString(),
     status: status(c, ctx.now, ctx.expiryWarningDays),
     validity:
-      c.notBefore.getTime() > ctx.now.getTime() ? `not valid yet (starts ${relativeTime(ctx.now, c.notBefore)})` : expiryPhrase(c.notAfter, ctx.now),
+      c.notBefore.getTime() > ctx.now.getTime()
+        ? `not valid yet (starts ${relativeTime(ctx.now, c.notBefore)})`
+        : expiryPhrase(c.notAfter, ctx.now),
     sans: c.sans.length ? sanText(c.sans) : c.hasSanExtension ? '(extension present but empty)' : '(none)',
     publicKey: keySummary(c.publicKey),
     signature: c.signatureAlgorithm,
@@ -226,7 +228,8 @@ function folderCertificates(file: string, ws: Workspace): Located[] {
     .sort()
     .slice(0, MAX_FOLDER_FILES);
   for (const n of names) {
-    for (const d of loadPemFile(path.join(dir, n), ws).contents?.items ?? []) if (d.kind === 'certificate') out.push({ cert: d.cert, where: n });
+    for (const d of loadPemFile(path.join(dir, n), ws).contents?.items ?? [])
+      if (d.kind === 'certificate') out.push({ cert: d.cert, where: n });
   }
   return out;
 }
@@ -272,6 +275,8 @@ export function certificateLenses(uri: string, contents: FileContents, now: Date
     const c = d.cert;
     const when = c.notBefore.getTime() > now.getTime() ? `becomes valid ${relativeTime(now, c.notBefore)}` : expiryPhrase(c.notAfter, now);
     const by = c.selfSigned ? 'self-signed' : `issued by ${issuerName(c)}`;
-    return [{ range: d.block.beginRange, command: { title: `${when} · ${by}`, command, arguments: [{ uri, line: d.block.range.start.line }] } }];
+    return [
+      { range: d.block.beginRange, command: { title: `${when} · ${by}`, command, arguments: [{ uri, line: d.block.range.start.line }] } },
+    ];
   });
 }

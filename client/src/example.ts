@@ -1,0 +1,34 @@
+/**
+ * "TLS: Open example workspace" (the walkthrough's first step): copies the bundled
+ * examples/mtls-broken, a Milvus mutual-TLS setup with real mistakes, into a folder the user picks
+ * and opens it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export async function openExample(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  const src = context.asAbsolutePath(path.join('examples', 'mtls-broken'));
+  if (!fs.existsSync(src)) {
+    void vscode.window.showErrorMessage('The example is not part of this installation of TLS Config.');
+    return;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Copy the example here',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()),
+  });
+  if (!picked?.[0]) return;
+  let dest = path.join(picked[0].fsPath, 'tls-config-example');
+  for (let i = 2; fs.existsSync(dest); i++) dest = path.join(picked[0].fsPath, `tls-config-example-${i}`);
+  fs.cpSync(src, dest, { recursive: true });
+  // Keys come out of a package or a git checkout 0644; the example is about other mistakes.
+  for (const f of fs.readdirSync(path.join(dest, 'tls'))) if (f.endsWith('.key')) fs.chmodSync(path.join(dest, 'tls', f), 0o600);
+  log.info(`example copied to ${dest}`);
+  await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(dest), {
+    forceNewWindow: !!vscode.workspace.workspaceFolders?.length,
+  });
+}
