@@ -156,7 +156,7 @@ connection.onInitialized(() => {
   });
   if (watchRegistrationSupported) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env}' }, { globPattern: '**/.env' }],
+      watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env,conf}' }, { globPattern: '**/.env' }],
     });
   }
 });
