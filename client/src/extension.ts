@@ -125,7 +125,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const push = () => client?.sendNotification(SETTINGS_NOTIFICATION, settings());
   context.subscriptions.push(
     output,
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && push()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+      push();
+      // New globs can make files candidates that the last check did not look at.
+      const globs = ['pemGlobs', 'milvusConfigGlobs'].some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`));
+      if (globs && checkOnStartup()) void checkWorkspace(c, output, false);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.info('workspace trust granted: referenced files are read now');
       push();

@@ -72,5 +72,5 @@ function openMaxFilesSetting(): Thenable<unknown> {
 }
 
 export function checkOnStartup(): boolean {
-  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('checkWorkspaceOnStartup', true);
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('workspaceCheck.onStartup', true);
 }

@@ -32,7 +32,7 @@ cat > "$E2E_RUN/user-data/User/settings.json" <<'JSON'
   "files.autoSave": "off",
   // The cases check files one by one as they open them; a full Problems panel from the start would push their rows out
   // of the (virtualised) list. Case 11 runs "Check workspace" itself, last.
-  "tlsConfig.checkWorkspaceOnStartup": false
+  "tlsConfig.workspaceCheck.onStartup": false
 }
 JSON
 # EXTENSIONS_GALLERY: no marketplace; --reconnection-grace-time: drop the extension host of a closed tab after 5 s
