@@ -2,7 +2,8 @@
  * The certificate view's page, built from the server's key-free report (describeCertificates):
  * the verdict first, then each block with its facts, its chain and its fingerprints with copy
  * buttons. Pure (no vscode import) so the markup is unit-tested; every value is escaped, and the
- * page runs only the one script carrying the nonce.
+ * page runs only the one script carrying the nonce (inline styles stay allowed: VS Code adds its theme
+ * defaults to the page as a style element).
  */
 import type { DescribeCertificatesResult } from '../../server/src/protocol';
 
@@ -60,7 +61,7 @@ export function certificatePage(r: Report, opts: { nonce: string }): string {
   const nonce = escapeHtml(opts.nonce);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(r.file)}</title>
 <style nonce="${nonce}">

@@ -67,8 +67,9 @@ export class CertificateViews implements vscode.CustomReadonlyEditorProvider {
       return this.render(t, open);
     }
     const name = path.posix.basename(vscode.Uri.parse(t.uri).path);
+    // Its own id: only the custom editor restores under CERTIFICATE_VIEW_TYPE.
     const panel = vscode.window.createWebviewPanel(
-      CERTIFICATE_VIEW_TYPE,
+      `${CERTIFICATE_VIEW_TYPE}.beside`,
       `Certificate: ${name}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       {},
