@@ -88,8 +88,14 @@ export class CertificateViews implements vscode.CustomReadonlyEditorProvider {
     });
     panel.webview.onDidReceiveMessage(async (m: { copy?: unknown; what?: unknown }) => {
       if (typeof m?.copy !== 'string' || !COPYABLE.test(m.copy)) return;
-      await vscode.env.clipboard.writeText(m.copy);
-      vscode.window.setStatusBarMessage(`Copied ${typeof m.what === 'string' ? m.what : 'fingerprint'}`, 3000);
+      const what = typeof m.what === 'string' ? m.what : 'fingerprint';
+      try {
+        await vscode.env.clipboard.writeText(m.copy);
+        vscode.window.setStatusBarMessage(`Copied ${what}`, 3000);
+      } catch (e) {
+        this.log.error(`copying the ${what} failed: ${(e as Error).message}`);
+        void vscode.window.showWarningMessage(`Could not copy the ${what} (${(e as Error).message}): ${m.copy}`);
+      }
     });
     await this.render(t, panel);
   }

@@ -386,7 +386,13 @@ test('(9) gateways: nginx.conf with the leaf not first and an APISIX SNI outside
 // ---- Editor experience (issue 17): certificate tools, untitled PEM, the log, the workspace check, the walkthrough ----
 // The workspace check publishes every file's findings, so its case runs last (the profile turns the start-up check off).
 
+/** vscode.env.clipboard in code-server is the browser's clipboard, which headless chromium grants only when asked. */
+async function allowClipboard() {
+  await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.page.url()).origin });
+}
+
 test('(12) a PEM file has a CodeLens per certificate; it opens the certificate view beside the text, with fingerprints to copy', async () => {
+  await allowClipboard();
   await wb.openFile('good/tls/server.pem', 'BEGIN CERTIFICATE');
   const lens = wb.editor.locator('.codelens-decoration a', { hasText: /^expires in .* · issued by TLS Config CA/ });
   await lens.first().waitFor({ timeout: TIMEOUTS.diag });
@@ -408,6 +414,7 @@ test('(12) a PEM file has a CodeLens per certificate; it opens the certificate v
 });
 
 test('(13) "TLS: Copy SHA-256 fingerprint" copies the certificate of the active PEM file and says which', async () => {
+  await allowClipboard();
   await wb.openFile('good/tls/ca.pem', 'BEGIN CERTIFICATE');
   await wb.editor.locator('.codelens-decoration a', { hasText: 'self-signed' }).first().waitFor({ timeout: TIMEOUTS.diag });
   await wb.runCommand('TLS: Copy SHA-256 fingerprint');
@@ -416,6 +423,7 @@ test('(13) "TLS: Copy SHA-256 fingerprint" copies the certificate of the active 
   const toast = wb.page.locator('.notification-toast', { hasText: 'Copied the SHA-256 fingerprint' });
   await toast.waitFor({ timeout: TIMEOUTS.diag });
   assert.ok((await toast.innerText()).includes(sha256), await toast.innerText());
+  assert.equal(await wb.page.evaluate(() => navigator.clipboard.readText()), sha256);
   await wb.dismissOverlays();
 });
 
