@@ -480,7 +480,7 @@ test('(11) "Check workspace", found by typing Milvus: findings of files never op
   await wb.closeAllEditors();
   await wb.dismissOverlays();
   await wb.page.keyboard.press('F1');
-  await wb.quickInputBox.fill('>Milvus check workspace');
+  await wb.quickInputBox.fill('>Milvus');
   await wb.page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Check workspace TLS configuration' })
     .first()
