@@ -54,6 +54,11 @@ export class DiskDiagnostics {
     }
   }
 
+  /** A workspace folder was removed: what was published for its files goes with it. */
+  forgetUnder(isGone: (uri: string) => boolean): void {
+    for (const uri of [...this.tracked.keys()]) if (isGone(uri) && !this.host.isOpen(uri)) this.forget(uri);
+  }
+
   /** Settings or trust changed: every closed tracked file again, a chunk at a time. */
   async recheckAll(): Promise<void> {
     let n = 0;

@@ -153,6 +153,10 @@ connection.onInitialized(() => {
     ];
     get().ws.roots = roots;
     revalidateAll();
+    disk.forgetUnder((uri) => {
+      const file = URI.parse(uri).fsPath;
+      return [...gone].some((g) => file === g || file.startsWith(g + path.sep));
+    });
   });
   if (watchRegistrationSupported) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {

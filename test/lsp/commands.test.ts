@@ -367,3 +367,16 @@ test('a PEM file has a CodeLens above each certificate with its expiry and issue
   for (const l of lenses) assert.ok(init2.capabilities.executeCommandProvider.commands.includes(l.command.command));
   assert.deepEqual(lenses[1].command.arguments, [{ uri, line: lenses[1].range.start.line }]);
 });
+
+test('removing a workspace folder takes the findings of its unopened files out of Problems', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root);
+  await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] });
+  assert.equal(lastPublished(s, w.expiredCer)?.length, 1);
+  const cleared = s.nextDiagnostics(w.expiredCer);
+  s.notify('workspace/didChangeWorkspaceFolders', {
+    event: { added: [], removed: [{ uri: URI.file(w.root).toString(), name: path.basename(w.root) }] },
+  });
+  assert.deepEqual((await cleared).diagnostics, []);
+});
