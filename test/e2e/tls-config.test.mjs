@@ -423,7 +423,7 @@ test('(13) "TLS: Copy SHA-256 fingerprint" copies the certificate of the active 
   const toast = wb.page.locator('.notification-toast', { hasText: 'Copied the SHA-256 fingerprint' });
   await toast.waitFor({ timeout: TIMEOUTS.diag });
   assert.ok((await toast.innerText()).includes(sha256), await toast.innerText());
-  assert.equal(await wb.page.evaluate(() => navigator.clipboard.readText()), sha256);
+  assert.equal(await wb.page.evaluate(() => globalThis.navigator.clipboard.readText()), sha256);
   await wb.dismissOverlays();
 });
 
