@@ -143,17 +143,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command(CLIENT_COMMANDS.showCertificate, (arg?: unknown) => certificates.show(arg)),
     command(CLIENT_COMMANDS.copyFingerprint, (arg?: unknown) => copyFingerprint(c, arg)),
     command(CLIENT_COMMANDS.openExample, () => openExample(context, output)),
-    vscode.commands.registerCommand(
-      CLIENT_COMMANDS.generateCerts,
-      (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg),
-    ),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
-    vscode.commands.registerCommand(
+    command(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg)),
+    command(CLIENT_COMMANDS.showOutput, () => output.show()),
+    command(
       CLIENT_COMMANDS.checkCertificateSet,
       (uri?: vscode.Uri, uris?: vscode.Uri[]) => client && checkCertificateSet(client, uri, uris),
     ),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
-    vscode.commands.registerCommand(
+    command(
       CLIENT_COMMANDS.testConnection,
       (arg?: vscode.Uri | TestConnectionParams) =>
         client && runTestConnection(client, context.workspaceState, arg instanceof vscode.Uri ? { uri: arg.toString() } : arg),
