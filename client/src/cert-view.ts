@@ -136,7 +136,9 @@ export async function copyFingerprint(client: LanguageClient, arg?: unknown): Pr
     void vscode.window.showInformationMessage('Open a PEM or CRT file first, or run this from the explorer on one.');
     return;
   }
-  const choices = fingerprintChoices(await describe(client, { uri: t.uri, line: t.line, quiet: true }));
+  const r = await describe(client, { uri: t.uri, line: t.line, quiet: true });
+  // From the explorer there is no cursor: every certificate of the file is a choice.
+  const choices = fingerprintChoices(t.line === undefined ? { ...r, focus: -1 } : r);
   if (choices.length === 0) {
     void vscode.window.showWarningMessage('This file holds no certificate, so there is no certificate fingerprint to copy.');
     return;
