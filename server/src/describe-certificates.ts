@@ -9,6 +9,7 @@ import { decodeBlock } from './service/pem/decode';
 import { loadPemFile } from './service/pem/files';
 import type { FileContents } from './service/pem/model';
 import { certificateReport } from './service/targets/pem/report';
+import { MAX_DOCUMENT_CHARS } from './service';
 import type { CommandContext } from './commands';
 import { SERVER_COMMANDS, type DescribeCertificatesParams, type DescribeCertificatesResult } from './protocol';
 
@@ -20,7 +21,9 @@ export function describeCertificates(a: DescribeCertificatesParams, ctx: Command
   const file = u.scheme === 'file' ? u.fsPath : path.resolve('/untitled', u.path);
   let text = ctx.openText(file);
   let contents: FileContents;
-  if (text !== undefined) {
+  if (text !== undefined && text.length > MAX_DOCUMENT_CHARS) {
+    throw new Error(`${path.basename(file)} is over ${MAX_DOCUMENT_CHARS / 1048576} MB; it is not described.`);
+  } else if (text !== undefined) {
     const framing = parsePem(text);
     contents = { framing, items: framing.binary ? [] : framing.blocks.map(decodeBlock), der: false };
   } else {

@@ -347,6 +347,18 @@ test('describeCertificates: each block with its facts and chain, fingerprints, t
   );
 });
 
+test('describeCertificates without a usable uri answers an error that says what it needs, and the server stays up', async () => {
+  const s = spawn();
+  await s.initialize(tmp('lsp-describe-bad-'));
+  for (const arg of [{}, { uri: 12 }, { uri: 'https://example.test/a.pem' }, { uri: URI.file('/nonexistent/x.pem').toString() }]) {
+    const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [arg] });
+    assert.equal(typeof r.error, 'string', JSON.stringify(arg));
+  }
+  const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [{}] });
+  assert.match(r.error, /needs \{ uri/);
+  assert.equal(s.exitCode, undefined);
+});
+
 test('a PEM file has a CodeLens above each certificate with its expiry and issuer, naming an advertised command', async () => {
   const w = await certWorkspace();
   const s = spawn();
