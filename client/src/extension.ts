@@ -8,6 +8,12 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { runGenerateFlow, snippetDocs, SNIPPET_SCHEME } from './generate';
 import { checkCertificateSet } from './check-set';
 import { runTestConnection, results, RESULT_SCHEME } from './test-connection';
+import { checkWorkspace, checkOnStartup } from './workspace-check';
+import { statusBar } from './status';
+import { watchUntitledPem } from './untitled-pem';
+import { CertificateViews, copyFingerprint } from './cert-view';
+import { openExample } from './example';
+import { commandLine, redact, startupLines } from './log-lines';
 import {
   CLIENT_COMMANDS,
   SERVER_COMMANDS,
@@ -17,6 +23,7 @@ import {
   type TestConnectionParams,
   type InitializationOptions,
   type SettingsParams,
+  type ClientCommand,
 } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
@@ -44,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const s = settings();
   const output = vscode.window.createOutputChannel('TLS Config', { log: true });
+  const views: { current?: CertificateViews } = {};
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'pem' },
@@ -70,48 +78,88 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     middleware: {
       // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
       // Likewise the connection test's CodeLens runs the UI (progress, cancel, preview) around the server command.
-      executeCommand: (command, args, next) =>
-        command === SERVER_COMMANDS.generateCerts && client
-          ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
-          : command === SERVER_COMMANDS.testConnection && client
-            ? runTestConnection(client, context.workspaceState, args[0] as TestConnectionParams | undefined)
-            : next(command, args),
+      executeCommand: (command, args, next) => {
+        output.info(commandLine(command, args));
+        return command === SERVER_COMMANDS.describeCertificates && views.current
+          ? views.current.show(args[0])
+          : command === SERVER_COMMANDS.generateCerts && client
+            ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
+            : command === SERVER_COMMANDS.testConnection && client
+              ? runTestConnection(client, context.workspaceState, args[0] as TestConnectionParams | undefined)
+              : next(command, args);
+      },
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
-  await client.start();
+  for (const line of startupLines({
+    version: String(context.extension.packageJSON.version),
+    vscodeVersion: vscode.version,
+    serverPath: serverModule,
+    folders: (vscode.workspace.workspaceFolders ?? []).map((f) => (f.uri.scheme === 'file' ? f.uri.fsPath : f.uri.toString())),
+    trusted: vscode.workspace.isTrusted,
+  }))
+    output.info(line);
+  try {
+    await client.start();
+  } catch (e) {
+    output.error(`the language server did not start: ${redact((e as Error).message)}`);
+    throw e;
+  }
+  output.info(
+    `server started: ${client.initializeResult?.serverInfo?.name ?? 'tls-config'} ${client.initializeResult?.serverInfo?.version ?? ''}`.trim(),
+  );
+  const c = client;
+  const certificates = (views.current = new CertificateViews(c, output));
+  /** Every palette command: logged when run, and an error it throws is logged and shown instead of vanishing. */
+  const command = (id: ClientCommand, run: (...args: any[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      output.info(commandLine(id, args));
+      try {
+        return await run(...args);
+      } catch (e) {
+        const message = redact((e as Error).message ?? String(e));
+        output.error(`${id} failed: ${message}`);
+        void vscode.window.showErrorMessage(`TLS Config: ${message}`);
+      }
+    });
   const push = () => client?.sendNotification(SETTINGS_NOTIFICATION, settings());
   context.subscriptions.push(
     output,
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && push()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => push()),
-    vscode.commands.registerCommand(
-      CLIENT_COMMANDS.generateCerts,
-      (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg),
-    ),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show()),
-    vscode.commands.registerCommand(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+      push();
+      // New globs can make files candidates that the last check did not look at.
+      const globs = ['pemGlobs', 'milvusConfigGlobs'].some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`));
+      if (globs && checkOnStartup()) void checkWorkspace(c, output, false);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.info('workspace trust granted: referenced files are read now');
+      push();
+      if (checkOnStartup()) void checkWorkspace(c, output, false);
+    }),
+    statusBar(),
+    watchUntitledPem(output),
+    certificates.register(),
+    command(CLIENT_COMMANDS.showCertificate, (arg?: unknown) => certificates.show(arg)),
+    command(CLIENT_COMMANDS.copyFingerprint, (arg?: unknown) => copyFingerprint(c, arg)),
+    command(CLIENT_COMMANDS.openExample, () => openExample(context, output)),
+    command(CLIENT_COMMANDS.generateCerts, (arg?: vscode.Uri | GenerateCertsParams) => client && runGenerateFlow(client, arg)),
+    command(CLIENT_COMMANDS.showOutput, () => output.show()),
+    command(
       CLIENT_COMMANDS.checkCertificateSet,
       (uri?: vscode.Uri, uris?: vscode.Uri[]) => client && checkCertificateSet(client, uri, uris),
     ),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
     vscode.workspace.registerTextDocumentContentProvider(SNIPPET_SCHEME, snippetDocs),
-    vscode.commands.registerCommand(
+    command(
       CLIENT_COMMANDS.testConnection,
       (arg?: vscode.Uri | TestConnectionParams) =>
         client && runTestConnection(client, context.workspaceState, arg instanceof vscode.Uri ? { uri: arg.toString() } : arg),
     ),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
-      // Open every milvus.yaml / compose / PEM file in the background so the server checks them.
-      const files = await vscode.workspace.findFiles(
-        '**/{milvus*.yaml,user.yaml,*compose*.yml,*compose*.yaml,*.pem,*.crt,*.key,nginx.conf,conf.d/*.conf,sites-enabled/*,apisix.yaml}',
-        '**/node_modules/**',
-        500,
-      );
-      for (const f of files) await vscode.workspace.openTextDocument(f);
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
-    }),
+    command(CLIENT_COMMANDS.checkWorkspace, () => checkWorkspace(c, output, true)),
   );
+  // Problems complete without opening a file; in the background, bounded, and not in an untrusted workspace.
+  if (checkOnStartup()) void checkWorkspace(c, output, false);
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,9 +4,10 @@
 #   2. build + package the extension (npm run package -> tls-config.vsix), with the machine's Node (20)
 #   3. fresh profile + scratch workspace in $E2E_RUN, install the vsix, start code-server (own process group) on a free port
 #   4. node --test test/e2e/*.test.mjs (own process group: the runner and the browsers it starts)
-#   5. stop both groups by id (trap), copy screenshots
+#   5. stop both groups by id (trap); with UPDATE_SCREENSHOTS=1 and a green run, copy the README's screenshots to docs/images
 # Env: E2E (toolchain dir, default .e2e), E2E_RUN (scratch, default $E2E/run), E2E_SKIP_BUILD=1 (reuse tls-config.vsix),
-#      E2E_SKIP_INSTALL=1, E2E_KEEP=1 (keep the scratch folder), E2E_TEST_ARGS (extra args for node --test, e.g. --test-name-pattern=hover)
+#      E2E_SKIP_INSTALL=1, E2E_KEEP=1 (keep the scratch folder), E2E_TEST_ARGS (extra args for node --test, e.g. --test-name-pattern=hover),
+#      E2E_SHOTS (screenshots, default $E2E/screenshots: outside the tracked tree), UPDATE_SCREENSHOTS=1 (copy them into docs/images)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$E2E_ROOT"
@@ -33,8 +34,9 @@ T2=$(now)
 bash scripts/e2e/stop-code-server.sh
 rm -rf "$E2E_RUN"
 mkdir -p "$E2E_RUN"
-SHOTS="$E2E_ROOT/test/e2e/screenshots"
-rm -rf "$SHOTS" && mkdir -p "$SHOTS" && printf '*\n' > "$SHOTS/.gitignore"
+# Screenshots of every run go outside the tracked tree (.e2e is git-ignored): a green CI run leaves git status clean.
+SHOTS="${E2E_SHOTS:-$E2E/screenshots}"
+rm -rf "$SHOTS" && mkdir -p "$SHOTS"
 
 TEST_PGID=""
 cleanup() {
@@ -70,10 +72,13 @@ TEST_PGID=""
 set -e
 T4=$(now)
 
-# Best three screenshots for the README
-if [ "$RC" = 0 ]; then
+# The README's screenshots change only on request, from a green run.
+README_SHOTS="hover problems generate certificate-view status-bar"
+if [ "$RC" = 0 ] && [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then
   mkdir -p docs/images
-  for n in hover problems generate; do [ -f "$SHOTS/$n.png" ] && cp "$SHOTS/$n.png" "docs/images/$n.png"; done
+  for n in $README_SHOTS; do if [ -f "$SHOTS/$n.png" ]; then cp "$SHOTS/$n.png" "docs/images/$n.png"; echo "[e2e] updated docs/images/$n.png"; fi; done
+elif [ "$RC" = 0 ]; then
+  echo "[e2e] screenshots in $SHOTS (UPDATE_SCREENSHOTS=1 copies $README_SHOTS to docs/images)"
 fi
 echo "[e2e] timings_ms install-check=$(ms "$T0" "$T1") build+package=$(ms "$T1" "$T2") profile+vsix+workspace+server=$(ms "$T2" "$T3") tests=$(ms "$T3" "$T4") total=$(ms "$T0" "$T4")"
 [ "$RC" = 0 ] || { echo "[e2e] FAILED (rc=$RC); code-server log: $E2E_RUN/code-server.log (kept), screenshots: $SHOTS"; }

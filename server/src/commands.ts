@@ -22,6 +22,8 @@ import { PEM_EXT } from './service/targets/pem/siblings';
 import { generateCertsK8s, k8sApplyLines, k8sTargetNear } from './commands-k8s';
 import { k8sFiles, k8sNames, validateK8sOptions, SECRET_MANIFEST, VALUES_FRAGMENT } from './service/certgen/k8s';
 import { planK8sWiring } from './service/certgen/k8s-wire';
+import { checkWorkspace } from './check-workspace';
+import { describeCertificates } from './describe-certificates';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -210,6 +212,8 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
   [SERVER_COMMANDS.validateGenerate]: (a, ctx) => validateGenerate(a, ctx.ws),
+  [SERVER_COMMANDS.checkWorkspace]: (a, ctx) => checkWorkspace(a, ctx),
+  [SERVER_COMMANDS.describeCertificates]: (a, ctx) => describeCertificates(a, ctx),
 };
 
 /** The PEM files of the folders and files given, each validated (set findings included) and published. */

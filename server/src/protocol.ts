@@ -18,6 +18,7 @@ import type { K8sTarget } from './service/certgen/k8s-detect';
 import type { K8sWireRequest, K8sWirePlan } from './service/certgen/k8s-wire';
 import type { Settings } from './service/types';
 import type { ProbeResult, ProbeTarget } from './probe/types';
+import type { CertificateReport } from './service/targets/pem/report';
 
 export type { GenerateOptions, KeyType, CertMode, OptionField, OptionProblem } from './service/certgen/options';
 export type { LayoutId, LayoutInfo } from './service/certgen/layouts';
@@ -27,6 +28,9 @@ export type { LayoutId, LayoutInfo } from './service/certgen/layouts';
  * the `tlsConfig.trace.server` setting.
  */
 export const SETTINGS_SECTION = 'tlsConfig';
+
+/** The read-only custom editor (and beside-the-text panel) that shows a PEM file's certificates. */
+export const CERTIFICATE_VIEW_TYPE = 'tlsConfig.certificateView';
 
 /** Client → server: settings changed, or workspace trust was granted. */
 export const SETTINGS_NOTIFICATION = 'tlsConfig/settings';
@@ -58,6 +62,10 @@ export const SERVER_COMMANDS = {
   testConnection: 'tlsConfig.server.testConnection',
   /** The generator's own checks of answers given so far, each on the field it is about: a wizard validates each step with it. */
   validateGenerate: 'tlsConfig.server.validateGenerateOptions',
+  /** Check every supported file of the workspace folders (bounded); findings of files that are not open go to Problems. */
+  checkWorkspace: 'tlsConfig.server.checkWorkspace',
+  /** A PEM file as plain data, key-free: each block's facts, chains, fingerprints, the verdict (the certificate view, its CodeLens). */
+  describeCertificates: 'tlsConfig.server.describeCertificates',
 } as const;
 
 /**
@@ -70,6 +78,9 @@ export const CLIENT_COMMANDS = {
   showOutput: 'tlsConfig.showOutput',
   checkCertificateSet: 'tlsConfig.checkCertificateSet',
   testConnection: 'tlsConfig.testConnection',
+  showCertificate: 'tlsConfig.showCertificate',
+  copyFingerprint: 'tlsConfig.copyFingerprint',
+  openExample: 'tlsConfig.openExample',
 } as const;
 
 export interface DefaultsParams {
@@ -236,6 +247,43 @@ export type TestConnectionResult =
     })
   | { status: 'no-target'; message: string };
 
+export interface CheckWorkspaceParams {
+  /** At most this many files are checked (default 2000, at most 100000); the result says when the bound was hit. */
+  maxFiles?: number;
+}
+
+export interface CheckWorkspaceResult {
+  /** Files a target recognised and checked (open documents are counted, their findings come from the editor's text). */
+  checked: number;
+  /** Files with at least one finding. */
+  withFindings: number;
+  errors: number;
+  warnings: number;
+  /** True when the bound stopped the search: more files may exist. */
+  truncated: boolean;
+  maxFiles: number;
+  /** The workspace is not trusted: no file was read. */
+  untrusted: boolean;
+  /** One line for a notification or the log. */
+  summary: string;
+}
+
+export interface DescribeCertificatesParams {
+  /** The PEM (or DER .cer/.crt) file; its open text is used when it is open. */
+  uri: string;
+  /** The block at or after this 0-based line comes first in `focus` (the CodeLens passes its block's line). */
+  line?: number;
+  /** Send no window/showMessage (VS Code shows the view instead). */
+  quiet?: boolean;
+}
+
+export type DescribeCertificatesResult = CertificateReport & {
+  uri: string;
+  /** Index in `items` of the block at `line` (0 without one). */
+  focus: number;
+};
+export type { CertificateReport };
+
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
   error: string;
@@ -252,6 +300,8 @@ interface Signatures {
   kubernetesWiring: [K8sWireRequest, K8sWirePlan];
   testConnection: [TestConnectionParams, TestConnectionResult];
   validateGenerate: [ValidateGenerateParams, ValidateGenerateResult];
+  checkWorkspace: [CheckWorkspaceParams, CheckWorkspaceResult];
+  describeCertificates: [DescribeCertificatesParams, DescribeCertificatesResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };

@@ -12,6 +12,7 @@ import {
   DidChangeWatchedFilesNotification,
   ShowMessageNotification,
   MessageType,
+  type CodeLens,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -22,6 +23,7 @@ import type { Settings } from './service/types';
 import { version } from '../../package.json';
 import { SERVER_COMMANDS, SETTINGS_NOTIFICATION, SETTINGS_SECTION, type InitializationOptions, type SettingsParams } from './protocol';
 import type { Editor } from './commands';
+import { DiskDiagnostics } from './disk-diagnostics';
 
 // Every version of an open document stays alive until the next keystroke, so each one survives a scavenge; V8 reads that
 // survival as a reason to double the young generation (1 → 8 MB semi-spaces within ~40 full-text edits of a 100 KB
@@ -58,6 +60,15 @@ const DEBOUNCE_MS = Number(process.env.TLS_CONFIG_DEBOUNCE_MS ?? 25);
 const pending = new Map<string, NodeJS.Timeout>();
 let watchRegistrationSupported = false;
 let editor: Editor | undefined;
+/** Findings of files that are not open, published by the workspace and certificate-set checks. */
+const disk = new DiskDiagnostics({
+  publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+  isOpen: (uri) => !!documents.get(uri),
+  check: (uri) => {
+    const { ws, service } = get();
+    return core!.checkFile(URI.parse(uri).fsPath, ws, service);
+  },
+});
 
 // Anything on stdout that is not a protocol message breaks stdio clients: route console output to the client's log.
 console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
@@ -116,7 +127,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     applyEdit:
       w?.applyEdit && w.workspaceEdit?.documentChanges ? async (edit) => (await connection.workspace.applyEdit(edit)).applied : undefined,
     canCreateFiles: !!w?.workspaceEdit?.resourceOperations?.includes('create'),
-    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    publish: (uri, diagnostics) => disk.record(uri, diagnostics),
   };
   return {
     capabilities: {
@@ -148,10 +159,14 @@ connection.onInitialized(() => {
     ];
     get().ws.roots = roots;
     revalidateAll();
+    disk.forgetUnder((uri) => {
+      const file = URI.parse(uri).fsPath;
+      return [...gone].some((g) => file === g || file.startsWith(g + path.sep));
+    });
   });
   if (watchRegistrationSupported) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env}' }, { globPattern: '**/.env' }],
+      watchers: [{ globPattern: '**/*.{pem,crt,cer,key,csr,ca-bundle,yaml,yml,env,conf}' }, { globPattern: '**/.env' }],
     });
   }
 });
@@ -159,6 +174,7 @@ connection.onInitialized(() => {
 connection.onNotification(SETTINGS_NOTIFICATION, (s: SettingsParams) => {
   applySettings(s);
   revalidateAll();
+  void disk.recheckAll();
 });
 connection.onDidChangeConfiguration((p) => {
   const s = (p.settings as Record<string, SettingsParams | undefined> | null | undefined)?.[SETTINGS_SECTION];
@@ -244,7 +260,8 @@ documents.onDidClose((e) => {
   if (t) clearTimeout(t);
   pending.delete(e.document.uri);
   checkedAt.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // A file a workspace check saw keeps its findings from the disk copy; any other is cleared.
+  if (!disk.closed(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   recheckOthers();
 });
 
@@ -255,6 +272,7 @@ connection.onDidChangeWatchedFiles((p) => {
   }
   // Dependent files are the open milvus.yaml / compose documents; re-check only those, no workspace rescan.
   revalidateAll();
+  disk.watched(p.changes);
 });
 
 function withDoc<T>(uri: string, fallback: T, f: (d: Doc) => T): T {
@@ -276,17 +294,18 @@ connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, [], (d) => get().s
 connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (d) => get().service.links(d)));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], (d) => get().service.codeActions(d, p.context.diagnostics)));
 connection.onCodeLens((p) =>
-  withDoc(p.textDocument.uri, [], (d) =>
+  withDoc(p.textDocument.uri, [], (d): CodeLens[] =>
     get()
       .service.connectionTargets(d)
-      .map((t, index) => ({
+      .map((t, index): CodeLens => ({
         range: t.range,
         command: {
           title: `Test TLS connection (${t.target.host}:${t.target.port})`,
           command: SERVER_COMMANDS.testConnection,
           arguments: [{ uri: p.textDocument.uri, index }],
         },
-      })),
+      }))
+      .concat(get().service.lenses(d)),
   ),
 );
 connection.onExecuteCommand(async (p, token) => {

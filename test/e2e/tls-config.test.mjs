@@ -393,3 +393,118 @@ test('(9) gateways: nginx.conf with the leaf not first and an APISIX SNI outside
   const sni = forFile(rows, 'gateway/apisix/apisix.yaml').find((r) => r.code === 'tls-name-not-in-san');
   assert.match(sni?.message ?? '', /shop\.example\.test/);
 });
+
+// ---- Editor experience (issue 17): certificate tools, untitled PEM, the log, the workspace check, the walkthrough ----
+// The workspace check publishes every file's findings, so its case runs last (the profile turns the start-up check off).
+
+/** vscode.env.clipboard in code-server is the browser's clipboard, which headless chromium grants only when asked. */
+async function allowClipboard() {
+  await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.page.url()).origin });
+}
+
+test('(12) a PEM file has a CodeLens per certificate; it opens the certificate view beside the text, with fingerprints to copy', async () => {
+  await allowClipboard();
+  await wb.openFile('good/tls/server.pem', 'BEGIN CERTIFICATE');
+  const lens = wb.editor.locator('.codelens-decoration a', { hasText: /^expires in .* · issued by TLS Config CA/ });
+  await lens.first().waitFor({ timeout: TIMEOUTS.diag });
+  await lens.first().click();
+  await wb.page.locator('.tab', { hasText: 'Certificate: server.pem' }).first().waitFor({ timeout: TIMEOUTS.ui });
+  const view = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  await view.locator('h1', { hasText: 'good/tls/server.pem' }).waitFor({ timeout: TIMEOUTS.diag });
+  const body = await view.locator('body').innerText();
+  assert.match(body, /No problems found: 1 certificate/);
+  assert.match(body, /Certificate CN=localhost/);
+  assert.match(body, /Subject alt names\s+DNS:localhost, IP:127\.0\.0\.1/);
+  assert.match(body, /CA certificate CN=TLS Config CA \w+\s+ca\.pem/, 'the chain reaches ca.pem of the folder');
+  const { X509Certificate } = await import('node:crypto');
+  const sha256 = new X509Certificate(fs.readFileSync(abs('good/tls/server.pem'))).fingerprint256;
+  assert.ok(body.includes(sha256), `the view shows ${sha256}`);
+  await wb.shot('certificate-view');
+  await view.locator('button.copy', { hasText: 'Copy' }).first().click();
+  await wb.page.locator('.statusbar', { hasText: 'Copied SHA-256' }).waitFor({ timeout: TIMEOUTS.ui });
+});
+
+test('(13) "TLS: Copy SHA-256 fingerprint" copies the certificate of the active PEM file and says which', async () => {
+  await allowClipboard();
+  await wb.openFile('good/tls/ca.pem', 'BEGIN CERTIFICATE');
+  await wb.editor.locator('.codelens-decoration a', { hasText: 'self-signed' }).first().waitFor({ timeout: TIMEOUTS.diag });
+  await wb.runCommand('TLS: Copy SHA-256 fingerprint');
+  const { X509Certificate } = await import('node:crypto');
+  const sha256 = new X509Certificate(fs.readFileSync(abs('good/tls/ca.pem'))).fingerprint256;
+  const toast = wb.page.locator('.notification-toast', { hasText: 'Copied the SHA-256 fingerprint' });
+  await toast.waitFor({ timeout: TIMEOUTS.diag });
+  assert.ok((await toast.innerText()).includes(sha256), await toast.innerText());
+  assert.equal(await wb.page.evaluate(() => globalThis.navigator.clipboard.readText()), sha256);
+  await wb.dismissOverlays();
+});
+
+test('(14) a certificate pasted into an untitled editor switches it from Plain Text to PEM, and the PEM features follow', async () => {
+  await wb.runCommand('File: New Untitled Text File');
+  await wb.editor.locator('.view-lines').click();
+  await wb.page.keyboard.insertText(fs.readFileSync(abs('pem/expired.pem'), 'utf8'));
+  await wb.page.locator('.statusbar-item', { hasText: /^PEM$/ }).waitFor({ timeout: TIMEOUTS.diag });
+  await wb.editor
+    .locator('.codelens-decoration a', { hasText: /^expired .* ago · / })
+    .first()
+    .waitFor({ timeout: TIMEOUTS.diag });
+  await wb.shot('untitled-pem');
+  await wb.runCommand('View: Revert and Close Editor');
+});
+
+test('(15) the output channel logs the start-up facts and each command, and no key material', async () => {
+  await wb.runCommand('TLS: Show language server output');
+  await wb.page.locator('.panel .monaco-editor').first().waitFor({ timeout: TIMEOUTS.ui });
+  // The channel's log file (the view shows only its last lines): <user-data>/logs/<session>/…/TLS Config.log.
+  const find = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const hit = find(p);
+        if (hit) return hit;
+      } else if (e.name === 'TLS Config.log') return p;
+    }
+    return undefined;
+  };
+  const logs = path.join(path.dirname(WS), 'user-data', 'logs');
+  const text = await until('the command in the log', () => {
+    const f = fs.existsSync(logs) && find(logs);
+    const t = f && fs.readFileSync(f, 'utf8');
+    return t && t.includes('command tlsConfig.showOutput') && t;
+  });
+  assert.match(text, /TLS Config \d+\.\d+\.\d+ on VS Code/);
+  assert.match(text, /server: .*dist[/\\]server\.js/);
+  assert.match(text, /workspace folders: /);
+  assert.match(text, /workspace trust: trusted/);
+  assert.match(text, /command tlsConfig\.copyFingerprint/, 'case 13 ran it');
+  assert.doesNotMatch(text, /BEGIN [A-Z ]*PRIVATE KEY/);
+});
+
+test('(16) the Getting Started walkthrough lists its four steps', async () => {
+  await wb.runCommand('Welcome: Open Walkthrough...');
+  await wb.pick('Get started with TLS Config');
+  for (const step of ['Open an example', 'See the problems', 'Generate certificates', 'Test the connection'])
+    await wb.page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: TIMEOUTS.ui });
+  await wb.shot('walkthrough');
+});
+
+test('(11) "Check workspace", found by typing Milvus: findings of files never opened reach Problems, and the status bar says so', async () => {
+  await wb.closeAllEditors();
+  await wb.dismissOverlays();
+  await wb.page.keyboard.press('F1');
+  await wb.quickInputBox.fill('>Milvus');
+  await wb.page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Check workspace TLS configuration' })
+    .first()
+    .click();
+  const toast = wb.page.locator('.notification-toast', { hasText: /files? checked in/ });
+  await toast.waitFor({ timeout: TIMEOUTS.long });
+  assert.match(await toast.innerText(), /\d+ files checked in \w+: [1-9]\d* errors?/);
+  // set/client.crt was never opened: its finding comes from the workspace check alone.
+  await wb.filterProblems('client.crt');
+  const rows = forFile(await wb.waitProblem('set-key-mismatch'), 'set/client.crt');
+  assert.equal(rows[0]?.severity, 'error', fmt(rows));
+  const status = wb.page.locator('.statusbar-item', { hasText: /TLS: \d+ errors?/ });
+  await status.waitFor({ timeout: TIMEOUTS.ui });
+  await wb.shot('status-bar');
+  await wb.filterProblems('');
+});

@@ -296,3 +296,208 @@ test('the Postgres wiring is a WorkspaceEdit: applied, the compose service has T
     /psql 'postgresql:\/\/app@localhost:5433\/app\?sslmode=verify-full&sslrootcert=.*\/tls\/root\.crt&sslcert=.*postgresql\.crt&sslkey=.*postgresql\.key'/,
   );
 });
+
+// ---- "Check workspace", the certificate view's data, the certificate CodeLens ----
+
+/** A folder as a user opens it: certificates under names and extensions the old client search missed. */
+async function certWorkspace(): Promise<{ root: string; expiredCer: string; bundle: string; custom: string; clean: string }> {
+  const ws = tmp('lsp-ws-check-');
+  const { makeCa, makeLeaf } = await import('../support/certs');
+  const ca = await makeCa('Milvus TLS CA');
+  const expired = await makeLeaf(ca, { notBefore: new Date(Date.now() - 40 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
+  const cnOnly = await makeLeaf(ca, { sans: [] });
+  const ok = await makeLeaf(ca);
+  writeFiles(ws, {
+    'certs/old.cer': expired.certPem,
+    'certs/chain.ca-bundle': cnOnly.certPem,
+    'certs/site.cert': expired.certPem, // only a PEM by the user's tlsConfig.pemGlobs
+    'tls/ca.pem': ca.certPem,
+    'tls/server.pem': ok.certPem,
+    'tls/server.key': ok.keyPem,
+    'node_modules/pkg/expired.pem': expired.certPem, // never walked
+    'README.md': '# not ours\n',
+  });
+  const f = (rel: string) => URI.file(path.join(ws, rel)).toString();
+  return {
+    root: ws,
+    expiredCer: f('certs/old.cer'),
+    bundle: f('certs/chain.ca-bundle'),
+    custom: f('certs/site.cert'),
+    clean: f('tls/server.pem'),
+  };
+}
+
+function lastPublished(s: LspClient, uri: string): any[] | undefined {
+  return s.published.filter((p) => p.uri === uri).at(-1)?.diagnostics;
+}
+
+test('the workspace check publishes findings of files never opened: .cer, .ca-bundle and the pemGlobs files, not node_modules', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root, { initializationOptions: { settings: { pemGlobs: ['**/*.cert'] } } });
+  const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] });
+  assert.equal(r.truncated, false);
+  assert.equal(r.untrusted, false);
+  assert.equal(r.checked, 6, JSON.stringify(r)); // old.cer, chain.ca-bundle, site.cert, ca.pem, server.pem, server.key
+  assert.deepEqual(
+    lastPublished(s, w.expiredCer)?.map((d) => d.code),
+    ['tls-cert-expired'],
+  );
+  assert.ok(lastPublished(s, w.bundle)?.some((d) => d.code === 'tls-cert-no-san'));
+  assert.deepEqual(
+    lastPublished(s, w.custom)?.map((d) => d.code),
+    ['tls-cert-expired'],
+  );
+  // A clean file gets no notification at all, and nothing under node_modules is looked at.
+  assert.equal(lastPublished(s, w.clean), undefined);
+  assert.ok(!s.published.some((p) => p.uri.includes('node_modules')));
+  assert.equal(r.errors, 3);
+  assert.match(r.summary, /^6 files checked in lsp-ws-check-\w+: 3 errors, 0 warnings\.$/);
+});
+
+test('the workspace check stops at maxFiles and says so', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root);
+  const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{ maxFiles: 2 }] });
+  assert.equal(r.truncated, true);
+  assert.equal(r.maxFiles, 2);
+  assert.ok(r.checked <= 2, JSON.stringify(r));
+  assert.match(r.summary, /Stopped after 2 candidate files \(setting tlsConfig\.workspaceCheck\.maxFiles\)/);
+});
+
+test('in an untrusted workspace the check reads no file and says how to get the rest', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root, { initializationOptions: { settings: { trusted: false } } });
+  const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] });
+  assert.equal(r.untrusted, true);
+  assert.equal(r.checked, 0);
+  assert.match(r.summary, /not trusted.*Trust the folder/);
+  assert.deepEqual(
+    s.published.filter((p) => p.diagnostics.length),
+    [],
+  );
+});
+
+test('a checked file keeps its findings when opened and closed, follows edits on disk, and loses them when deleted', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root);
+  await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] });
+  const file = URI.parse(w.expiredCer).fsPath;
+  const text = fs.readFileSync(file, 'utf8');
+  const opened = s.nextDiagnostics(w.expiredCer, 1);
+  s.open(file, text, 'pem');
+  assert.deepEqual(
+    (await opened).diagnostics.map((d) => d.code),
+    ['tls-cert-expired'],
+  );
+  // Closing used to clear Problems for the file; its disk copy still has the expired certificate.
+  const afterClose = s.nextDiagnostics(w.expiredCer);
+  s.notify('textDocument/didClose', { textDocument: { uri: w.expiredCer } });
+  assert.deepEqual(
+    (await afterClose).diagnostics.map((d) => d.code),
+    ['tls-cert-expired'],
+  );
+  // Replaced on disk by a good certificate: the watcher event re-checks it.
+  fs.writeFileSync(file, fs.readFileSync(URI.parse(w.clean).fsPath));
+  const fixed = s.nextDiagnostics(w.expiredCer);
+  s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.expiredCer, type: 2 }] });
+  assert.deepEqual((await fixed).diagnostics, []);
+  // The bundle is deleted: its findings go.
+  fs.rmSync(URI.parse(w.bundle).fsPath);
+  const gone = s.nextDiagnostics(w.bundle);
+  s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.bundle, type: 3 }] });
+  assert.deepEqual((await gone).diagnostics, []);
+});
+
+test('describeCertificates: each block with its facts and chain, fingerprints, the verdict, and no byte of the key', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root);
+  const serverPem = URI.parse(w.clean).fsPath;
+  const keyPem = fs.readFileSync(path.join(w.root, 'tls/server.key'), 'utf8');
+  const combined = path.join(w.root, 'tls/combined.pem');
+  fs.writeFileSync(combined, fs.readFileSync(serverPem, 'utf8') + keyPem, { mode: 0o600 });
+  const inKey = fs.readFileSync(combined, 'utf8').split('\n').indexOf('-----BEGIN PRIVATE KEY-----') + 1;
+  const r = await s.request('workspace/executeCommand', {
+    command: SERVER_COMMANDS.describeCertificates,
+    arguments: [{ uri: URI.file(combined).toString(), line: inKey, quiet: true }],
+  });
+  assert.equal(r.file, 'tls/combined.pem');
+  assert.deepEqual(
+    r.items.map((i: any) => i.kind),
+    ['certificate', 'privateKey'],
+  );
+  const [cert, key] = r.items;
+  assert.equal(r.focus, 1, 'the line lies in the key block');
+  assert.equal(cert.title, 'Certificate CN=localhost');
+  assert.equal(cert.status, 'valid');
+  assert.match(cert.validity, /^expires in (11|12) months$/);
+  assert.match(cert.sha256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.equal(cert.sans, 'DNS:localhost, IP:127.0.0.1');
+  // The issuer is found beside it, in the folder.
+  assert.deepEqual(cert.chain, [{ title: 'CA certificate CN=Milvus TLS CA', where: 'ca.pem' }]);
+  assert.match(key.pairsWith, /^CN=localhost in this file \(line 1\)$/);
+  assert.equal(key.publicKeySha256.length, 64);
+  assert.equal(r.verdict.level, 'ok');
+  assert.match(r.verdict.summary, /^No problems found: 1 certificate and 1 other block\.$/);
+  // Not one base64 line of the private key body anywhere in the answer.
+  const json = JSON.stringify(r);
+  for (const line of keyPem.split('\n').filter((l) => l && !l.startsWith('-----')))
+    assert.ok(!json.includes(line), 'key material in the report');
+  // Without quiet, an editor with no view gets the one-line answer as a message.
+  const n = s.messages.length;
+  await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [{ uri: w.expiredCer }] });
+  assert.match(
+    s.messages[n]?.message ?? '',
+    /^certs\/old\.cer: Certificate CN=localhost: expired 24 hours ago, SHA-256 [0-9A-F:]{95}\. \S/,
+  );
+});
+
+test('describeCertificates without a usable uri answers an error that says what it needs, and the server stays up', async () => {
+  const s = spawn();
+  await s.initialize(tmp('lsp-describe-bad-'));
+  for (const arg of [{}, { uri: 12 }, { uri: 'https://example.test/a.pem' }, { uri: URI.file('/nonexistent/x.pem').toString() }]) {
+    const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [arg] });
+    assert.equal(typeof r.error, 'string', JSON.stringify(arg));
+  }
+  const r = await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.describeCertificates, arguments: [{}] });
+  assert.match(r.error, /needs \{ uri/);
+  assert.equal(s.exitCode, undefined);
+});
+
+test('a PEM file has a CodeLens above each certificate with its expiry and issuer, naming an advertised command', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  const init2 = await s.initialize(w.root);
+  const ca = path.join(w.root, 'tls/ca.pem');
+  const bundle = path.join(w.root, 'tls/bundle.pem');
+  fs.writeFileSync(bundle, fs.readFileSync(URI.parse(w.clean).fsPath, 'utf8') + fs.readFileSync(ca, 'utf8'));
+  const uri = s.open(bundle, fs.readFileSync(bundle, 'utf8'), 'pem');
+  const lenses = await s.request('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(
+    lenses.map((l: any) => [l.range.start.line, l.command.title]),
+    [
+      [0, 'expires in 12 months · issued by Milvus TLS CA'],
+      [lenses[1].range.start.line, 'expires in 10 years · self-signed'],
+    ],
+  );
+  assert.ok(lenses[1].range.start.line > 0);
+  for (const l of lenses) assert.ok(init2.capabilities.executeCommandProvider.commands.includes(l.command.command));
+  assert.deepEqual(lenses[1].command.arguments, [{ uri, line: lenses[1].range.start.line }]);
+});
+
+test('removing a workspace folder takes the findings of its unopened files out of Problems', async () => {
+  const w = await certWorkspace();
+  const s = spawn();
+  await s.initialize(w.root);
+  await s.request('workspace/executeCommand', { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] });
+  assert.equal(lastPublished(s, w.expiredCer)?.length, 1);
+  const cleared = s.nextDiagnostics(w.expiredCer);
+  s.notify('workspace/didChangeWorkspaceFolders', {
+    event: { added: [], removed: [{ uri: URI.file(w.root).toString(), name: path.basename(w.root) }] },
+  });
+  assert.deepEqual((await cleared).diagnostics, []);
+});

@@ -6,6 +6,7 @@
  */
 import type {
   CodeAction,
+  CodeLens,
   CompletionItem,
   Diagnostic,
   DocumentLink,
@@ -159,6 +160,11 @@ export class LanguageService {
   /** The endpoints a document describes, for "Test TLS connection" and its CodeLens (no connection is made here). */
   connectionTargets(doc: Doc): ConnectionTarget[] {
     return this.feature(doc, [], (t, p, d) => t.connectionTargets?.(d, p.model, this.ctx()) ?? []);
+  }
+
+  /** CodeLenses a target adds besides the connection test's (certificate expiry and issuer in PEM files). */
+  lenses(doc: Doc): CodeLens[] {
+    return this.feature(doc, [], (t, p, d) => t.lenses?.(d, p.model, this.ctx()) ?? []);
   }
 
   /** Every server command a code action of any target can name. */

@@ -13,7 +13,7 @@ export function loadPlaywright() {
 
 export const CS_URL = process.env.CS_URL || 'http://127.0.0.1:8080';
 export const WS = process.env.E2E_WS || path.resolve('.e2e/run/ws');
-export const SHOTS = process.env.E2E_SHOTS || path.resolve('test/e2e/screenshots');
+export const SHOTS = process.env.E2E_SHOTS || path.resolve('.e2e/screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const T = { long: 60_000, diag: 30_000, ui: 15_000 };
 export const TIMEOUTS = T;

@@ -7,6 +7,7 @@
  */
 import type {
   CodeAction,
+  CodeLens,
   CompletionItem,
   Diagnostic,
   DocumentLink,
@@ -69,6 +70,8 @@ export interface Target<M = unknown> {
    * at `range`, the CLI's `probe --config`). Derivation only: the service never connects.
    */
   connectionTargets?(doc: Doc, model: M, ctx: TargetContext): ConnectionTarget[];
+  /** CodeLenses of the document other than the connection test's (a certificate's expiry and issuer above its block). */
+  lenses?(doc: Doc, model: M, ctx: TargetContext): CodeLens[];
   /** Server commands its code actions name, advertised in executeCommandProvider. */
   readonly commands?: readonly string[];
   /** Its diagnostic codes, for the generated table. */

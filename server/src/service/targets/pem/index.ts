@@ -11,6 +11,8 @@ import { pemHover } from '../../pem/hover';
 import { pemSymbols, pemFolding } from '../../pem/symbols';
 import { PEM_EXT, siblingPems, certificateFor } from './siblings';
 import { servicesSeeing } from '../../deploy/compose';
+import { certificateLenses } from './report';
+import { SERVER_COMMANDS } from '../../../protocol';
 
 export const pemTarget: Target<FileContents> = {
   id: 'pem',
@@ -38,6 +40,8 @@ export const pemTarget: Target<FileContents> = {
     }),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
+  lenses: (doc, model, ctx) => certificateLenses(doc.uri, model, ctx.now, SERVER_COMMANDS.describeCertificates),
+  commands: [SERVER_COMMANDS.describeCertificates],
   codes: PEM_DIAGNOSTIC_CODES,
 };
 
