@@ -130,3 +130,39 @@ test('common: {tls: …} is a misplaced block, and the fix moves it to the top l
   assert.deepEqual(after, []);
   assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^tls:\n {2}serverPemPath: \/milvus\/tls\/server\.pem\n$/m);
 });
+
+test('a rename offered before the right key was written removes the misspelled key instead of making a duplicate', async () => {
+  const milvus = milvusYaml().replace('  serverPemPath: /milvus/tls/server.pem\n', '  serverPemPth: /milvus/tls/server.pem\n');
+  const root = await mtlsWorkspace(milvus);
+  const svc = serviceFor(root);
+  const before = docOf(root, 'milvus.yaml');
+  const dg = svc.validate(before).find((d) => d.code === 'milvus-key-unknown');
+  assert.ok(dg, 'serverPemPth is unknown');
+  // The user adds the right key on the line above; the editor still holds the old diagnostic (same range: the line moved down by none).
+  const edited = before.text.replace('  serverPemPth:', '  serverPemPath: /milvus/tls/server.pem\n  serverPemPth:');
+  const stale = {
+    ...dg!,
+    range: { start: { ...dg!.range.start, line: dg!.range.start.line + 1 }, end: { ...dg!.range.end, line: dg!.range.end.line + 1 } },
+  };
+  fs.writeFileSync(before.path, edited);
+  const doc = docOf(root, 'milvus.yaml');
+  const actions = svc.codeActions(doc, [stale]);
+  assert.deepEqual(
+    actions.map((a) => a.title),
+    ['Remove the misspelled key serverPemPth (serverPemPath is already set)'],
+  );
+  applyWorkspaceEdit(actions[0].edit!);
+  const text = fs.readFileSync(before.path, 'utf8');
+  assert.equal(text.match(/^ {2}serverPemPath:/gm)?.length, 2, 'tls and internaltls each keep exactly one serverPemPath');
+  assert.ok(!text.includes('serverPemPth'));
+  assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), []);
+});
+
+test('the legacy tlsEnabled beside tlsMode: the fix removes tlsEnabled, never renames it into a second tlsMode', async () => {
+  const milvus = milvusYaml().replace('    tlsMode: 2\n', '    tlsMode: 2\n    tlsEnabled: true\n');
+  const { after, root } = await fixAndRecheck(milvus, 'milvus-tls-enabled-legacy', /^Remove the legacy tlsEnabled \(tlsMode is set\)$/);
+  assert.deepEqual(after, []);
+  const text = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
+  assert.equal(text.match(/tlsMode:/g)?.length, 1);
+  assert.doesNotMatch(text, /^\s*tlsEnabled:/m);
+});

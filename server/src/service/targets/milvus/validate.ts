@@ -412,7 +412,7 @@ function isCanonical(written: string): boolean {
   return KEYS.some((k) => `${k.section}.${k.key}` === written);
 }
 
-function blockEndLine(model: MilvusTlsModel, line: number): number {
+export function blockEndLine(model: MilvusTlsModel, line: number): number {
   const indent = /^ */.exec(model.lines.lineText(line))![0].length;
   let last = line;
   for (let i = line + 1; i < model.lines.lineCount; i++) {
@@ -452,7 +452,7 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
             Severity.Warning,
             'milvus-tls-enabled-legacy',
             `common.security.tlsEnabled is the Milvus 2.0 switch; later releases read common.security.tlsMode (0 off, 1 one-way, 2 mutual) and ignore tlsEnabled. Write tlsMode: ${e.value === true || String(e.value).toLowerCase() === 'true' ? 1 : 0} instead.`,
-            { kind: 'rename-key', to: 'tlsMode' },
+            renameOrRemove(model, e, 'common.security', 'tlsMode', 'legacy'),
           ),
         );
         continue;
@@ -531,7 +531,7 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
 }
 
 /** "Rename to X", unless X is already set in the section: then the rename would make a duplicate key, so offer to remove this line. */
-function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: string): FixData {
+function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: string, what = 'misspelled duplicate'): FixData {
   const taken = model.entries.some((x) => x !== e && x.section === section && formatKey(x.key) === formatKey(to));
   if (!taken) return { kind: 'rename-key', to };
   const line = e.keyRange.start.line;
@@ -539,7 +539,7 @@ function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: st
     kind: 'remove-lines',
     fromLine: line,
     toLine: blockEndLine(model, line),
-    title: `Remove the misspelled duplicate ${e.key} (${to} is set)`,
+    title: `Remove the ${what} ${e.key} (${to} is set)`,
   };
 }
 
