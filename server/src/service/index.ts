@@ -23,6 +23,7 @@ import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
 import { lspLines } from './text';
+import { relativeMessage } from './shown-path';
 
 export type { Doc, ConnectionTarget };
 export type DocumentKind = string;
@@ -111,7 +112,7 @@ export class LanguageService {
           ),
         ];
       }
-      return p.target.validate(doc, p.model, this.ctx());
+      return relativeMessages(p.target.validate(doc, p.model, this.ctx()), this.ws.roots);
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
       return [
@@ -190,6 +191,19 @@ function withLspLines<D extends { text: string }>(doc: D): D {
   if (typeof doc.text !== 'string') return doc; // a client sent a number: the feature's own try/catch reports it
   const text = lspLines(doc.text);
   return text === doc.text ? doc : { ...doc, text };
+}
+
+/** Findings name files relative to the workspace folders (see shown-path.ts), their related locations' messages too. */
+function relativeMessages(diagnostics: Diagnostic[], roots: readonly string[]): Diagnostic[] {
+  if (roots.length === 0) return diagnostics;
+  // New objects: a target may hand out diagnostics it keeps (a cached file lint).
+  return diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? relativeMessage(d.message, roots) : d.message,
+    ...(d.relatedInformation && {
+      relatedInformation: d.relatedInformation.map((r) => ({ ...r, message: relativeMessage(r.message, roots) })),
+    }),
+  }));
 }
 
 function safe<T>(f: () => T, fallback: T): T {

@@ -27,6 +27,7 @@ import { hostToContainer, loadCompose } from '../../deploy/compose';
 import { loadSlot, checkGroup, type PipelineFix } from '../../tls/pipeline';
 import type { LoadedSlot, SlotGroup, SlotRole, GroupWords } from '../../tls/slots';
 import type { DiagnosticCodeInfo } from '../target';
+import { shownPath } from '../../shown-path';
 
 export interface MilvusContext {
   ws: Workspace;
@@ -772,7 +773,8 @@ function checkPath(
     );
     return undefined;
   }
-  const where = r.containerPath ? `${r.containerPath} → host ${r.hostPath}` : r.hostPath;
+  const host = shownPath(r.hostPath, ctx.ws.roots);
+  const where = r.containerPath ? `${r.containerPath} → host ${host}` : host;
   const role: SlotRole = kind === 'privateKey' ? 'server-key' : kind === 'caBundle' ? 'ca' : 'server-cert';
   return loadSlot(
     {
