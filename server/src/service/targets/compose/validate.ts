@@ -207,7 +207,8 @@ function namesContent(p: string): boolean {
 function missingSource(m: VolumeMount, ws: Workspace): ReturnType<typeof diag> | undefined {
   const range = m.sourceRange ?? m.range;
   const host = shownPath(m.hostPath ?? '', ws.roots);
-  const asWritten = m.source && m.source !== m.hostPath && m.source !== host ? `${m.source} (${host})` : host;
+  const same = !m.source || m.source === m.hostPath || path.posix.normalize(m.source.replace(/\\/g, '/')) === host;
+  const asWritten = same ? (m.source ?? host) : `${m.source} (${host})`;
   const fileLike = FILE_LIKE.test(m.hostPath ?? '');
   const data = { hostPath: m.hostPath, fileLike, syntax: m.syntax };
   if ((m.syntax === 'short' || m.createHostPath) && !expectsContent(m)) return undefined;
