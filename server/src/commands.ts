@@ -16,6 +16,7 @@ import { planWiring } from './service/targets/milvus/wire';
 import { candidateComposeFiles, loadCompose, isComposeFileName } from './service/deploy/compose';
 import { findMilvusService } from './service/targets/milvus/deploy';
 import { PEM_EXT } from './service/targets/pem/siblings';
+import { fixKeyPermissions, showCertificate } from './certificate-commands';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -101,6 +102,8 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
+  [SERVER_COMMANDS.showCertificate]: (a, ctx) => showCertificate(a, ctx),
+  [SERVER_COMMANDS.fixKeyPermissions]: (a, ctx) => fixKeyPermissions(a, ctx),
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
 };

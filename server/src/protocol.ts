@@ -48,6 +48,14 @@ export const SERVER_COMMANDS = {
   checkCertificateSet: 'tlsConfig.server.checkCertificateSet',
   /** "Test TLS connection": one live handshake with the endpoint a document describes (or an explicit target). */
   testConnection: 'tlsConfig.server.testConnection',
+  /**
+   * The full decode of a PEM file (or of one block), which hovers link to ("Show certificate"). The server only
+   * answers; the VS Code client shows the markdown in a read-only preview. Named without `.server.` so the hover's
+   * command link reads as the user action it is.
+   */
+  showCertificate: 'tlsConfig.showCertificate',
+  /** chmod 600 on a private key inside the workspace (the quick fix of a key readable by group or others). */
+  fixKeyPermissions: 'tlsConfig.fixKeyPermissions',
 } as const;
 
 /**
@@ -155,6 +163,35 @@ export type TestConnectionResult =
     })
   | { status: 'no-target'; message: string };
 
+export interface ShowCertificateParams {
+  /** The PEM file: a document uri (its open text is used) or an absolute host path. */
+  uri?: string;
+  path?: string;
+  /** Only the block around this line (0-based); every block when absent. */
+  line?: number;
+}
+
+export interface ShowCertificateResult {
+  /** Workspace-relative name of the file. */
+  title: string;
+  /** The full decode: every field of each block as plain markdown lists (no tables), private keys as type and public-key hash only. */
+  markdown: string;
+  blocks: number;
+}
+
+export interface FixKeyPermissionsParams {
+  /** Absolute path of the key file; it must lie inside a workspace folder and hold a private key. */
+  path: string;
+}
+
+export interface FixKeyPermissionsResult {
+  path: string;
+  /** The mode before and after, as octal text ("0644" → "0600"). */
+  before: string;
+  after: string;
+  message: string;
+}
+
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
   error: string;
@@ -169,6 +206,8 @@ interface Signatures {
   generateCerts: [GenerateCertsParams, GenerateCertsResult];
   checkCertificateSet: [CheckCertificateSetParams, CheckCertificateSetResult];
   testConnection: [TestConnectionParams, TestConnectionResult];
+  showCertificate: [ShowCertificateParams, ShowCertificateResult];
+  fixKeyPermissions: [FixKeyPermissionsParams, FixKeyPermissionsResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };

@@ -10,6 +10,8 @@ import { lintContents } from '../../tls/file-lint';
 import { pemHover } from '../../pem/hover';
 import { pemSymbols, pemFolding } from '../../pem/symbols';
 import { PEM_EXT, siblingPems, certificateFor } from './siblings';
+import { showCertificateLink } from '../show-certificate';
+import { pemCodeActions } from './actions';
 
 export const pemTarget: Target<FileContents> = {
   id: 'pem',
@@ -32,9 +34,12 @@ export const pemTarget: Target<FileContents> = {
   hover: (doc, _model, pos, ctx) =>
     pemHover(doc.text, pos, {
       now: ctx.now,
+      expiryWarningDays: ctx.settings.expiryWarningDays,
       findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws),
       describeCertificate: (cert) => ctx.targets.map((t) => t.pemSummary?.(doc.path, cert, ctx)).find((x) => x !== undefined),
+      showLink: (line, title) => showCertificateLink({ uri: doc.uri, line }, title),
     }),
+  codeActions: (doc, diagnostics, ctx) => pemCodeActions(doc, diagnostics, ctx),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
   codes: PEM_DIAGNOSTIC_CODES,
