@@ -112,7 +112,11 @@ export class LanguageService {
           ),
         ];
       }
-      return relativeMessages(p.target.validate(doc, p.model, this.ctx()), this.ws.roots);
+      const refused = this.ws.untrustedRefusals;
+      const found = p.target.validate(doc, p.model, this.ctx());
+      // Restricted Mode skips every check that reads another file, silently; one line says so and how to see them.
+      if (!this.settings.trusted && this.ws.untrustedRefusals > refused) found.push(untrustedHint());
+      return relativeMessages(found, this.ws.roots);
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
       return [
@@ -191,6 +195,17 @@ function withLspLines<D extends { text: string }>(doc: D): D {
   if (typeof doc.text !== 'string') return doc; // a client sent a number: the feature's own try/catch reports it
   const text = lspLines(doc.text);
   return text === doc.text ? doc : { ...doc, text };
+}
+
+export const UNTRUSTED_CODE = 'untrusted-not-checked';
+
+function untrustedHint(): Diagnostic {
+  return diag(
+    { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    Severity.Information,
+    UNTRUSTED_CODE,
+    'Restricted Mode: the files this document names (certificates, keys, compose and config files) are not read, so the checks that need them are skipped. Trust the folder (Manage Workspace Trust) to see every finding.',
+  );
 }
 
 /** Findings name files relative to the workspace folders (see shown-path.ts), their related locations' messages too. */
