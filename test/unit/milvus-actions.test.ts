@@ -22,7 +22,7 @@ async function fixAndRecheck(milvus: string, code: string, title: RegExp, mutate
   const a = actions.find((x) => title.test(x.title));
   assert.ok(a, `no action ${title} in ${actions.map((x) => x.title)}`);
   applyWorkspaceEdit(a!.edit!);
-  return { root, after: serviceFor(root).validate(docOf(root, 'milvus.yaml')) };
+  return { root, action: a!, after: serviceFor(root).validate(docOf(root, 'milvus.yaml')) };
 }
 
 test('rename a misspelt key', async () => {
@@ -64,17 +64,22 @@ test('replace a host path with the mounted container path', async () => {
 });
 
 test('add the missing volume to the compose file', async () => {
-  const { root, after } = await fixAndRecheck(
+  const { root, after, action } = await fixAndRecheck(
     milvusYaml(),
     'milvus-path-not-mounted',
-    /^Add volume "\.\/tls:\/etc\/milvus\/tls:ro" to service standalone$/,
+    // Written like its neighbours (${DOCKER_VOLUME_DIRECTORY:-.}/…), and the preferred fix.
+    /^Add volume "\$\{DOCKER_VOLUME_DIRECTORY:-\.\}\/tls:\/etc\/milvus\/tls:ro" to service standalone$/,
     (r) => {
       const p = path.join(r, 'milvus.yaml');
       fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\/milvus\/tls\//g, '/etc/milvus/tls/'));
     },
   );
   assert.deepEqual(after, []);
-  assert.match(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), /\n {6}- \.\/tls:\/etc\/milvus\/tls:ro\n/);
+  assert.equal(action.isPreferred, true);
+  assert.match(
+    fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'),
+    /\n {6}- \$\{DOCKER_VOLUME_DIRECTORY:-\.\}\/tls:\/etc\/milvus\/tls:ro\n/,
+  );
 });
 
 test('a missing certificate offers "Generate TLS certs" for its folder', async () => {

@@ -106,6 +106,7 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
           title: `Add volume "${fix.entry}" to service ${fix.service}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [dg],
+          isPreferred: true,
           edit: edit(
             [{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }],
             target,

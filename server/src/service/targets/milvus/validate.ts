@@ -582,6 +582,19 @@ function misplacedOrUnknown(model: MilvusTlsModel, e: Entry, section: 'tls' | 'i
   );
 }
 
+/**
+ * A new bind entry written the way its neighbours are: the official compose file writes every host path as
+ * `${DOCKER_VOLUME_DIRECTORY:-.}/…`, and an entry without that prefix would break when the variable is set.
+ */
+function volumePrefix(volumes: readonly { syntax: string; type: string; raw: string; source?: string }[], hostDir: string): string {
+  for (const v of volumes) {
+    if (v.syntax !== 'short' || v.type !== 'bind') continue;
+    const m = /^(\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\})\//.exec(v.raw);
+    if (m && hostDir.startsWith('./')) return `${m[1]}/${hostDir.slice(2)}`;
+  }
+  return hostDir;
+}
+
 /** Ranges of slots that another document sets: they take part in the cross-checks, their findings belong there. */
 const ELSEWHERE_LINE = 1e9;
 const elsewhere = (): Range => ({ start: { line: ELSEWHERE_LINE, character: 0 }, end: { line: ELSEWHERE_LINE, character: 0 } });
@@ -752,7 +765,7 @@ function checkPath(
     const hostDir = deploy.composePath
       ? './' + (dir.startsWith('/milvus/') ? dir.slice('/milvus/'.length) : path.posix.basename(dir))
       : './tls';
-    const entryText = `${hostDir}:${dir}:ro`;
+    const entryText = `${volumePrefix(deploy.service?.volumes ?? [], hostDir)}:${dir}:ro`;
     out.push(
       d(
         e.valueRange,
