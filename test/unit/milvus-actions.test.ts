@@ -171,3 +171,28 @@ test('the legacy tlsEnabled beside tlsMode: the fix removes tlsEnabled, never re
   assert.equal(text.match(/tlsMode:/g)?.length, 1);
   assert.doesNotMatch(text, /^\s*tlsEnabled:/m);
 });
+
+test('a key that does not match its certificate: the fix points the setting at the matching key in the same folder', async () => {
+  const { after, root, action } = await fixAndRecheck(
+    milvusYaml({ key: '/milvus/tls/client.key' }),
+    'tls-key-mismatch',
+    /^Use server\.key, the key of server\.pem \(.*CN=localhost\)$/,
+  );
+  assert.equal(action.isPreferred, true);
+  assert.deepEqual(after, []);
+  const text = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
+  assert.match(text, /^tls:\n {2}serverPemPath: \/milvus\/tls\/server\.pem\n {2}serverKeyPath: \/milvus\/tls\/server\.key\n/m);
+});
+
+test('a key mismatch without the right key in the folder offers no key to switch to', async () => {
+  const root = await mtlsWorkspace(milvusYaml({ key: '/milvus/tls/client.key' }));
+  fs.rmSync(path.join(root, 'tls/server.key'));
+  const svc = serviceFor(root);
+  const doc = docOf(root, 'milvus.yaml');
+  const dg = svc.validate(doc).filter((d) => d.code === 'tls-key-mismatch');
+  assert.ok(dg.length > 0);
+  assert.deepEqual(
+    svc.codeActions(doc, dg).map((a) => a.title),
+    [],
+  );
+});

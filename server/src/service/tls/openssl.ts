@@ -20,6 +20,10 @@ import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
 import type { LoadedSlot, PipelineContext } from './slots';
+import type { Workspace } from '../workspace';
+import { matchingKeyBeside, type UseKeyFix } from './key-match';
+
+const useKeyData = (fix: UseKeyFix | undefined) => (fix ? { fix } : undefined);
 
 export interface OpensslWords {
   /** "nginx", "APISIX". */
@@ -52,7 +56,7 @@ export function leafOf(slot: LoadedSlot | undefined): CertInfo | undefined {
 }
 
 /** The key must match the first certificate of the cert slot; a match further down means the leaf is not first. */
-export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: OpensslWords, out: Diagnostic[]): boolean {
+export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: OpensslWords, out: Diagnostic[], ws?: Workspace): boolean {
   const certs = certificates(certSlot.items).map((c) => c.cert);
   const key = privateKeys(keySlot.items)[0]?.key;
   if (!key?.publicKey || certs.length === 0) return true;
@@ -79,6 +83,9 @@ export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: Open
         Severity.Error,
         'tls-key-mismatch',
         `The private key ${keySlot.where} does not belong to the certificate ${certSlot.where} (${certs[0].subject}); ${words.product} fails with ${words.keyMismatch(certSlot, keySlot)}. Point ${keySlot.key} at the key the certificate was issued for.`,
+        ws && !keySlot.hostPath.includes('#')
+          ? useKeyData(matchingKeyBeside(keySlot.hostPath, certs[0], certSlot.hostPath, ws))
+          : undefined,
       ),
     );
   }

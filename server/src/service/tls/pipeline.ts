@@ -16,10 +16,11 @@ import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
 import { shownPath } from '../shown-path';
+import { matchingKeyBeside, type UseKeyFix } from './key-match';
 import type { GroupWords, LoadedSlot, LocatedSlot, PipelineContext, SlotGroup, SlotRole } from './slots';
 
 /** What a quick fix needs: a generated set where a file is missing. */
-export type PipelineFix = { kind: 'generate-certs'; folder: string };
+export type PipelineFix = { kind: 'generate-certs'; folder: string } | UseKeyFix;
 
 function d(range: Range, sev: 1 | 2 | 3 | 4, code: string, message: string, fix?: PipelineFix): Diagnostic {
   return diag(range, sev, code, message, fix ? { fix } : undefined);
@@ -209,6 +210,8 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           Severity.Error,
           'tls-key-mismatch',
           `Private key does not match the certificate: ${shown(keySlot, ctx)} is not the key of ${shown(certSlot, ctx)} (${leaf.subject}). ${words.product} fails with "tls: private key does not match public key". Point ${keySlot.key} at the key the certificate was issued for.`,
+          // Inline PEM (a `file#field` path) has no folder to look in.
+          keySlot.hostPath.includes('#') ? undefined : matchingKeyBeside(keySlot.hostPath, leaf, certSlot.hostPath, ctx.ws),
         ),
       );
     }

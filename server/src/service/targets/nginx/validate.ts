@@ -166,7 +166,7 @@ function checkLevelPairs(level: Level, model: NginxModel, load: Load, ctx: Nginx
       const certSlot = load(c, arg, p.role === 'server' ? 'server-cert' : 'client-cert');
       const keyArg = k.args[0];
       const keySlot = keyArg ? load(k, keyArg, p.role === 'server' ? 'server-key' : 'client-key') : undefined;
-      if (certSlot && keySlot) checkPair(certSlot, keySlot, OSSL, out);
+      if (certSlot && keySlot) checkPair(certSlot, keySlot, OSSL, out, ctx.ws);
       if (certSlot && p.role === 'server') {
         checkServerLeaf(certSlot, ctx, OSSL, out);
         if (!certSlot.hostPath.includes('#')) {
