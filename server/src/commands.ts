@@ -99,7 +99,7 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.generate]: (g, ctx) => generate(g, ctx.ws),
   [SERVER_COMMANDS.wiring]: (w, ctx) => planWiring(w, ctx.ws),
   [SERVER_COMMANDS.snippets]: (s) => clientSnippets(s),
-  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx),
+  [SERVER_COMMANDS.generateCerts]: (a, ctx) => generateCertsWithDefaults(a.folder, ctx, a.out),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
   [SERVER_COMMANDS.showCertificate]: (a, ctx) => showCertificate(a, ctx),
@@ -161,7 +161,7 @@ export async function executeServerCommand(command: string, args: unknown[], ctx
  * the defaults the wizard would propose, never over existing files, then the
  * wiring edit when the client can apply it.
  */
-async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): Promise<GenerateCertsResult> {
+async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext, out?: unknown): Promise<GenerateCertsResult> {
   const say = (kind: 'info' | 'warning' | 'error', text: string) => ctx.editor?.showMessage(kind, text);
   if (typeof folder !== 'string' || !path.isAbsolute(folder)) {
     const text = `${SERVER_COMMANDS.generateCerts} needs { folder: an absolute path }.`;
@@ -169,6 +169,15 @@ async function generateCertsWithDefaults(folder: unknown, ctx: CommandContext): 
     throw new Error(text);
   }
   const d = defaultsFor(folder, ctx.ws);
+  if (typeof out === 'string' && path.isAbsolute(out)) {
+    // A quick fix's folder comes off the wire like any argument: only a folder of the workspace is filled.
+    if (!ctx.ws.isInsideRoots(out)) {
+      const text = `Not generating TLS certificates in ${out}: it is outside the workspace folders.`;
+      say('error', text);
+      throw new Error(text);
+    }
+    d.out = path.resolve(out);
+  }
   const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
   // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.
   const existing = planWrite(

@@ -109,6 +109,8 @@ export interface GenerateResult {
 export interface GenerateCertsParams {
   /** Absolute path of the folder the certificates are for (the quick fix passes the missing file's folder). */
   folder: string;
+  /** Write the set into this folder (absolute) instead of the default tls/ beside the compose file: a missing bind source's quick fix fills the folder the mount names. */
+  out?: string;
 }
 
 export type GenerateCertsResult =
