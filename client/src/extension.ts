@@ -8,6 +8,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { runGenerateFlow } from './generate';
 import { checkCertificateSet } from './check-set';
 import { runTestConnection, results, RESULT_SCHEME } from './test-connection';
+import { showCertificate } from './show-certificate';
 import {
   CLIENT_COMMANDS,
   SERVER_COMMANDS,
@@ -66,16 +67,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,
     outputChannel: output,
+    // Hovers end with a "Show certificate" command link; VS Code runs command links only from trusted markdown.
+    markdown: { isTrusted: { enabledCommands: [SERVER_COMMANDS.showCertificate] } },
     synchronize: { configurationSection: SETTINGS_SECTION },
     middleware: {
       // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
       // Likewise the connection test's CodeLens runs the UI (progress, cancel, preview) around the server command.
-      executeCommand: (command, args, next) =>
+      executeCommand: async (command, args, next) =>
         command === SERVER_COMMANDS.generateCerts && client
           ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
           : command === SERVER_COMMANDS.testConnection && client
             ? runTestConnection(client, context.workspaceState, args[0] as TestConnectionParams | undefined)
-            : next(command, args),
+            : command === SERVER_COMMANDS.showCertificate
+              ? showCertificate(await next(command, args))
+              : next(command, args),
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'TLS Config', serverOptions, clientOptions);
