@@ -60,7 +60,10 @@ export function certificateVerdict(cert: CertInfo, o: CardOptions): CertificateF
   if (cert.notAfter.getTime() < t) problems.push(`expired ${relativeTime(o.now, cert.notAfter)}`);
   else if (cert.notBefore.getTime() > t) problems.push(`not valid yet (starts ${relativeTime(o.now, cert.notBefore)})`);
   if (cert.goRefuses) problems.push(`Go cannot parse it ("${cert.goRefuses}")`);
-  if (!isCa(cert)) {
+  // A client-only certificate (EKU clientAuth without serverAuth) is not checked against host names by any server.
+  const clientOnly = !!cert.extKeyUsage?.includes('clientAuth') && !cert.extKeyUsage.includes('serverAuth');
+  if (clientOnly) facts.push('client certificate');
+  else if (!isCa(cert)) {
     if (!cert.hasSanExtension || cert.sans.length === 0) problems.push('no SAN: Go (Milvus) rejects CN-only certificates');
     else {
       const names = o.names?.length ? o.names : ['localhost'];
