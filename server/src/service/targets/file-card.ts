@@ -83,7 +83,7 @@ function itemCard(item: Decoded, file: string, ctx: FileCardContext, names: stri
 export function fileCard(hostPath: string, ctx: FileCardContext, o: FileCardOptions = {}): string {
   const shown = shownPath(hostPath, ctx.ws.roots);
   const head = `${o.via ?? 'File'} \`${shown}\``;
-  const verdict = findingLine(o.findings, o.range);
+  let verdict = findingLine(o.findings, o.range);
   const loaded = loadPemFile(hostPath, ctx.ws);
   if (!loaded.read.ok) {
     const why = loaded.read.message.split(path.resolve(hostPath)).join(shown);
@@ -93,15 +93,14 @@ export function fileCard(hostPath: string, ctx: FileCardContext, o: FileCardOpti
   if (items.length === 0) return [verdict, head, 'No PEM block in this file.'].filter(Boolean).join('\n\n');
   const link = showCertificateLink({ path: path.resolve(hostPath) });
   const cards = items.slice(0, MAX_CARDS).map((item, i) => itemCard(item, hostPath, ctx, i === 0 ? o.names : undefined, ''));
+  // Without a finding on the setting, the first item's own verdict is the hover's status line.
+  const [first, ...body] = cards[0].split('\n\n');
+  if (!verdict && /^[✓✗]/.test(first)) {
+    verdict = first;
+    cards[0] = body.join('\n\n');
+  }
   const rest = items.length - MAX_CARDS;
-  return [
-    verdict,
-    head,
-    cards.join('\n\n---\n\n'),
-    rest > 0 ? `… and ${rest} more block${rest === 1 ? '' : 's'}` : undefined,
-    // A config's own finding already leads; without one, the first card's verdict does.
-    link,
-  ]
+  return [verdict, head, cards.join('\n\n---\n\n'), rest > 0 ? `… and ${rest} more block${rest === 1 ? '' : 's'}` : undefined, link]
     .filter(Boolean)
     .join('\n\n');
 }

@@ -44,6 +44,16 @@ const READ_CODES: Record<string, string> = {
   'not-a-file': 'tls-file-unreadable',
 };
 
+/** The verdict a read failure's message leads with. */
+const READ_VERDICTS: Record<string, string> = {
+  missing: 'File not found',
+  directory: 'A directory, not a file',
+  unreadable: 'Cannot read the file',
+  'too-large': 'File too large to check',
+  'outside-workspace': 'Not checked',
+  'not-a-file': 'Not a regular file',
+};
+
 /** Load and classify one slot's file; undefined (with a finding, or silently when untrusted) when it cannot take part. */
 export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineContext, out: Diagnostic[]): LoadedSlot | undefined {
   const { where, hostPath, key, range: at } = slot;
@@ -66,7 +76,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         sev,
         code,
-        `${key}: ${where}: ${loaded.read.message.replace(hostPath + ' ', '')}.${tail}`,
+        `${READ_VERDICTS[loaded.read.reason] ?? 'Cannot read the file'}: ${key} ${where} ${loaded.read.message.replace(hostPath + ' ', '')}.${tail}`,
         loaded.read.reason === 'missing' ? { kind: 'generate-certs', folder: path.dirname(hostPath) } : undefined,
       ),
     );
@@ -82,7 +92,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-empty',
-        `${key}: ${where} is empty. Put the PEM ${isKey(kind) ? 'private key' : 'certificate'} in it, or run "TLS: Generate TLS certs".`,
+        `Empty file: ${key} ${where} is empty. Put the PEM ${isKey(kind) ? 'private key' : 'certificate'} in it, or run "TLS: Generate TLS certs".`,
       ),
     );
     return undefined;
@@ -93,7 +103,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-der',
-        `${key}: ${where} is DER (binary), but ${words.product} reads PEM only. Convert it: openssl ${isKey(kind) ? 'pkey' : 'x509'} -inform DER -in FILE -out FILE.pem.`,
+        `DER where PEM is needed: ${key} ${where} is DER (binary), but ${words.product} reads PEM only. Convert it: openssl ${isKey(kind) ? 'pkey' : 'x509'} -inform DER -in FILE -out FILE.pem.`,
       ),
     );
     return undefined;
@@ -113,7 +123,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-wrong-kind',
-        `${key} needs ${wantCert ? 'a PEM certificate' : 'a PEM private key'}, but ${where} holds ${holds(c)}.${swapped}`,
+        `${wantCert ? 'Not a certificate' : 'Not a private key'}: ${key} needs ${wantCert ? 'a PEM certificate' : 'a PEM private key'}, but ${where} holds ${holds(c)}.${swapped}`,
       ),
     );
     return undefined;
@@ -124,7 +134,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-key-encrypted',
-        `${key}: ${where} is an encrypted private key (${keys[0].key.format}). ${words.product} (Go) cannot load it and fails with "tls: failed to parse private key". Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
+        `Encrypted private key: ${key} ${where} is encrypted (${keys[0].key.format}). ${words.product} (Go) cannot load it and fails with "tls: failed to parse private key". Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
       ),
     );
     return undefined;
