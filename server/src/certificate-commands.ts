@@ -55,7 +55,7 @@ export function fixKeyPermissions(a: { path?: unknown }, ctx: CommandContext): F
     st = fs.lstatSync(file);
     real = fs.realpathSync(file);
   } catch (e) {
-    throw new Error(`Cannot change ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    throw new Error(`Cannot change ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { cause: e });
   }
   if (!st.isFile() || real !== file || !ctx.ws.isInsideRoots(real))
     throw new Error(`Not changing ${shown}: it is not a regular file in the workspace.`);

@@ -380,7 +380,7 @@ test('the writable cert mount finding has a quick fix that appends :ro', () => {
 });
 
 test('a missing bind source for certificates: generate a set into it (preferred), or create the folder', async () => {
-  const { executeServerCommand, SERVER_COMMANDS } = await import('../../server/src/commands');
+  const { executeServerCommand } = await import('../../server/src/commands');
   const { LanguageService } = await import('../../server/src/service');
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bind-fix-')));
   const file = path.join(dir, 'docker-compose.yml');
