@@ -74,14 +74,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,
     outputChannel: output,
+    // Hovers end with a "Show certificate" command link; VS Code runs command links only from trusted markdown.
+    markdown: { isTrusted: { enabledCommands: [SERVER_COMMANDS.showCertificate] } },
     synchronize: { configurationSection: SETTINGS_SECTION },
     middleware: {
       // The client registers every server command itself; in VS Code the quick fix's generate command asks the wizard's questions instead of taking defaults.
       // Likewise the connection test's CodeLens runs the UI (progress, cancel, preview) around the server command.
       executeCommand: (command, args, next) => {
         output.info(commandLine(command, args));
-        return command === SERVER_COMMANDS.describeCertificates && views.current
-          ? views.current.show(args[0])
+        // The hovers' "Show certificate" link (a server command, so other editors get the decode as markdown) opens the certificate view here.
+        return (command === SERVER_COMMANDS.describeCertificates || command === SERVER_COMMANDS.showCertificate) && views.current
+          ? views.current.show(certificateTarget(args[0]))
           : command === SERVER_COMMANDS.generateCerts && client
             ? runGenerateFlow(client, args[0] as GenerateCertsParams | undefined)
             : command === SERVER_COMMANDS.testConnection && client
@@ -164,4 +167,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+/** A hover link names the file by document uri or by host path; the certificate view wants a uri. */
+function certificateTarget(arg: unknown): unknown {
+  const a = arg as { uri?: unknown; path?: unknown; line?: unknown } | undefined;
+  if (a && typeof a.uri !== 'string' && typeof a.path === 'string')
+    return { uri: vscode.Uri.file(a.path).toString(), ...(typeof a.line === 'number' ? { line: a.line } : {}) };
+  return arg;
 }

@@ -24,6 +24,7 @@ import { k8sFiles, k8sNames, validateK8sOptions, SECRET_MANIFEST, VALUES_FRAGMEN
 import { planK8sWiring } from './service/certgen/k8s-wire';
 import { checkWorkspace } from './check-workspace';
 import { describeCertificates } from './describe-certificates';
+import { fixKeyPermissions, showCertificate } from './certificate-commands';
 import {
   SERVER_COMMANDS,
   type ServerCommand,
@@ -209,6 +210,8 @@ const handlers: Handlers = {
   [SERVER_COMMANDS.kubernetesWiring]: (w, ctx) => planK8sWiring(w, ctx.ws),
   [SERVER_COMMANDS.checkCertificateSet]: (a, ctx) => checkCertificateSet(a.paths, ctx),
   // The connection tester is the only code that opens a socket; loaded when the user asks for a test.
+  [SERVER_COMMANDS.showCertificate]: (a, ctx) => showCertificate(a, ctx),
+  [SERVER_COMMANDS.fixKeyPermissions]: (a, ctx) => fixKeyPermissions(a, ctx),
   [SERVER_COMMANDS.testConnection]: async (a, ctx) =>
     (await import('./probe/command')).testConnection(a, { ...ctx, say: (kind, text) => ctx.editor?.showMessage(kind, text) }),
   [SERVER_COMMANDS.validateGenerate]: (a, ctx) => validateGenerate(a, ctx.ws),
@@ -284,6 +287,16 @@ async function generateCertsWithDefaults(
   // A Kubernetes workspace (a Milvus resource or Milvus Helm values, no compose file running Milvus) gets Kubernetes output.
   if (params.layout === 'k8s' || (params.layout === undefined && d.kubernetes)) {
     return generateCertsK8s({ folder, namespace: str(params.namespace), secretName: str(params.secretName), layout: 'k8s' }, ctx, generate);
+  }
+  const out = params.out;
+  if (typeof out === 'string' && path.isAbsolute(out)) {
+    // A quick fix's folder comes off the wire like any argument: only a folder of the workspace is filled.
+    if (!ctx.ws.isInsideRoots(out)) {
+      const text = `Not generating TLS certificates in ${out}: it is outside the workspace folders.`;
+      say('error', text);
+      throw new Error(text);
+    }
+    d.out = path.resolve(out);
   }
   const options: GenerateOptions = { ...DEFAULT_OPTIONS, names: d.names };
   // Checked before generating so a refusal costs no key generation; writeCertSet still refuses a file that appears meanwhile.

@@ -66,6 +66,14 @@ export const SERVER_COMMANDS = {
   checkWorkspace: 'tlsConfig.server.checkWorkspace',
   /** A PEM file as plain data, key-free: each block's facts, chains, fingerprints, the verdict (the certificate view, its CodeLens). */
   describeCertificates: 'tlsConfig.server.describeCertificates',
+  /**
+   * The full decode of a PEM file (or of one block), which hovers link to ("Show certificate"). The server only
+   * answers; the VS Code client opens its certificate view for the same file instead (the client command
+   * tlsConfig.showCertificate), other editors get the markdown.
+   */
+  showCertificate: 'tlsConfig.server.showCertificate',
+  /** chmod 600 on a private key inside the workspace (the quick fix of a key readable by group or others). */
+  fixKeyPermissions: 'tlsConfig.server.fixKeyPermissions',
 } as const;
 
 /**
@@ -184,6 +192,8 @@ export interface GenerateCertsParams {
   layout?: 'files' | 'k8s';
   namespace?: string;
   secretName?: string;
+  /** Write the set into this folder (absolute) instead of the default tls/ beside the compose file: a missing bind source's quick fix fills the folder the mount names. */
+  out?: string;
 }
 
 export type GenerateCertsResult =
@@ -283,6 +293,34 @@ export type DescribeCertificatesResult = CertificateReport & {
   focus: number;
 };
 export type { CertificateReport };
+export interface ShowCertificateParams {
+  /** The PEM file: a document uri (its open text is used) or an absolute host path. */
+  uri?: string;
+  path?: string;
+  /** Only the block around this line (0-based); every block when absent. */
+  line?: number;
+}
+
+export interface ShowCertificateResult {
+  /** Workspace-relative name of the file. */
+  title: string;
+  /** The full decode: every field of each block as plain markdown lists (no tables), private keys as type and public-key hash only. */
+  markdown: string;
+  blocks: number;
+}
+
+export interface FixKeyPermissionsParams {
+  /** Absolute path of the key file; it must lie inside a workspace folder and hold a private key. */
+  path: string;
+}
+
+export interface FixKeyPermissionsResult {
+  path: string;
+  /** The mode before and after, as octal text ("0644" → "0600"). */
+  before: string;
+  after: string;
+  message: string;
+}
 
 /** What any server command answers instead of its result when it fails. */
 export interface CommandFailure {
@@ -302,6 +340,8 @@ interface Signatures {
   validateGenerate: [ValidateGenerateParams, ValidateGenerateResult];
   checkWorkspace: [CheckWorkspaceParams, CheckWorkspaceResult];
   describeCertificates: [DescribeCertificatesParams, DescribeCertificatesResult];
+  showCertificate: [ShowCertificateParams, ShowCertificateResult];
+  fixKeyPermissions: [FixKeyPermissionsParams, FixKeyPermissionsResult];
 }
 type ByName = typeof SERVER_COMMANDS;
 type ById = { [K in keyof ByName as ByName[K]]: Signatures[K] };

@@ -321,7 +321,12 @@ connection.onExecuteCommand(async (p, token) => {
       signal: cancel.signal,
     });
     // Open documents may name the files just written, and not every client reports file changes.
-    if (p.command === SERVER_COMMANDS.generate || p.command === SERVER_COMMANDS.generateCerts) revalidateAll();
+    if (
+      p.command === SERVER_COMMANDS.generate ||
+      p.command === SERVER_COMMANDS.generateCerts ||
+      p.command === SERVER_COMMANDS.fixKeyPermissions
+    )
+      revalidateAll();
     return result;
   } catch (e) {
     // Errors go back to the client as a message it can show; never a stack with file contents.

@@ -54,7 +54,7 @@ test('hover on a certificate path decodes the certificate and names the host fil
   const line = text.split('\n').findIndex((l) => l.includes('serverPemPath'));
   const h = await c.request('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line, character: 25 } });
   assert.ok(h, 'hover expected');
-  assert.ok(h.contents.value.includes(path.join(root, 'tls/server.pem')));
+  assert.ok(h.contents.value.includes('host `tls/server.pem`'), h.contents.value);
   assert.match(h.contents.value, /localhost/);
   assert.doesNotMatch(h.contents.value, /PRIVATE KEY/);
 });

@@ -1,5 +1,6 @@
 /** Applies an LSP WorkspaceEdit to the real files, as an editor would on "Apply". */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkspaceEdit, TextEdit } from 'vscode-languageserver-types';
@@ -16,6 +17,8 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit): string[] {
     if ('kind' in ch) {
       if (ch.kind === 'create') {
         const file = URI.parse(ch.uri).fsPath;
+        // As VS Code's file service does: a file in a missing folder creates the folder.
+        fs.mkdirSync(path.dirname(file), { recursive: true });
         if (!fs.existsSync(file)) fs.writeFileSync(file, '');
       }
       continue;

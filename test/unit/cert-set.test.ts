@@ -232,13 +232,14 @@ test("certbot's layout (cert.pem, chain.pem, fullchain.pem, privkey.pem) and Kub
   assert.deepEqual(codes(k8sBad), ['tls.crt set-key-mismatch', 'tls.key set-key-mismatch']);
 });
 
-test('the hover on a certificate starts with its set: key, chain, role', () => {
+test('the hover on a certificate starts with a verdict line: its set (key, chain, role), then what it is and days left', () => {
   const dir = folder({ 'ca.crt': ca.certPem, 'client.crt': client.certPem, 'client.key': client.keyPem });
   const file = path.join(dir, 'client.crt');
   const service = new LanguageService(new Workspace([dir]), {});
   const h = service.hover({ path: file, uri: URI.file(file).toString(), text: client.certPem }, { line: 1, character: 0 });
   const text = (h?.contents as { value: string }).value;
-  assert.ok(text.startsWith('pairs with client.key · chains to ca.crt · clientAuth ✓'), text.slice(0, 120));
+  // The verdict line: the set's facts first, then the certificate's own (a client certificate: no host names to cover).
+  assert.match(text.split('\n')[0], /^✓ pairs with client\.key · chains to ca\.crt · clientAuth ✓ · client certificate · \d+ days left$/);
 });
 
 test('folders of certificates to trust stay silent: the Debian CA bundle folder, a bundle file beside a key', () => {

@@ -40,7 +40,8 @@ test('hover on a bind folder: host path, interpolation, and each file described'
     fs.mkdirSync(path.join(dir, 'tls', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'tls', 'ca.pem'), 'x'.repeat(1500));
     fs.writeFileSync(path.join(dir, 'tls', 'server.key'), 'k');
-    const h = composeVolumeHover(TEXT, { line: 4, character: 20 }, compose, ws, {}, (p) => `${path.basename(p)}: certificate CN=test`);
+    // Like the service's describeFile: what the file holds, not its name.
+    const h = composeVolumeHover(TEXT, { line: 4, character: 20 }, compose, ws, {}, () => 'certificate CN=test');
     assert.ok(h);
     assert.deepEqual(h.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 56 } });
     const v = value(h);
@@ -49,8 +50,8 @@ test('hover on a bind folder: host path, interpolation, and each file described'
     assert.match(v, /read-only/);
     assert.match(v, /Interpolated: `\$\{DOCKER_VOLUME_DIRECTORY:-\.\}\/tls:\/milvus\/tls:ro` → `\.\/tls:\/milvus\/tls:ro`/);
     assert.match(v, /Exists \(folder\), 3 entries/);
-    assert.match(v, /- ca\.pem: certificate CN=test/);
-    assert.match(v, /- server\.key: certificate CN=test/);
+    assert.match(v, /- `ca\.pem`: certificate CN=test/);
+    assert.match(v, /- `server\.key`: certificate CN=test/);
     assert.match(v, /- `sub\/`/);
   });
 });
@@ -112,5 +113,28 @@ test('no hover outside volume entries; untrusted workspace does not list; bad in
       throw new Error('boom');
     });
     assert.match(value(h), /`secret\.key`/);
+  });
+});
+
+test('through the service: each entry of a mounted folder is named, then described from its PEM contents', async () => {
+  const { makeCa, makeLeaf } = await import('../support/certs');
+  const { URI } = await import('vscode-uri');
+  const { LanguageService } = await import('../../server/src/service');
+  const ca = await makeCa('Hover CA');
+  const leaf = await makeLeaf(ca);
+  withDir((dir, ws, compose) => {
+    fs.mkdirSync(path.join(dir, 'tls'));
+    fs.writeFileSync(path.join(dir, 'tls', 'ca.pem'), ca.certPem);
+    fs.writeFileSync(path.join(dir, 'tls', 'server.pem'), leaf.certPem);
+    fs.writeFileSync(path.join(dir, 'tls', 'server.key'), leaf.keyPem, { mode: 0o600 });
+    fs.writeFileSync(compose, TEXT);
+    const h = new LanguageService(ws, {}).hover(
+      { path: compose, uri: URI.file(compose).toString(), text: TEXT },
+      { line: 4, character: 20 },
+    );
+    const v = value(h);
+    assert.match(v, /^- `ca\.pem`: CA certificate CN=Hover CA/m);
+    assert.match(v, /^- `server\.pem`: Certificate CN=localhost/m);
+    assert.match(v, /^- `server\.key`: EC private key P-256/m);
   });
 });

@@ -113,7 +113,9 @@ test('missing short-syntax bind source: error on the exact source characters, ex
     assert.deepEqual(d.range, { start: { line, character: 8 }, end: { line, character: 41 } });
     assert.match(msg(d), /EMPTY DIRECTORY/);
     assert.match(msg(d), /is a directory/);
-    assert.match(msg(d), new RegExp(path.join(f.dir, 'tls').replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')));
+    // Workspace-relative, as written: the Problems panel shows the verdict, not the folder it lives in.
+    assert.match(msg(d), /^Bind source missing: \.\/tls does not exist\./);
+    assert.ok(!msg(d).includes(f.dir));
     assert.match(msg(d), /\/milvus\/tls/);
     assert.match(msg(d), /Create it/);
   });
@@ -370,9 +372,67 @@ test('the writable cert mount finding has a quick fix that appends :ro', () => {
   fs.writeFileSync(file, text);
   const ds = validateCompose(text, file, new Workspace([dir]), {}).filter((d) => d.code === 'compose-cert-mount-writable');
   assert.equal(ds.length, 1);
-  const [a] = composeCodeActions(URI.file(file).toString(), ds);
+  const [a] = composeCodeActions(URI.file(file).toString(), ds, new Workspace([dir]));
   assert.equal(a.title, 'Mount read-only (:ro)');
   applyWorkspaceEdit(a.edit!);
   assert.match(fs.readFileSync(file, 'utf8'), /- \.\/tls:\/milvus\/tls:ro\n/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a missing bind source for certificates: generate a set into it (preferred), or create the folder', async () => {
+  const { executeServerCommand } = await import('../../server/src/commands');
+  const { LanguageService } = await import('../../server/src/service');
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bind-fix-')));
+  const file = path.join(dir, 'docker-compose.yml');
+  const text = 'services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - ${DOCKER_VOLUME_DIRECTORY:-.}/certs:/etc/nginx/certs:ro\n';
+  fs.writeFileSync(file, text);
+  const ws = new Workspace([dir]);
+  const ds = validateCompose(text, file, ws, {}).filter((d) => d.code === 'compose-bind-source-missing');
+  assert.equal(ds.length, 1);
+  const actions = composeCodeActions(URI.file(file).toString(), ds, ws);
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.isPreferred]),
+    [
+      ['Generate TLS certificates into certs/', true],
+      ['Create the folder certs/', false],
+    ],
+  );
+  assert.deepEqual(actions[0].command!.arguments, [{ folder: path.join(dir, 'certs'), out: path.join(dir, 'certs') }]);
+  // Create the folder, as an editor applies the edit: the finding is gone.
+  applyWorkspaceEdit(actions[1].edit!);
+  assert.equal(fs.statSync(path.join(dir, 'certs')).isDirectory(), true);
+  assert.deepEqual(
+    validateCompose(text, file, new Workspace([dir]), {}).filter((d) => d.code === 'compose-bind-source-missing'),
+    [],
+  );
+  // Generate into it, as the server runs the command (without an editor: no wiring applied).
+  fs.rmSync(path.join(dir, 'certs'), { recursive: true });
+  const ws2 = new Workspace([dir]);
+  const r = (await executeServerCommand(actions[0].command!.command, actions[0].command!.arguments!, {
+    ws: ws2,
+    service: new LanguageService(ws2, {}),
+    openText: () => undefined,
+  })) as { status: string; out: string };
+  assert.equal(r.status, 'written');
+  assert.equal(r.out, path.join(dir, 'certs'));
+  for (const f of ['ca.pem', 'server.pem', 'server.key']) assert.ok(fs.existsSync(path.join(dir, 'certs', f)), f);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a missing data folder gets only "Create the folder"; nothing outside the workspace is offered', () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bind-fix-')));
+  const file = path.join(dir, 'docker-compose.yml');
+  const text =
+    'services:\n  app:\n    image: app:1\n    volumes:\n      - type: bind\n        source: ./uploads\n        target: /srv/uploads\n';
+  fs.writeFileSync(file, text);
+  const ws = new Workspace([dir]);
+  const ds = validateCompose(text, file, ws, {}).filter((d) => d.code === 'compose-bind-source-missing');
+  assert.equal(ds.length, 1);
+  assert.deepEqual(
+    composeCodeActions(URI.file(file).toString(), ds, ws).map((a) => a.title),
+    ['Create the folder uploads/'],
+  );
+  const outside = { ...ds[0], data: { ...(ds[0].data as object), hostPath: '/etc/tls' } };
+  assert.deepEqual(composeCodeActions(URI.file(file).toString(), [outside], ws), []);
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -22,7 +22,7 @@ async function fixAndRecheck(milvus: string, code: string, title: RegExp, mutate
   const a = actions.find((x) => title.test(x.title));
   assert.ok(a, `no action ${title} in ${actions.map((x) => x.title)}`);
   applyWorkspaceEdit(a!.edit!);
-  return { root, after: serviceFor(root).validate(docOf(root, 'milvus.yaml')) };
+  return { root, action: a!, after: serviceFor(root).validate(docOf(root, 'milvus.yaml')) };
 }
 
 test('rename a misspelt key', async () => {
@@ -64,17 +64,22 @@ test('replace a host path with the mounted container path', async () => {
 });
 
 test('add the missing volume to the compose file', async () => {
-  const { root, after } = await fixAndRecheck(
+  const { root, after, action } = await fixAndRecheck(
     milvusYaml(),
     'milvus-path-not-mounted',
-    /^Add volume "\.\/tls:\/etc\/milvus\/tls:ro" to service standalone$/,
+    // Written like its neighbours (${DOCKER_VOLUME_DIRECTORY:-.}/…), and the preferred fix.
+    /^Add volume "\$\{DOCKER_VOLUME_DIRECTORY:-\.\}\/tls:\/etc\/milvus\/tls:ro" to service standalone$/,
     (r) => {
       const p = path.join(r, 'milvus.yaml');
       fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\/milvus\/tls\//g, '/etc/milvus/tls/'));
     },
   );
   assert.deepEqual(after, []);
-  assert.match(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), /\n {6}- \.\/tls:\/etc\/milvus\/tls:ro\n/);
+  assert.equal(action.isPreferred, true);
+  assert.match(
+    fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'),
+    /\n {6}- \$\{DOCKER_VOLUME_DIRECTORY:-\.\}\/tls:\/etc\/milvus\/tls:ro\n/,
+  );
 });
 
 test('a missing certificate offers "Generate TLS certs" for its folder', async () => {
@@ -129,4 +134,65 @@ test('common: {tls: …} is a misplaced block, and the fix moves it to the top l
   const { after, root } = await fixAndRecheck(milvus, 'milvus-block-misplaced', /^Move tls: to the top level$/);
   assert.deepEqual(after, []);
   assert.match(fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), /^tls:\n {2}serverPemPath: \/milvus\/tls\/server\.pem\n$/m);
+});
+
+test('a rename offered before the right key was written removes the misspelled key instead of making a duplicate', async () => {
+  const milvus = milvusYaml().replace('  serverPemPath: /milvus/tls/server.pem\n', '  serverPemPth: /milvus/tls/server.pem\n');
+  const root = await mtlsWorkspace(milvus);
+  const svc = serviceFor(root);
+  const before = docOf(root, 'milvus.yaml');
+  const dg = svc.validate(before).find((d) => d.code === 'milvus-key-unknown');
+  assert.ok(dg, 'serverPemPth is unknown');
+  // The user adds the right key on the line above; the editor still holds the old diagnostic (same range: the line moved down by none).
+  const edited = before.text.replace('  serverPemPth:', '  serverPemPath: /milvus/tls/server.pem\n  serverPemPth:');
+  const stale = {
+    ...dg!,
+    range: { start: { ...dg!.range.start, line: dg!.range.start.line + 1 }, end: { ...dg!.range.end, line: dg!.range.end.line + 1 } },
+  };
+  fs.writeFileSync(before.path, edited);
+  const doc = docOf(root, 'milvus.yaml');
+  const actions = svc.codeActions(doc, [stale]);
+  assert.deepEqual(
+    actions.map((a) => a.title),
+    ['Remove the misspelled key serverPemPth (serverPemPath is already set)'],
+  );
+  applyWorkspaceEdit(actions[0].edit!);
+  const text = fs.readFileSync(before.path, 'utf8');
+  assert.equal(text.match(/^ {2}serverPemPath:/gm)?.length, 2, 'tls and internaltls each keep exactly one serverPemPath');
+  assert.ok(!text.includes('serverPemPth'));
+  assert.deepEqual(serviceFor(root).validate(docOf(root, 'milvus.yaml')), []);
+});
+
+test('the legacy tlsEnabled beside tlsMode: the fix removes tlsEnabled, never renames it into a second tlsMode', async () => {
+  const milvus = milvusYaml().replace('    tlsMode: 2\n', '    tlsMode: 2\n    tlsEnabled: true\n');
+  const { after, root } = await fixAndRecheck(milvus, 'milvus-tls-enabled-legacy', /^Remove the legacy tlsEnabled \(tlsMode is set\)$/);
+  assert.deepEqual(after, []);
+  const text = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
+  assert.equal(text.match(/tlsMode:/g)?.length, 1);
+  assert.doesNotMatch(text, /^\s*tlsEnabled:/m);
+});
+
+test('a key that does not match its certificate: the fix points the setting at the matching key in the same folder', async () => {
+  const { after, root, action } = await fixAndRecheck(
+    milvusYaml({ key: '/milvus/tls/client.key' }),
+    'tls-key-mismatch',
+    /^Use server\.key, the key of server\.pem \(.*CN=localhost\)$/,
+  );
+  assert.equal(action.isPreferred, true);
+  assert.deepEqual(after, []);
+  const text = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
+  assert.match(text, /^tls:\n {2}serverPemPath: \/milvus\/tls\/server\.pem\n {2}serverKeyPath: \/milvus\/tls\/server\.key\n/m);
+});
+
+test('a key mismatch without the right key in the folder offers no key to switch to', async () => {
+  const root = await mtlsWorkspace(milvusYaml({ key: '/milvus/tls/client.key' }));
+  fs.rmSync(path.join(root, 'tls/server.key'));
+  const svc = serviceFor(root);
+  const doc = docOf(root, 'milvus.yaml');
+  const dg = svc.validate(doc).filter((d) => d.code === 'tls-key-mismatch');
+  assert.ok(dg.length > 0);
+  assert.deepEqual(
+    svc.codeActions(doc, dg).map((a) => a.title),
+    [],
+  );
 });

@@ -8,6 +8,7 @@ import { nginxTarget } from '../../server/src/service/targets/nginx';
 import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { tmpWorkspace, writeFiles, serviceFor, docOf } from '../support/workspace';
 import { makeCa, makeLeaf } from '../support/certs';
+import { applyWorkspaceEdit } from '../support/apply-edit';
 
 test('tokenizer: words, quotes, escapes, ${var}, comments, blocks and exact ranges', () => {
   const p = parseNginx('http {\n  # c ; {\n  server_name "a b" \'c\\\'d\' ${host}x;\n  location ~ \\.php$ { return 200 "ok"; }\n}\n');
@@ -186,5 +187,32 @@ test("Debian's stock /etc/nginx is silent (precision)", { skip: !fs.existsSync('
     assert.deepEqual(loud, [], f);
   }
   assert.ok(recognised >= 3, `recognised ${recognised}`);
+  fs.rmSync(w, { recursive: true, force: true });
+});
+
+test("a key that is not the certificate's: the hover leads with the finding, the quick fix names the key beside it", async () => {
+  const { leaf, other } = await set();
+  const w = tmpWorkspace('nginx-key-');
+  writeFiles(w, {
+    'nginx.conf': `events {}\nhttp {\n  server {\n    listen 443 ssl;\n    server_name example.test;\n    ssl_certificate ${w}/certs/site.crt;\n    ssl_certificate_key ${w}/certs/other.key;\n  }\n}\n`,
+    'certs/site.crt': leaf.certPem,
+    'certs/site.key': leaf.keyPem,
+    'certs/other.key': other.keyPem,
+  });
+  const svc = serviceFor(w);
+  const doc = docOf(w, 'nginx.conf');
+  const ds = svc.validate(doc).filter((d) => d.code === 'tls-key-mismatch');
+  assert.equal(ds.length, 1);
+  assert.match(String(ds[0].message), /^Private key does not match the certificate: certs\/other\.key is not the key of certs\/site\.crt/);
+  const line = doc.text.split('\n').findIndex((l) => l.includes('other.key'));
+  const v = (svc.hover(doc, { line, character: 30 })!.contents as { value: string }).value;
+  assert.equal(v.split('\n').filter((l) => l !== '')[1], '✗ **Private key does not match the certificate** (see Problems)');
+  const [a] = svc.codeActions(doc, ds);
+  assert.match(a.title, /^Use site\.key, the key of site\.crt/);
+  applyWorkspaceEdit(a.edit!);
+  assert.deepEqual(
+    svc.validate(docOf(w, 'nginx.conf')).map((d) => d.code),
+    [],
+  );
   fs.rmSync(w, { recursive: true, force: true });
 });

@@ -53,7 +53,7 @@ test('a CA path no volume covers is one finding, on the milvus.yaml value, point
     assert.equal(rel.location.range.start.line, lastVolume);
     assert.equal(
       rel.message,
-      'service standalone in docker-compose.yml: no volume covers /etc/milvus/tls; add `- ./tls:/etc/milvus/tls:ro`',
+      'service standalone in docker-compose.yml: no volume covers /etc/milvus/tls; add `- ${DOCKER_VOLUME_DIRECTORY:-.}/tls:/etc/milvus/tls:ro`',
     );
   }
 });

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
-import { certificateMarkdown, keyMarkdown, pemHover } from '../../server/src/service/pem/hover';
+import { pemHover } from '../../server/src/service/pem/hover';
+import { certificateCard, keyCard } from '../../server/src/service/pem/card';
+import { keyDetails, pemDetails } from '../../server/src/service/pem/details';
 import { parsePem } from '../../server/src/service/pem/parse';
 import { decodeBlock } from '../../server/src/service/pem/decode';
 import { keyBodyLines, pemFixtures, toCrlf } from '../support/pem-fixtures';
@@ -12,39 +14,55 @@ const value = (h: Hover | null) => {
   return (h.contents as MarkupContent).value;
 };
 
-test('certificate hover: every field, range = whole block', async () => {
+/** The verdict line, body and link of a hover, and the full decode "Show certificate" opens. */
+const details = (text: string, line?: number) => pemDetails(text, 'server.pem', { now }, line).markdown;
+
+test('certificate hover: a verdict line first, a short body without tables, the full decode behind "Show certificate"; range = whole block', async () => {
   const fx = await pemFixtures();
   const text = fx.leaf.certPem;
-  const h = pemHover(text, { line: 3, character: 5 }, { now });
+  const h = pemHover(
+    text,
+    { line: 3, character: 5 },
+    { now, showLink: (line, title) => `[${title}](command:tlsConfig.showCertificate?${line})` },
+  );
   const v = value(h);
   const block = parsePem(text).blocks[0];
   assert.deepEqual(h!.range, block.range);
   assert.equal((h!.contents as MarkupContent).kind, 'markdown');
+  const rows = v.split('\n');
+  assert.match(rows[0], /^✓ SAN covers localhost · 36[45] days left$/);
+  assert.ok(rows.length <= 8, `short: ${rows.length} rows\n${v}`);
+  assert.ok(!/\|/.test(v), `no table: ${v}`);
+  assert.ok(v.includes('**Certificate** CN=localhost'));
+  assert.ok(v.includes('issued by CN=Test Root CA · EC P-256 · until '));
+  assert.ok(v.includes('SAN DNS:localhost, IP:127.0.0.1'));
+  assert.ok(v.endsWith('[Show certificate](command:tlsConfig.showCertificate?0)'));
   const d = decodeBlock(block);
   assert.equal(d.kind, 'certificate');
   if (d.kind !== 'certificate') return;
   const c = d.cert;
+  const full = details(text);
+  assert.ok(!/\|---/.test(full), 'no markdown table in the full decode either');
   for (const expected of [
-    '**Certificate** CN=localhost',
-    '`CN=localhost`',
-    '`CN=Test Root CA`',
+    '## Certificate CN=localhost (line 1)',
+    '- Subject: `CN=localhost`',
+    '- Issuer: `CN=Test Root CA`',
     c.serialHex,
     c.notBefore.toISOString().slice(0, 10),
     c.notAfter.toISOString().slice(0, 10),
-    'expires in 12 months',
-    '`DNS:localhost, IP:127.0.0.1`',
+    '- Subject alt names: `DNS:localhost, IP:127.0.0.1`',
     'EC P-256',
     '`sha256WithRSAEncryption`',
-    '| Basic constraints | *not present* |',
+    '- Basic constraints: not present',
     'digitalSignature, keyEncipherment',
     'serverAuth',
     c.subjectKeyId!,
     c.authorityKeyId!,
     c.sha256,
     c.sha1,
-    '| Self-signed | no |',
+    '- Self-signed: no',
   ])
-    assert.ok(v.includes(expected), `missing ${expected}\n${v}`);
+    assert.ok(full.includes(expected), `missing ${expected}\n${full}`);
 });
 
 test('hover anywhere inside the block, including BEGIN and END lines; nothing outside', async () => {
@@ -75,13 +93,15 @@ test('leading blank lines and a final line without newline', async () => {
   assert.equal(pemHover(text, { line: 1, character: 0 }, { now }), null);
 });
 
-test('CA hover: basic constraints and self-signed', async () => {
+test('CA hover: says self-signed CA; the full decode has basic constraints and key usage', async () => {
   const fx = await pemFixtures();
   const v = value(pemHover(fx.ca.certPem, { line: 1, character: 0 }, { now }));
-  assert.ok(v.includes('| Basic constraints | CA:TRUE (critical) |'));
-  assert.ok(v.includes('| Self-signed | yes |'));
-  assert.ok(v.includes('keyCertSign, cRLSign'));
-  assert.ok(v.includes('RSA 2048'));
+  assert.match(v.split('\n')[0], /^✓ self-signed CA · \d+ days left$/);
+  assert.ok(v.includes('self-signed · RSA 2048'));
+  const full = details(fx.ca.certPem);
+  assert.ok(full.includes('- Basic constraints: CA:TRUE (critical)'));
+  assert.ok(full.includes('- Self-signed: yes'));
+  assert.ok(full.includes('keyCertSign, cRLSign'));
 });
 
 test('CRLF text: same hover', async () => {
@@ -92,10 +112,26 @@ test('CRLF text: same hover', async () => {
   );
 });
 
-test('expired and CN-only certificates say so', async () => {
+test('expired and CN-only certificates lead with the problem', async () => {
   const fx = await pemFixtures();
-  assert.match(value(pemHover(fx.expired.certPem, { line: 1, character: 0 }, { now })), /\*\*expired\*\* 30 days ago/);
-  assert.match(value(pemHover(fx.cnOnly.certPem, { line: 1, character: 0 }, { now })), /\*none\*: Go \(Milvus\) rejects CN-only/);
+  assert.match(value(pemHover(fx.expired.certPem, { line: 1, character: 0 }, { now })).split('\n')[0], /^✗ \*\*expired 30 days ago\*\*$/);
+  assert.match(
+    value(pemHover(fx.cnOnly.certPem, { line: 1, character: 0 }, { now })).split('\n')[0],
+    /^✗ \*\*no SAN: Go \(Milvus\) rejects CN-only certificates\*\*$/,
+  );
+});
+
+test('a certificate close to expiry leads with it, by the expiryWarningDays setting', async () => {
+  const fx = await pemFixtures();
+  const soon = new Date(fx.leaf.cert.notAfter.getTime() - 10 * 86400_000);
+  assert.match(
+    value(pemHover(fx.leaf.certPem, { line: 1, character: 0 }, { now: soon })).split('\n')[0],
+    /^✗ \*\*expires in (9|10) days\*\*$/,
+  );
+  assert.match(
+    value(pemHover(fx.leaf.certPem, { line: 1, character: 0 }, { now: soon, expiryWarningDays: 5 })).split('\n')[0],
+    /^✓ .* · (9|10) days left$/,
+  );
 });
 
 test('private key hover: type, size, format, encryption, matching certificate; never key bytes', async () => {
@@ -115,11 +151,14 @@ test('private key hover: type, size, format, encryption, matching certificate; n
       },
     ),
   );
+  assert.ok(v.startsWith('✓ Belongs to server.pem: Certificate CN=rsa.localhost'), v);
   assert.ok(v.includes('**RSA private key 2048**'));
-  assert.ok(v.includes('| Size | 2048 bits |'));
-  assert.ok(v.includes('| Format | PKCS#1 |'));
-  assert.ok(v.includes('| Encrypted | no |'));
-  assert.ok(v.includes('Belongs to server.pem: Certificate CN=rsa.localhost'));
+  assert.ok(v.includes('PKCS#1 · not encrypted'));
+  const full = details(pem);
+  assert.ok(full.includes('- Size: 2048 bits'));
+  assert.ok(full.includes('- Format: PKCS#1'));
+  assert.ok(full.includes('- Encrypted: no'));
+  for (const line of keyBodyLines(pem)) assert.ok(!full.includes(line), 'key material in the full decode');
   assert.match(asked!, /^[0-9a-f]{64}$/);
   for (const line of keyBodyLines(pem)) assert.ok(!v.includes(line), 'key material in hover');
 
@@ -141,8 +180,9 @@ test('encrypted keys: no matching attempted, no DEK-Info IV, no body', async () 
   const fx = await pemFixtures();
   for (const pem of [fx.keys.encryptedPkcs8, fx.keys.legacyEncrypted]) {
     const v = value(pemHover(pem, { line: 4, character: 0 }, { now, findMatchingCertificate: () => assert.fail('must not be asked') }));
-    assert.match(v, /\| Encrypted \| \*\*yes\*\*/);
+    assert.match(v, /^✗ \*\*Encrypted\*\*: Milvus \(Go\) cannot load it/);
     assert.match(v, /tls: failed to parse private key/);
+    assert.match(details(pem), /- Encrypted: yes/);
     for (const line of keyBodyLines(pem)) assert.ok(!v.includes(line));
     const iv = /DEK-Info: [^,]+,(\w+)/.exec(pem)?.[1];
     if (iv) assert.ok(!v.includes(iv));
@@ -153,7 +193,8 @@ test('CSR hover: subject, requested SANs, key', async () => {
   const fx = await pemFixtures();
   const v = value(pemHover(fx.csrPem, { line: 1, character: 0 }, { now }));
   assert.ok(v.includes('**Certificate signing request** CN=csr.localhost'));
-  assert.ok(v.includes('`DNS:csr.localhost, IP:10.0.0.1`'));
+  assert.ok(v.startsWith('✓ requests SAN DNS:csr.localhost, IP:10.0.0.1'), v);
+  assert.ok(details(fx.csrPem).includes('`DNS:csr.localhost, IP:10.0.0.1`'));
   assert.ok(v.includes('EC P-256'));
 });
 
@@ -163,16 +204,16 @@ test('unterminated or broken blocks', () => {
   assert.match(v, /not a valid X\.509 certificate/);
 });
 
-test('exported markdown builders for other rooms', async () => {
+test('exported cards and details for other rooms; no key material', async () => {
   const fx = await pemFixtures();
   const d = decodeBlock(parsePem(fx.rsaLeaf.certPem + fx.keys.rsaPkcs8).blocks[0]);
   const k = decodeBlock(parsePem(fx.keys.rsaPkcs8).blocks[0]);
   assert.ok(d.kind === 'certificate' && k.kind === 'privateKey');
   if (d.kind !== 'certificate' || k.kind !== 'privateKey') return;
-  assert.match(certificateMarkdown(d.cert, now), /CN=rsa\.localhost/);
-  const km = keyMarkdown(k.key);
+  assert.match(certificateCard(d.cert, { now }), /CN=rsa\.localhost/);
+  const km = keyCard(k.key, undefined) + keyDetails(k.key);
   assert.match(km, /RSA private key 2048/);
-  assert.ok(km.includes(k.key.publicKey!.spkiSha256));
+  assert.ok(keyDetails(k.key).includes(k.key.publicKey!.spkiSha256));
   for (const line of keyBodyLines(fx.keys.rsaPkcs8)) assert.ok(!km.includes(line));
 });
 
@@ -180,9 +221,8 @@ test('markdown-special characters in names are escaped', async () => {
   const { makeCert } = await import('../support/pem-fixtures');
   const odd = await makeCert({ subject: 'CN=a|b`c*d, O=x_y', sans: [{ type: 'dns', value: 'a.test' }] });
   const v = value(pemHover(odd.certPem, { line: 1, character: 0 }, { now }));
-  const subjectRow = v.split('\n').find((l) => l.startsWith('| Subject |'))!;
-  assert.equal(subjectRow.split(/(?<!\\)\|/).length, 4, subjectRow);
-  assert.ok(v.startsWith('**Certificate** CN=a\\|b\\`c\\*d'));
+  assert.ok(v.includes('**Certificate** CN=a\\|b\\`c\\*d'), v);
+  assert.ok(details(odd.certPem).includes('- Subject: ``'), 'a subject with a backtick is code with double backticks');
 });
 
 test('property: any text and position: no throw, and a hover range contains the position', async () => {

@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../server/src/service/types'
 import { check } from '../../server/src/cli';
 import { toSarif } from '../../server/src/cli/sarif';
 import { executeServerCommand, SERVER_COMMANDS } from '../../server/src/commands';
+import { showCertificate } from '../../server/src/certificate-commands';
 import { pemFixtures, type PemFixtures } from '../support/pem-fixtures';
 import { makeCert } from '../support/pem-fixtures';
 import { tmpWorkspace, writeFiles, milvusYaml, composeYaml } from '../support/workspace';
@@ -133,7 +134,20 @@ test('no private key material in hovers, diagnostics, symbols, links, completion
   // The checks did look: keys were decoded and described, and swapped paths were reported.
   const keyHover = JSON.stringify(service.hover(docAt(path.join(root, 'tls/ec-pkcs8.key')), { line: 1, character: 0 }));
   assert.match(keyHover, /private key/i);
-  assert.match(keyHover, /Public key SHA-256/);
+  assert.match(keyHover, /PKCS#8 · not encrypted/);
+  assert.match(keyHover, /Belongs to|No certificate/, 'the key was matched against certificates');
+  // The full decode behind "Show details" names the public key's hash, never the key.
+  const ctx = { ws: service.ws, service, openText: () => undefined };
+  for (const file of allFiles(root)) {
+    let shown: unknown;
+    try {
+      shown = showCertificate({ path: file }, ctx);
+    } catch (e) {
+      shown = (e as Error).message;
+    }
+    assertNoSecret(JSON.stringify(shown), needles, `Show certificate of ${path.relative(root, file)}`);
+  }
+  assert.match(JSON.stringify(showCertificate({ path: path.join(root, 'tls/ec-pkcs8.key') }, ctx)), /Public key SHA-256/);
   const swapped = service.validate(docAt(path.join(root, 'swapped/ec-pkcs8.key/milvus.yaml')));
   assert.ok(
     swapped.some((d) => d.code === 'tls-file-wrong-kind'),

@@ -24,6 +24,7 @@ import { loadPemFile } from './pem/files';
 import { describeItem } from './pem/describe';
 import { decodeFile } from './pem/decode';
 import { lspLines } from './text';
+import { relativeMessage } from './shown-path';
 
 export type { Doc, ConnectionTarget };
 export type DocumentKind = string;
@@ -112,7 +113,11 @@ export class LanguageService {
           ),
         ];
       }
-      return p.target.validate(doc, p.model, this.ctx());
+      const refused = this.ws.untrustedRefusals;
+      const found = p.target.validate(doc, p.model, this.ctx());
+      // Restricted Mode skips every check that reads another file, silently; one line says so and how to see them.
+      if (!this.settings.trusted && this.ws.untrustedRefusals > refused) found.push(untrustedHint());
+      return relativeMessages(found, this.ws.roots);
     } catch (e) {
       // A bug of ours must not take the server down with it; say so where the user looks.
       return [
@@ -196,6 +201,30 @@ function withLspLines<D extends { text: string }>(doc: D): D {
   if (typeof doc.text !== 'string') return doc; // a client sent a number: the feature's own try/catch reports it
   const text = lspLines(doc.text);
   return text === doc.text ? doc : { ...doc, text };
+}
+
+export const UNTRUSTED_CODE = 'untrusted-not-checked';
+
+function untrustedHint(): Diagnostic {
+  return diag(
+    { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    Severity.Information,
+    UNTRUSTED_CODE,
+    'Restricted Mode: the files this document names (certificates, keys, compose and config files) are not read, so the checks that need them are skipped. Trust the folder (Manage Workspace Trust) to see every finding.',
+  );
+}
+
+/** Findings name files relative to the workspace folders (see shown-path.ts), their related locations' messages too. */
+function relativeMessages(diagnostics: Diagnostic[], roots: readonly string[]): Diagnostic[] {
+  if (roots.length === 0) return diagnostics;
+  // New objects: a target may hand out diagnostics it keeps (a cached file lint).
+  return diagnostics.map((d) => ({
+    ...d,
+    message: typeof d.message === 'string' ? relativeMessage(d.message, roots) : d.message,
+    ...(d.relatedInformation && {
+      relatedInformation: d.relatedInformation.map((r) => ({ ...r, message: relativeMessage(r.message, roots) })),
+    }),
+  }));
 }
 
 function safe<T>(f: () => T, fallback: T): T {

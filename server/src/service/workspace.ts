@@ -37,6 +37,8 @@ export class Workspace {
   private overlays = new Map<string, Overlay>();
   /** Files on disk some check asked about (read, kind), whether or not the answer was cached. */
   private asked = new Set<string>();
+  /** How many reads, listings and stats Restricted Mode refused: the facade tells the user once per document when some were. */
+  untrustedRefusals = 0;
 
   constructor(
     public roots: string[] = [],
@@ -96,6 +98,7 @@ export class Workspace {
     if (overlay) return overlayRead(abs, overlay);
     this.asked.add(abs);
     if (!this.settings.trusted) {
+      this.untrustedRefusals++;
       return { ok: false, path: abs, reason: 'untrusted', message: `not read: the workspace is not trusted (${abs})` };
     }
     if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) {
@@ -183,7 +186,10 @@ export class Workspace {
   /** Lists a directory's entries (names only); [] when it cannot be read. */
   list(dir: string): string[] {
     const abs = path.resolve(dir);
-    if (!this.settings.trusted) return [];
+    if (!this.settings.trusted) {
+      this.untrustedRefusals++;
+      return [];
+    }
     if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) return [];
     const hit = this.lists.get(abs);
     const now = Date.now();
@@ -213,7 +219,11 @@ export class Workspace {
     if (this.overlays.has(abs)) return 'file';
     this.asked.add(abs);
     // Untrusted, or outside the folders: make no claim about the file system at all.
-    if (!this.settings.trusted || (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs))) return 'other';
+    if (!this.settings.trusted) {
+      this.untrustedRefusals++;
+      return 'other';
+    }
+    if (!this.settings.allowReadsOutsideWorkspace && !this.isInsideRoots(abs)) return 'other';
     try {
       const st = fs.statSync(abs);
       return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';

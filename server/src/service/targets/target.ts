@@ -22,6 +22,7 @@ import type { Workspace } from '../workspace';
 import type { ComposeModel } from '../deploy/compose';
 import type { ConfigSlot } from '../tls/slots';
 import type { CertInfo, FileContents } from '../pem/model';
+import type { CertificateFacts } from '../pem/card';
 
 export interface Doc {
   /** Absolute file-system path. */
@@ -63,8 +64,8 @@ export interface Target<M = unknown> {
   composeChecks?(composePath: string, model: ComposeModel, ctx: TargetContext): Diagnostic[];
   /** Findings this target adds to a PEM file (the sets of a folder of certificates and keys). */
   pemChecks?(doc: Doc, contents: FileContents, ctx: TargetContext): Diagnostic[];
-  /** One line about a certificate's place in this target's view, shown at the top of its hover. */
-  pemSummary?(file: string, cert: CertInfo, ctx: TargetContext): string | undefined;
+  /** A certificate's place in this target's view (its set's key, chain, role), merged into the verdict line of its hover. */
+  pemSummary?(file: string, cert: CertInfo, ctx: TargetContext): CertificateFacts | undefined;
   /**
    * The endpoints this document describes, for "Test TLS connection" (a CodeLens
    * at `range`, the CLI's `probe --config`). Derivation only: the service never connects.

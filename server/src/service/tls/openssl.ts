@@ -20,6 +20,10 @@ import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
 import type { LoadedSlot, PipelineContext } from './slots';
+import type { Workspace } from '../workspace';
+import { matchingKeyBeside, type UseKeyFix } from './key-match';
+
+const useKeyData = (fix: UseKeyFix | undefined) => (fix ? { fix } : undefined);
 
 export interface OpensslWords {
   /** "nginx", "APISIX". */
@@ -52,7 +56,7 @@ export function leafOf(slot: LoadedSlot | undefined): CertInfo | undefined {
 }
 
 /** The key must match the first certificate of the cert slot; a match further down means the leaf is not first. */
-export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: OpensslWords, out: Diagnostic[]): boolean {
+export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: OpensslWords, out: Diagnostic[], ws?: Workspace): boolean {
   const certs = certificates(certSlot.items).map((c) => c.cert);
   const key = privateKeys(keySlot.items)[0]?.key;
   if (!key?.publicKey || certs.length === 0) return true;
@@ -78,7 +82,10 @@ export function checkPair(certSlot: LoadedSlot, keySlot: LoadedSlot, words: Open
         keySlot.range,
         Severity.Error,
         'tls-key-mismatch',
-        `The private key ${keySlot.where} does not belong to the certificate ${certSlot.where} (${certs[0].subject}); ${words.product} fails with ${words.keyMismatch(certSlot, keySlot)}. Point ${keySlot.key} at the key the certificate was issued for.`,
+        `Private key does not match the certificate: ${keySlot.where} is not the key of ${certSlot.where} (${certs[0].subject}); ${words.product} fails with ${words.keyMismatch(certSlot, keySlot)}. Point ${keySlot.key} at the key the certificate was issued for.`,
+        ws && !keySlot.hostPath.includes('#')
+          ? useKeyData(matchingKeyBeside(keySlot.hostPath, certs[0], certSlot.hostPath, ws))
+          : undefined,
       ),
     );
   }
@@ -97,7 +104,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Error,
         'tls-rsa-weak',
-        `${where} has a ${leaf.publicKey.size}-bit RSA key; OpenSSL 3 at security level 2 refuses it: ${words.product} fails with "SSL_CTX_use_certificate(…) failed (SSL: error:0A00018F:SSL routines::ee key too small)". Reissue it with RSA 2048+ or ECDSA P-256.`,
+        `RSA key too small for OpenSSL 3: ${where} has a ${leaf.publicKey.size}-bit RSA key, which security level 2 refuses: ${words.product} fails with "SSL_CTX_use_certificate(…) failed (SSL: error:0A00018F:SSL routines::ee key too small)". Reissue it with RSA 2048+ or ECDSA P-256.`,
       ),
     );
   if (lacksSan(leaf) && !isCa(leaf) && !leaf.selfSigned)
@@ -107,7 +114,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Warning,
         'tls-cert-no-san',
-        `${where} (${leaf.subject}) has no Subject Alternative Name: browsers and Go clients reject it ("x509: certificate relies on legacy Common Name field"); only OpenSSL clients fall back to the CN. Reissue it with the server names as DNS SANs.`,
+        `No Subject Alternative Name in ${where} (${leaf.subject}): browsers and Go clients reject it ("x509: certificate relies on legacy Common Name field"); only OpenSSL clients fall back to the CN. Reissue it with the server names as DNS SANs.`,
       ),
     );
   if (!allowsServerAuth(leaf))
@@ -116,7 +123,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Error,
         'tls-cert-eku',
-        `${where} has extended key usage ${leaf.extKeyUsage!.join(', ')} without serverAuth; OpenSSL clients reject it ("unsupported certificate purpose"). Reissue it with EKU serverAuth.`,
+        `Not a server certificate by its extended key usage: ${where} has ${leaf.extKeyUsage!.join(', ')} without serverAuth; OpenSSL clients reject it ("unsupported certificate purpose"). Reissue it with EKU serverAuth.`,
       ),
     );
   if (isCa(leaf))
@@ -136,7 +143,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Error,
         dates.code,
-        `${where} expired on ${leaf.notAfter.toISOString().slice(0, 10)} (${wholeDays(now - leaf.notAfter.getTime())} days ago); ${words.product} still serves it and ${words.clients} fail with "certificate has expired". Renew it.`,
+        `Certificate expired on ${leaf.notAfter.toISOString().slice(0, 10)} (${wholeDays(now - leaf.notAfter.getTime())} days ago): ${where}; ${words.product} still serves it and ${words.clients} fail with "certificate has expired". Renew it.`,
       ),
     );
   else if (dates?.code === 'tls-cert-not-yet-valid')
@@ -145,7 +152,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Error,
         dates.code,
-        `${where} is not valid before ${leaf.notBefore.toISOString()}; ${words.clients} fail with "certificate is not yet valid" until then. Check the clock of the machine that issued it.`,
+        `Certificate not valid yet: ${where} is not valid before ${leaf.notBefore.toISOString()}; ${words.clients} fail with "certificate is not yet valid" until then. Check the clock of the machine that issued it.`,
       ),
     );
   else if (dates?.code === 'tls-cert-expiring')
@@ -154,7 +161,7 @@ export function checkServerLeaf(certSlot: LoadedSlot, ctx: PipelineContext, word
         r,
         Severity.Warning,
         dates.code,
-        `${where} expires on ${leaf.notAfter.toISOString().slice(0, 10)}, in ${wholeDays(leaf.notAfter.getTime() - now)} days. Renew it before then.`,
+        `Certificate expires in ${wholeDays(leaf.notAfter.getTime() - now)} days (${leaf.notAfter.toISOString().slice(0, 10)}): ${where}. Renew it before then.`,
       ),
     );
 }
@@ -208,7 +215,7 @@ export function checkCaFile(caSlot: LoadedSlot, words: OpensslWords, out: Diagno
         caSlot.range,
         Severity.Warning,
         'tls-ca-not-ca',
-        `${caSlot.where} holds no CA certificate (${cas[0].subject} lacks basicConstraints CA:TRUE); OpenSSL cannot verify peers through it ("unable to get local issuer certificate"). Use the CA that issued the peer certificates.`,
+        `Not a CA certificate: ${caSlot.where} holds no CA certificate (${cas[0].subject} lacks basicConstraints CA:TRUE); OpenSSL cannot verify peers through it ("unable to get local issuer certificate"). Use the CA that issued the peer certificates.`,
       ),
     );
   return cas;

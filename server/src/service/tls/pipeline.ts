@@ -16,13 +16,20 @@ import { boringsslAccepts } from './boringssl';
 import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
+import { shownPath } from '../shown-path';
+import { matchingKeyBeside, type UseKeyFix } from './key-match';
 import type { GroupWords, LoadedSlot, LocatedSlot, PipelineContext, SlotGroup, SlotRole } from './slots';
 
 /** What a quick fix needs: a generated set where a file is missing. */
-export type PipelineFix = { kind: 'generate-certs'; folder: string };
+export type PipelineFix = { kind: 'generate-certs'; folder: string } | UseKeyFix;
 
 function d(range: Range, sev: 1 | 2 | 3 | 4, code: string, message: string, fix?: PipelineFix): Diagnostic {
   return diag(range, sev, code, message, fix ? { fix } : undefined);
+}
+
+/** A slot's host file as a message names it: workspace-relative. */
+export function shown(slot: Pick<LocatedSlot, 'hostPath'>, ctx: Pick<PipelineContext, 'ws'>): string {
+  return shownPath(slot.hostPath, ctx.ws.roots);
 }
 
 function isKey(role: SlotRole): boolean {
@@ -36,6 +43,16 @@ const READ_CODES: Record<string, string> = {
   'too-large': 'tls-file-too-large',
   'outside-workspace': 'tls-file-outside-workspace',
   'not-a-file': 'tls-file-unreadable',
+};
+
+/** The verdict a read failure's message leads with. */
+const READ_VERDICTS: Record<string, string> = {
+  missing: 'File not found',
+  directory: 'A directory, not a file',
+  unreadable: 'Cannot read the file',
+  'too-large': 'File too large to check',
+  'outside-workspace': 'Not checked',
+  'not-a-file': 'Not a regular file',
 };
 
 /** Load and classify one slot's file; undefined (with a finding, or silently when untrusted) when it cannot take part. */
@@ -60,7 +77,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         sev,
         code,
-        `${key}: ${where}: ${loaded.read.message.replace(hostPath + ' ', '')}.${tail}`,
+        `${READ_VERDICTS[loaded.read.reason] ?? 'Cannot read the file'}: ${key} ${where} ${loaded.read.message.replace(hostPath + ' ', '')}.${tail}`,
         loaded.read.reason === 'missing' ? { kind: 'generate-certs', folder: path.dirname(hostPath) } : undefined,
       ),
     );
@@ -76,7 +93,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-empty',
-        `${key}: ${where} is empty. Put the PEM ${isKey(kind) ? 'private key' : 'certificate'} in it, or run "TLS: Generate TLS certs".`,
+        `Empty file: ${key} ${where} is empty. Put the PEM ${isKey(kind) ? 'private key' : 'certificate'} in it, or run "TLS: Generate TLS certs".`,
       ),
     );
     return undefined;
@@ -87,7 +104,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-der',
-        `${key}: ${where} is DER (binary), but ${words.product} reads PEM only. Convert it: openssl ${isKey(kind) ? 'pkey' : 'x509'} -inform DER -in FILE -out FILE.pem.`,
+        `DER where PEM is needed: ${key} ${where} is DER (binary), but ${words.product} reads PEM only. Convert it: openssl ${isKey(kind) ? 'pkey' : 'x509'} -inform DER -in FILE -out FILE.pem.`,
       ),
     );
     return undefined;
@@ -107,7 +124,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-file-wrong-kind',
-        `${key} needs ${wantCert ? 'a PEM certificate' : 'a PEM private key'}, but ${where} holds ${holds(c)}.${swapped}`,
+        `${wantCert ? 'Not a certificate' : 'Not a private key'}: ${key} needs ${wantCert ? 'a PEM certificate' : 'a PEM private key'}, but ${where} holds ${holds(c)}.${swapped}`,
       ),
     );
     return undefined;
@@ -118,7 +135,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-key-encrypted',
-        `${key}: ${where} is an encrypted private key (${keys[0].key.format}). ${words.product} (Go) cannot load it and fails with "tls: failed to parse private key". Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
+        `Encrypted private key: ${key} ${where} is encrypted (${keys[0].key.format}). ${words.product} (Go) cannot load it and fails with "tls: failed to parse private key". Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
       ),
     );
     return undefined;
@@ -160,8 +177,8 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           Severity.Error,
           'tls-cert-bom-hidden',
           certs.length === 0
-            ? `${certSlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides its only certificate from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in certificate input". Save the file as UTF-8 without BOM.`
-            : `${certSlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides the first certificate (${seen.hidden.cert.subject}) from Go's PEM reader: ${words.product} pairs the next one (${certs[0].subject}) with the key and fails with "tls: private key does not match public key". Save the file as UTF-8 without BOM.`,
+            ? `A UTF-8 byte order mark (BOM) at the start of ${shown(certSlot, ctx)} hides its only certificate from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in certificate input". Save the file as UTF-8 without BOM.`
+            : `A UTF-8 byte order mark (BOM) at the start of ${shown(certSlot, ctx)} hides the first certificate (${seen.hidden.cert.subject}) from Go's PEM reader: ${words.product} pairs the next one (${certs[0].subject}) with the key and fails with "tls: private key does not match public key". Save the file as UTF-8 without BOM.`,
         ),
       );
       return;
@@ -174,7 +191,7 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           certSlot.range,
           Severity.Error,
           'tls-cert-go-refuses',
-          `Go cannot parse the certificate ${certSlot.hostPath} (${leaf.subject}): "${leaf.goRefuses}". ${words.product} fails to load it (tls.LoadX509KeyPair). Reissue it with a standard tool (openssl, "TLS: Generate TLS certs").`,
+          `Go cannot parse the certificate ${shown(certSlot, ctx)} (${leaf.subject}): "${leaf.goRefuses}". ${words.product} fails to load it (tls.LoadX509KeyPair). Reissue it with a standard tool (openssl, "TLS: Generate TLS certs").`,
         ),
       );
       return;
@@ -189,7 +206,7 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           keySlot.range,
           Severity.Error,
           'tls-cert-bom-hidden',
-          `${keySlot.hostPath} starts with a UTF-8 byte order mark (BOM), which hides the key from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in key input". Save the file as UTF-8 without BOM.`,
+          `A UTF-8 byte order mark (BOM) at the start of ${shown(keySlot, ctx)} hides the key from Go's PEM reader: ${words.product} fails with "tls: failed to find any PEM data in key input". Save the file as UTF-8 without BOM.`,
         ),
       );
       return;
@@ -203,7 +220,9 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           keySlot.range,
           Severity.Error,
           'tls-key-mismatch',
-          `The private key ${keySlot.hostPath} does not belong to the certificate ${certSlot.hostPath} (${leaf.subject}). ${words.product} fails with "tls: private key does not match public key". Point ${keySlot.key} at the key the certificate was issued for.`,
+          `Private key does not match the certificate: ${shown(keySlot, ctx)} is not the key of ${shown(certSlot, ctx)} (${leaf.subject}). ${words.product} fails with "tls: private key does not match public key". Point ${keySlot.key} at the key the certificate was issued for.`,
+          // Inline PEM (a `file#field` path) has no folder to look in.
+          keySlot.hostPath.includes('#') ? undefined : matchingKeyBeside(keySlot.hostPath, leaf, certSlot.hostPath, ctx.ws),
         ),
       );
     }
@@ -216,7 +235,7 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           caSlot.range,
           Severity.Error,
           'tls-ca-unreadable',
-          `${caSlot.hostPath} holds no certificate Go can read, so ${group.caForClientsOnly ? 'clients given it cannot verify the server' : `${words.product} fails to start ("fail to append ca to cert")`}. Put the PEM CA certificate in it.`,
+          `No readable CA certificate: ${shown(caSlot, ctx)} holds no certificate Go can read, so ${group.caForClientsOnly ? 'clients given it cannot verify the server' : `${words.product} fails to start ("fail to append ca to cert")`}. Put the PEM CA certificate in it.`,
         ),
       );
       return;
@@ -229,7 +248,7 @@ export function checkGroup(group: SlotGroup, slots: Map<SlotRole, LoadedSlot>, c
           caSlot.range,
           Severity.Warning,
           'tls-ca-not-ca',
-          `${caSlot.hostPath} holds no CA certificate (${cas[0].subject} lacks basicConstraints CA:TRUE); Go refuses to verify chains through it. Use the CA that issued the certificates.`,
+          `Not a CA certificate: ${shown(caSlot, ctx)} holds no CA certificate (${cas[0].subject} lacks basicConstraints CA:TRUE); Go refuses to verify chains through it. Use the CA that issued the certificates.`,
         ),
       );
     }
@@ -320,7 +339,7 @@ function checkServerPath(
         certSlot.range,
         Severity.Error,
         'tls-cert-not-from-ca',
-        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go and gRPC clients (the Go SDK, pymilvus: gRPC trusts any certificate of its root file) accept that pin, but curl and the Node SDK (OpenSSL) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
+        `The CA setting holds the server certificate, not its CA: ${caSlot.key} ${shown(caSlot, ctx)} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go and gRPC clients (the Go SDK, pymilvus: gRPC trusts any certificate of its root file) accept that pin, but curl and the Node SDK (OpenSSL) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
       ),
     );
     return;
@@ -350,7 +369,7 @@ function checkServerPath(
         certSlot.range,
         Severity.Error,
         'tls-cert-not-from-ca',
-        `${at} (issuer ${f.cert.issuer}) is not signed by any certificate in ${caSlot.key} ${caSlot.hostPath}: ${who} ("${f.goError}"). Issue the server certificate from that CA, or fix ${caSlot.key}.${missing}`,
+        `${at} (issuer ${f.cert.issuer}) is not signed by any certificate in ${caSlot.key} ${shown(caSlot, ctx)}: ${who} ("${f.goError}"). Issue the server certificate from that CA, or fix ${caSlot.key}.${missing}`,
       ),
     );
     return;
@@ -442,7 +461,7 @@ function checkClientCerts(
         caSlot.range,
         Severity.Error,
         'tls-client-cert-rejected',
-        `The client certificate ${file} (${client.subject}) is refused by ${group.words.product} in mutual TLS: ${why}. Go's server fails the handshake with "${f.goError}" (the client sees "bad certificate"). Issue client certificates from ${caSlot.key} with EKU clientAuth.`,
+        `The client certificate ${shownPath(file, ctx.ws.roots)} (${client.subject}) is refused by ${group.words.product} in mutual TLS: ${why}. Go's server fails the handshake with "${f.goError}" (the client sees "bad certificate"). Issue client certificates from ${caSlot.key} with EKU clientAuth.`,
       ),
     );
   }
@@ -457,19 +476,19 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         'tls-cert-no-san',
-        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; BoringSSL-based clients (pymilvus: gRPC's own name check) and OpenSSL-based ones (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
+        `No Subject Alternative Name in ${shown(slot, ctx)} (${leaf.subject}). ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; BoringSSL-based clients (pymilvus: gRPC's own name check) and OpenSSL-based ones (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
         { kind: 'generate-certs', folder: path.dirname(slot.hostPath) },
       ),
     );
   }
-  checkClientStacks(leaf, slot, out);
+  checkClientStacks(leaf, slot, ctx, out);
   if (!allowsServerAuth(leaf)) {
     out.push(
       d(
         r,
         Severity.Error,
         'tls-cert-eku',
-        `${slot.hostPath} has extended key usage ${leaf.extKeyUsage!.join(', ')} without serverAuth; clients reject it as a server certificate ("x509: certificate specifies an incompatible key usage"). Reissue it with EKU serverAuth.`,
+        `Not a server certificate by its extended key usage: ${shown(slot, ctx)} has ${leaf.extKeyUsage!.join(', ')} without serverAuth; clients reject it as a server certificate ("x509: certificate specifies an incompatible key usage"). Reissue it with EKU serverAuth.`,
       ),
     );
   }
@@ -479,7 +498,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Warning,
         'tls-cert-is-ca',
-        `${slot.hostPath} is a CA certificate (${leaf.subject}), not a server certificate. ${slot.key} should be the leaf certificate issued for the server names.`,
+        `A CA certificate where the server certificate belongs: ${shown(slot, ctx)} is a CA (${leaf.subject}). ${slot.key} should be the leaf certificate issued for the server names.`,
       ),
     );
   }
@@ -491,7 +510,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         dates.code,
-        `${slot.hostPath} expired on ${leaf.notAfter.toISOString().slice(0, 10)} (${wholeDays(now - leaf.notAfter.getTime())} days ago); every handshake fails with "x509: certificate has expired". Renew it.`,
+        `Certificate expired on ${leaf.notAfter.toISOString().slice(0, 10)} (${wholeDays(now - leaf.notAfter.getTime())} days ago): ${shown(slot, ctx)}; every handshake fails with "x509: certificate has expired". Renew it.`,
       ),
     );
   } else if (dates?.code === 'tls-cert-not-yet-valid') {
@@ -500,7 +519,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         dates.code,
-        `${slot.hostPath} is not valid before ${leaf.notBefore.toISOString()}; handshakes fail until then. Check the clock of the machine that issued it.`,
+        `Certificate not valid yet: ${shown(slot, ctx)} is not valid before ${leaf.notBefore.toISOString()}; handshakes fail until then. Check the clock of the machine that issued it.`,
       ),
     );
   } else if (dates?.code === 'tls-cert-expiring') {
@@ -509,7 +528,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Warning,
         dates.code,
-        `${slot.hostPath} expires on ${leaf.notAfter.toISOString().slice(0, 10)}, in ${wholeDays(leaf.notAfter.getTime() - now)} days. Renew it before then.`,
+        `Certificate expires in ${wholeDays(leaf.notAfter.getTime() - now)} days (${leaf.notAfter.toISOString().slice(0, 10)}): ${shown(slot, ctx)}. Renew it before then.`,
       ),
     );
   }
@@ -520,7 +539,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
  * handshakes): pymilvus and every gRPC C-core client run BoringSSL; curl, the Node SDK and Debian's
  * python3-grpcio run OpenSSL 3 at security level 2.
  */
-function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]): void {
+function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, ctx: PipelineContext, out: Diagnostic[]): void {
   const r = slot.range;
   if (leaf.keyUsage && !leaf.keyUsage.includes('digitalSignature')) {
     out.push(
@@ -528,7 +547,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Error,
         'tls-cert-key-usage',
-        `${slot.hostPath}'s keyUsage (${leaf.keyUsage.join(', ') || 'empty'}) lacks digitalSignature. pymilvus and other gRPC clients on BoringSSL refuse it (KEY_USAGE_BIT_INCORRECT: TLS 1.3 signs with the key); Go and OpenSSL accept it. Reissue it with \`keyUsage = critical, digitalSignature, keyEncipherment\`.`,
+        `keyUsage lacks digitalSignature in ${shown(slot, ctx)} (${leaf.keyUsage.join(', ') || 'empty'}). pymilvus and other gRPC clients on BoringSSL refuse it (KEY_USAGE_BIT_INCORRECT: TLS 1.3 signs with the key); Go and OpenSSL accept it. Reissue it with \`keyUsage = critical, digitalSignature, keyEncipherment\`.`,
       ),
     );
   }
@@ -538,7 +557,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Error,
         'tls-cert-eku-any-only',
-        `${slot.hostPath}'s only extended key usage is anyExtendedKeyUsage. pymilvus (BoringSSL) and OpenSSL-based clients (curl, Node SDK) refuse it as a server certificate ("unsupported certificate purpose"); Go accepts it. Reissue it with \`extendedKeyUsage = serverAuth\`.`,
+        `Only anyExtendedKeyUsage in ${shown(slot, ctx)}: BoringSSL and OpenSSL want serverAuth. pymilvus (BoringSSL) and OpenSSL-based clients (curl, Node SDK) refuse it as a server certificate ("unsupported certificate purpose"); Go accepts it. Reissue it with \`extendedKeyUsage = serverAuth\`.`,
       ),
     );
   }
@@ -549,7 +568,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Error,
         'tls-key-type-grpc',
-        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails ("SSLV3_ALERT_HANDSHAKE_FAILURE"); Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
+        `${k.algorithm === 'Ed25519' ? 'An Ed25519' : 'A P-521'} key in ${shown(slot, ctx)}: gRPC clients cannot handshake with it. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails ("SSLV3_ALERT_HANDSHAKE_FAILURE"); Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
       ),
     );
   }
@@ -559,7 +578,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Warning,
         'tls-rsa-weak-openssl',
-        `${slot.hostPath} has a ${k.size}-bit RSA key. Clients on the system OpenSSL at security level 2 (curl, Debian's python3-grpcio, psql) refuse keys under 2048 bits ("ee key too small"); Go (Milvus, the Go SDK), pymilvus (BoringSSL) and Node (its bundled OpenSSL runs at level 1) accept it, and Go 1.24 refuses only keys under 1024 bits. Reissue it with RSA 2048+ or ECDSA P-256.`,
+        `A ${k.size}-bit RSA key in ${shown(slot, ctx)}: too small for the system OpenSSL. Clients on the system OpenSSL at security level 2 (curl, Debian's python3-grpcio, psql) refuse keys under 2048 bits ("ee key too small"); Go (Milvus, the Go SDK), pymilvus (BoringSSL) and Node (its bundled OpenSSL runs at level 1) accept it, and Go 1.24 refuses only keys under 1024 bits. Reissue it with RSA 2048+ or ECDSA P-256.`,
       ),
     );
   }

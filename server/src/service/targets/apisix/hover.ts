@@ -3,21 +3,19 @@ import type { CompletionItem, Hover, Position } from 'vscode-languageserver-type
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { contains, LineIndex } from '../../text';
 import { certificates } from '../../pem/files';
-import { certificateMarkdown, keyMarkdown } from '../../pem/hover';
-import { describeItem } from '../../pem/describe';
+import { inlineCard } from '../file-card';
+import { Workspace } from '../../workspace';
+import { DEFAULT_SETTINGS } from '../../types';
 import { decodeInline, isInlinePem } from '../../tls/inline';
 import { certServes } from '../../tls/openssl';
 import { get, rangeOf, type ApisixModel } from './model';
 import { sniMatches } from './validate';
 
+/** Inline PEM needs no file: a workspace without folders or trust reads nothing. */
+const NO_FILES = new Workspace([], { ...DEFAULT_SETTINGS, trusted: false });
+
 function pemMarkdown(text: string, now: Date): string {
-  const items = decodeInline(text).items;
-  if (items.length === 0) return 'No PEM block in this value.';
-  return items
-    .map((i) =>
-      i.kind === 'certificate' ? certificateMarkdown(i.cert, now) : i.kind === 'privateKey' ? keyMarkdown(i.key) : describeItem(i),
-    )
-    .join('\n\n---\n\n');
+  return inlineCard(decodeInline(text).items, { ws: NO_FILES, settings: DEFAULT_SETTINGS, now });
 }
 
 export function apisixHover(model: ApisixModel, pos: Position, now: Date): Hover | null {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diag, Severity } from '../../types';
 import type { CertInfo, FileContents } from '../../pem/model';
+import type { CertificateFacts } from '../../pem/card';
 import { issues, sameCertificate } from '../../tls/chain';
 import type { DiagnosticCodeInfo } from '../target';
 import { folderSets, isTied, type CertSet, type FolderSets } from './sets';
@@ -203,24 +204,26 @@ function gapMessage(s: CertSet, gap: Gap, folder: FolderSets): string {
 }
 
 /** One line about the set a certificate belongs to, for its hover: "pairs with client.key · chains to ca.crt · clientAuth ✓". */
-export function certSetSummary(file: string, cert: CertInfo, ws: Parameters<typeof folderSets>[1]): string | undefined {
+export function certSetSummary(file: string, cert: CertInfo, ws: Parameters<typeof folderSets>[1]): CertificateFacts | undefined {
   const folder = folderSets(path.dirname(path.resolve(file)), ws);
   const s = folder?.sets.find((x) => x.file.path === path.resolve(file) && sameCertificate(x.leaf, cert));
   if (!folder || !s || !isTied(s)) return undefined;
-  const parts: string[] = [];
-  if (s.key) parts.push(`pairs with ${path.basename(s.key.path)}`);
-  else if (s.namedKey) parts.push(`✗ ${path.basename(s.namedKey.path)} is not its key`);
-  else parts.push('its key is not in this folder');
+  const out: CertificateFacts = { facts: [], problems: [] };
+  if (s.key) out.facts.push(`pairs with ${path.basename(s.key.path)}`);
+  else if (s.namedKey) out.problems.push(`${path.basename(s.namedKey.path)} is not its key`);
+  else out.facts.push('its key is not in this folder');
   if (folder.certFiles.some((f) => f.isCa && f !== s.file)) {
     const gap = chainGap(s, folder);
-    parts.push(gap ? `✗ does not chain to a CA here (issuer ${gap.cert.issuer})` : `chains to ${anchorName(s, folder)}`);
+    if (gap) out.problems.push(`does not chain to a CA here (issuer ${gap.cert.issuer})`);
+    else out.facts.push(`chains to ${anchorName(s, folder)}`);
   }
   if (s.role) {
     const eku = EKU_NAME[s.role];
     const list = s.leaf.extKeyUsage;
-    parts.push(!list || list.length === 0 || list.includes(eku) || list.includes('anyExtendedKeyUsage') ? `${eku} ✓` : `✗ no ${eku}`);
+    if (!list || list.length === 0 || list.includes(eku) || list.includes('anyExtendedKeyUsage')) out.facts.push(`${eku} ✓`);
+    else out.problems.push(`no ${eku} in its extended key usage`);
   }
-  return parts.join(' · ');
+  return out;
 }
 
 function anchorName(s: CertSet, folder: FolderSets): string {

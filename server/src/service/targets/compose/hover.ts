@@ -76,7 +76,12 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
           : '**Does not exist**: Docker will create an empty directory in its place.',
       );
     } else if (kind === 'file') {
-      lines.push('', `Exists (file): ${safe(describe, mount.hostPath)}`);
+      lines.push(
+        '',
+        describeFile
+          ? `Exists (file) ${code(path.basename(mount.hostPath))}: ${safe(describe, mount.hostPath, 'not described')}`
+          : `Exists (file): ${safe(describe, mount.hostPath)}`,
+      );
     } else if (kind === 'directory') {
       const names = ws.list(mount.hostPath).sort((a, b) => a.localeCompare(b));
       if (names.length === 0) {
@@ -91,7 +96,14 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
         for (const n of names.slice(0, HOVER_MAX_ENTRIES)) {
           const full = path.join(mount.hostPath, n);
           const k = ws.kind(full);
-          lines.push(k === 'directory' ? `- ${code(n + '/')}` : `- ${safe(describe, full)}`);
+          // A caller's describeFile says what the file holds, not which file it is: the name leads each entry.
+          lines.push(
+            k === 'directory'
+              ? `- ${code(n + '/')}`
+              : describeFile
+                ? `- ${code(n)}: ${safe(describe, full, 'not described')}`
+                : `- ${safe(describe, full)}`,
+          );
         }
         if (names.length > HOVER_MAX_ENTRIES) lines.push(`- … and ${names.length - HOVER_MAX_ENTRIES} more`);
       }
@@ -116,11 +128,11 @@ export function describeMount(mount: VolumeMount, ws: Workspace, describeFile?: 
   return `**Mount** (${mount.type}) at ${code(mount.target)}`;
 }
 
-function safe(describe: (p: string) => string, p: string): string {
+function safe(describe: (p: string) => string, p: string, fallback = code(path.basename(p))): string {
   try {
     return describe(p);
   } catch {
-    return code(path.basename(p));
+    return fallback;
   }
 }
 

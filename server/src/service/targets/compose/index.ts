@@ -47,6 +47,6 @@ export const composeTarget: Target<ComposeDoc> = {
     ];
   },
   hover: (_doc, c, pos, ctx) => (c.model ? composeModelHover(c.model, pos, ctx.ws, (p) => ctx.describeFile(p)) : null),
-  codeActions: (doc, diagnostics) => composeCodeActions(doc.uri, diagnostics),
+  codeActions: (doc, diagnostics, ctx) => composeCodeActions(doc.uri, diagnostics, ctx.ws),
   codes: COMPOSE_DIAGNOSTIC_CODES,
 };

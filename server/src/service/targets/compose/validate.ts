@@ -14,6 +14,7 @@ import { isWindowsAbsolute, parseComposeVolumes } from '../../deploy/compose';
 import type { ComposeModel, VolumeMount } from '../../deploy/compose';
 
 import type { SeverityName } from '../target';
+import { shownPath } from '../../shown-path';
 
 export interface ComposeDiagnosticCode {
   code: string;
@@ -149,7 +150,7 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
       const foreign = process.platform !== 'win32' && isWindowsAbsolute(m.hostPath);
       const kind = trusted && !foreign ? ws.kind(m.hostPath) : 'unknown';
       if (kind === 'missing') {
-        const d = missingSource(m);
+        const d = missingSource(m, ws);
         if (d) out.push(d);
       }
       if (kind === 'directory' && FILE_LIKE.test(m.hostPath) && FILE_LIKE.test(m.target)) {
@@ -158,7 +159,7 @@ export function validateComposeModel(model: ComposeModel, ws: Workspace, opts: {
             m.sourceRange ?? m.range,
             sev('compose-bind-source-is-directory'),
             'compose-bind-source-is-directory',
-            `${m.hostPath} is a directory, but it is mounted at ${m.target} where a file is expected; Docker probably created this empty directory when the file was missing, and the container will fail with "is a directory". Delete the directory and put the real file there (or fix the path).`,
+            `A directory where a file is expected: ${shownPath(m.hostPath, ws.roots)} is a directory, but it is mounted at ${m.target}; Docker probably created this empty directory when the file was missing, and the container will fail with "is a directory". Delete the directory and put the real file there (or fix the path).`,
             { hostPath: m.hostPath },
           ),
         );
@@ -203,9 +204,11 @@ function namesContent(p: string): boolean {
 }
 
 /** Undefined for a plain data folder: Docker creates it on first start, and a fresh checkout of the official compose file must be clean. */
-function missingSource(m: VolumeMount): ReturnType<typeof diag> | undefined {
+function missingSource(m: VolumeMount, ws: Workspace): ReturnType<typeof diag> | undefined {
   const range = m.sourceRange ?? m.range;
-  const asWritten = m.source && m.source !== m.hostPath ? `${m.source} (${m.hostPath})` : `${m.hostPath}`;
+  const host = shownPath(m.hostPath ?? '', ws.roots);
+  const same = !m.source || m.source === m.hostPath || path.posix.normalize(m.source.replace(/\\/g, '/')) === host;
+  const asWritten = same ? (m.source ?? host) : `${m.source} (${host})`;
   const fileLike = FILE_LIKE.test(m.hostPath ?? '');
   const data = { hostPath: m.hostPath, fileLike, syntax: m.syntax };
   if ((m.syntax === 'short' || m.createHostPath) && !expectsContent(m)) return undefined;
@@ -214,7 +217,7 @@ function missingSource(m: VolumeMount): ReturnType<typeof diag> | undefined {
       range,
       sev('compose-bind-source-missing'),
       'compose-bind-source-missing',
-      `bind source ${asWritten} does not exist; docker compose up fails with "invalid mount config for type \\"bind\\": bind source path does not exist". Create it (or fix source:) before starting the service.`,
+      `Bind source missing: ${asWritten} does not exist; docker compose up fails with "invalid mount config for type \\"bind\\": bind source path does not exist". Create it (or fix source:) before starting the service.`,
       data,
     );
   }
@@ -225,7 +228,7 @@ function missingSource(m: VolumeMount): ReturnType<typeof diag> | undefined {
     range,
     sev('compose-bind-source-missing'),
     'compose-bind-source-missing',
-    `host path ${asWritten} does not exist. ${what} Create it (or fix the path) before docker compose up.`,
+    `Bind source missing: ${asWritten} does not exist. ${what} Create it (or fix the path) before docker compose up.`,
     data,
   );
 }

@@ -1,10 +1,19 @@
 /** Quick fixes for the milvus.yaml findings whose remedy is clear; each reads the `data.fix` its diagnostic carries. */
 import { URI } from 'vscode-uri';
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { LineIndex, lspLines } from '../../text';
 import type { Workspace } from '../../workspace';
 import type { FixData } from './validate';
 import { SERVER_COMMANDS } from '../../../protocol';
+import { modelOf } from './extract';
+import { formatKey } from './effective';
+import { blockEndLine } from './validate';
+
+const sameRange = (a: Range, b: Range) =>
+  a.start.line === b.start.line &&
+  a.start.character === b.start.character &&
+  a.end.line === b.end.line &&
+  a.end.character === b.end.character;
 
 export const GENERATE_COMMAND = SERVER_COMMANDS.generateCerts;
 
@@ -27,7 +36,26 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
     if (!fix) continue;
     const edit = (edits: TextEdit[], target = uri) => ({ changes: { [target]: edits } });
     switch (fix.kind) {
-      case 'rename-key':
+      case 'rename-key': {
+        // The diagnostic may be older than the text: the right key can have been added since. A rename would then
+        // make a duplicate key (YAML parsers differ on which one wins), so the fix removes the misspelled one instead.
+        const model = modelOf(text);
+        const e = model.entries.find((x) => sameRange(x.keyRange, dg.range));
+        const taken = e && model.entries.some((x) => x !== e && x.section === e.section && formatKey(x.key) === formatKey(fix.to));
+        if (e && taken) {
+          const idx = new LineIndex(text);
+          const fromLine = e.keyRange.start.line;
+          const toLine = blockEndLine(model, fromLine);
+          const to = toLine + 1 < idx.lineCount ? { line: toLine + 1, character: 0 } : endOfLine(text, toLine);
+          out.push({
+            title: `Remove the misspelled key ${e.key} (${fix.to} is already set)`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [dg],
+            isPreferred: true,
+            edit: edit([{ range: { start: { line: fromLine, character: 0 }, end: to }, newText: '' }]),
+          });
+          break;
+        }
         out.push({
           title: `Rename to ${fix.to}`,
           kind: CodeActionKind.QuickFix,
@@ -36,6 +64,7 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
           edit: edit([{ range: dg.range, newText: fix.to }]),
         });
         break;
+      }
       case 'set-value':
         for (const v of fix.values)
           out.push({
@@ -77,6 +106,7 @@ export function milvusCodeActions(uri: string, text: string, diagnostics: Diagno
           title: `Add volume "${fix.entry}" to service ${fix.service}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [dg],
+          isPreferred: true,
           edit: edit(
             [{ range: { start: at, end: at }, newText: `\n${dashIndent(composeText, fix.entryLine ?? fix.afterLine)}- ${fix.entry}` }],
             target,

@@ -2,14 +2,12 @@
 import * as path from 'node:path';
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { contains } from '../../text';
-import { modelOf, type Entry, type MilvusTlsModel } from './extract';
+import { entry, modelOf, type Entry, type MilvusTlsModel } from './extract';
 import { findKey, KEYS, TLS_MODES, type SectionId } from './schema';
 import { effectiveConfig, formatKey, describeSource } from './effective';
 import { deployContext, resolvePath } from './resolve';
-import { loadPemFile } from '../../pem/files';
-import { certificateMarkdown, keyMarkdown } from '../../pem/hover';
-import { describeItem } from '../../pem/describe';
-import type { MilvusContext } from './validate';
+import { fileCard, untrustedPathCard } from '../file-card';
+import { validateMilvus, type MilvusContext } from './validate';
 
 export function milvusHover(src: string | MilvusTlsModel, file: string, pos: Position, ctx: MilvusContext): Hover | null {
   const model = modelOf(src);
@@ -24,7 +22,7 @@ export function milvusHover(src: string | MilvusTlsModel, file: string, pos: Pos
     lines.push('', ...layersMarkdown(`${spec.section}.${spec.key}`, file, model.text, ctx));
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: onKey ? e.keyRange : e.valueRange };
   }
-  return { contents: { kind: 'markdown', value: pathHover(e, file, ctx) }, range: e.valueRange };
+  return { contents: { kind: 'markdown', value: pathHover(e, file, model, ctx) }, range: e.valueRange };
 }
 
 /** What Milvus runs with for a key, and what each layer says (milvus.yaml → default.yaml → user.yaml → environment). */
@@ -42,24 +40,21 @@ function layersMarkdown(key: string, file: string, text: string, ctx: MilvusCont
   ];
 }
 
-function pathHover(e: Entry, file: string, ctx: MilvusContext): string {
+function pathHover(e: Entry, file: string, model: MilvusTlsModel, ctx: MilvusContext): string {
   if (typeof e.value !== 'string' || e.value.trim() === '') return `**${e.section}.${e.key}** is empty.`;
+  const title = `**${e.section}.${e.key}**`;
+  if (!ctx.settings.trusted) return `${title}\n\n${untrustedPathCard(e.value.trim())}`;
   const deploy = deployContext(file, ctx.ws, ctx.processEnv);
   const r = resolvePath(e.value.trim(), deploy);
   if (!r.ok) {
-    return `Container path \`${r.containerPath}\`: ${r.reason === 'named-volume' ? 'in a named volume, not visible from the host' : `no volume of service \`${deploy.service?.name}\` covers it`}.`;
+    return `${title}\n\nContainer path \`${r.containerPath}\`: ${r.reason === 'named-volume' ? 'in a named volume, not visible from the host' : `no volume of service \`${deploy.service?.name}\` covers it`}.`;
   }
-  const head = r.containerPath
-    ? `Container \`${r.containerPath}\` → host \`${r.hostPath}\` (service \`${deploy.service?.name}\`, ${path.basename(deploy.composePath ?? '')})`
-    : `Host file \`${r.hostPath}\``;
-  const loaded = loadPemFile(r.hostPath, ctx.ws);
-  if (!loaded.read.ok) return `${head}\n\n${loaded.read.message}`;
-  const parts = [head];
-  for (const item of loaded.contents?.items ?? []) {
-    if (item.kind === 'certificate') parts.push(certificateMarkdown(item.cert, ctx.now));
-    else if (item.kind === 'privateKey') parts.push(keyMarkdown(item.key));
-    else parts.push(describeItem(item));
-  }
-  if ((loaded.contents?.items.length ?? 0) === 0) parts.push('No PEM block in this file.');
-  return parts.join('\n\n---\n\n');
+  const via = r.containerPath
+    ? `Container \`${r.containerPath}\` (service \`${deploy.service?.name}\`, ${path.basename(deploy.composePath ?? '')}) → host`
+    : 'Host file';
+  const names =
+    e.section === 'internaltls'
+      ? [entry(model, 'internaltls', 'sni')?.value].filter((x): x is string => typeof x === 'string' && x !== '')
+      : undefined;
+  return `${title}\n\n${fileCard(r.hostPath, ctx, { via, findings: validateMilvus(model, file, ctx), range: e.valueRange, names: names?.length ? names : undefined })}`;
 }

@@ -28,6 +28,7 @@ import { hostToContainer, loadCompose } from '../../deploy/compose';
 import { loadSlot, checkGroup, type PipelineFix } from '../../tls/pipeline';
 import type { LoadedSlot, SlotGroup, SlotRole, GroupWords } from '../../tls/slots';
 import type { DiagnosticCodeInfo } from '../target';
+import { shownPath } from '../../shown-path';
 
 export interface MilvusContext {
   ws: Workspace;
@@ -413,7 +414,7 @@ function isCanonical(written: string): boolean {
   return KEYS.some((k) => `${k.section}.${k.key}` === written);
 }
 
-function blockEndLine(model: MilvusTlsModel, line: number): number {
+export function blockEndLine(model: MilvusTlsModel, line: number): number {
   const indent = /^ */.exec(model.lines.lineText(line))![0].length;
   let last = line;
   for (let i = line + 1; i < model.lines.lineCount; i++) {
@@ -453,7 +454,7 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
             Severity.Warning,
             'milvus-tls-enabled-legacy',
             `common.security.tlsEnabled is the Milvus 2.0 switch; later releases read common.security.tlsMode (0 off, 1 one-way, 2 mutual) and ignore tlsEnabled. Write tlsMode: ${e.value === true || String(e.value).toLowerCase() === 'true' ? 1 : 0} instead.`,
-            { kind: 'rename-key', to: 'tlsMode' },
+            renameOrRemove(model, e, 'common.security', 'tlsMode', 'legacy'),
           ),
         );
         continue;
@@ -532,7 +533,7 @@ function checkKeyNames(model: MilvusTlsModel, out: Diagnostic[]): void {
 }
 
 /** "Rename to X", unless X is already set in the section: then the rename would make a duplicate key, so offer to remove this line. */
-function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: string): FixData {
+function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: string, what = 'misspelled duplicate'): FixData {
   const taken = model.entries.some((x) => x !== e && x.section === section && formatKey(x.key) === formatKey(to));
   if (!taken) return { kind: 'rename-key', to };
   const line = e.keyRange.start.line;
@@ -540,7 +541,7 @@ function renameOrRemove(model: MilvusTlsModel, e: Entry, section: string, to: st
     kind: 'remove-lines',
     fromLine: line,
     toLine: blockEndLine(model, line),
-    title: `Remove the misspelled duplicate ${e.key} (${to} is set)`,
+    title: `Remove the ${what} ${e.key} (${to} is set)`,
   };
 }
 
@@ -580,6 +581,19 @@ function misplacedOrUnknown(model: MilvusTlsModel, e: Entry, section: 'tls' | 'i
       s ? renameOrRemove(model, e, section, s) : undefined,
     ),
   );
+}
+
+/**
+ * A new bind entry written the way its neighbours are: the official compose file writes every host path as
+ * `${DOCKER_VOLUME_DIRECTORY:-.}/…`, and an entry without that prefix would break when the variable is set.
+ */
+function volumePrefix(volumes: readonly { syntax: string; type: string; raw: string; source?: string }[], hostDir: string): string {
+  for (const v of volumes) {
+    if (v.syntax !== 'short' || v.type !== 'bind') continue;
+    const m = /^(\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\})\//.exec(v.raw);
+    if (m && hostDir.startsWith('./')) return `${m[1]}/${hostDir.slice(2)}`;
+  }
+  return hostDir;
 }
 
 /** Ranges of slots that another document sets: they take part in the cross-checks, their findings belong there. */
@@ -752,7 +766,7 @@ function checkPath(
     const hostDir = deploy.composePath
       ? './' + (dir.startsWith('/milvus/') ? dir.slice('/milvus/'.length) : path.posix.basename(dir))
       : './tls';
-    const entryText = `${hostDir}:${dir}:ro`;
+    const entryText = `${volumePrefix(deploy.service?.volumes ?? [], hostDir)}:${dir}:ro`;
     const finding = d(
       e.valueRange,
       Severity.Error,
@@ -781,7 +795,8 @@ function checkPath(
     out.push(finding);
     return undefined;
   }
-  const where = r.containerPath ? `${r.containerPath} → host ${r.hostPath}` : r.hostPath;
+  const host = shownPath(r.hostPath, ctx.ws.roots);
+  const where = r.containerPath ? `${r.containerPath} → host ${host}` : host;
   const role: SlotRole = kind === 'privateKey' ? 'server-key' : kind === 'caBundle' ? 'ca' : 'server-cert';
   return loadSlot(
     {

@@ -1,14 +1,12 @@
 /** Hover on nginx's TLS directives: the file a path reaches and what it holds; the certificate a server_name gets. */
-import type { Hover, Position } from 'vscode-languageserver-types';
+import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { contains } from '../../text';
 import { loadPemFile, certificates } from '../../pem/files';
-import { certificateMarkdown, keyMarkdown } from '../../pem/hover';
-import { describeItem } from '../../pem/describe';
+import { fileCard, inlineCard, untrustedPathCard } from '../file-card';
 import { certServes } from '../../tls/openssl';
 import { decodeInline } from '../../tls/inline';
-import type { Decoded } from '../../pem/model';
 import { resolveNginxPath, type Located, type NginxModel } from './model';
-import type { NginxContext } from './validate';
+import { validateNginx, type NginxContext } from './validate';
 
 export const PATH_DIRECTIVES = new Set([
   'ssl_certificate',
@@ -35,40 +33,35 @@ function pathTo(list: Located[], pos: Position, out: Located[] = []): Located[] 
   return out;
 }
 
-function itemsMarkdown(items: Decoded[], now: Date): string[] {
-  return items.map((item) =>
-    item.kind === 'certificate'
-      ? certificateMarkdown(item.cert, now)
-      : item.kind === 'privateKey'
-        ? keyMarkdown(item.key)
-        : describeItem(item),
-  );
-}
-
-export function fileMarkdown(value: string, model: NginxModel, ctx: NginxContext): string {
-  if (value.startsWith('data:')) {
-    const items = decodeInline(value.slice(5)).items;
-    return ['Inline PEM (`data:`)', ...itemsMarkdown(items, ctx.now)].join('\n\n---\n\n');
-  }
+export function fileMarkdown(value: string, model: NginxModel, ctx: NginxContext, at?: { range: Range; file: string }): string {
+  if (value.startsWith('data:')) return `Inline PEM (\`data:\`)\n\n${inlineCard(decodeInline(value.slice(5)).items, ctx)}`;
   if (value.includes('$')) return `\`${value}\` has variables: nginx opens the file per handshake.`;
+  if (!ctx.settings.trusted) return untrustedPathCard(value);
   const r = resolveNginxPath(value, model.deploy);
   if (!r.ok)
     return `\`${r.containerPath}\` in the container: ${r.reason === 'named-volume' ? 'in a named volume' : 'no volume covers it'}.`;
-  const head = r.containerPath ? `Container \`${r.containerPath}\` → host \`${r.hostPath}\`` : `Host file \`${r.hostPath}\``;
-  const loaded = loadPemFile(r.hostPath, ctx.ws);
-  if (!loaded.read.ok) return `${head}\n\n${loaded.read.message}`;
-  const items = loaded.contents?.items ?? [];
-  return [head, ...(items.length ? itemsMarkdown(items, ctx.now) : ['No PEM block in this file.'])].join('\n\n---\n\n');
+  const findings = at ? validateNginx(model, at.file, ctx) : undefined;
+  return fileCard(r.hostPath, ctx, {
+    via: r.containerPath ? `Container \`${r.containerPath}\` → host` : 'Host file',
+    findings,
+    range: at?.range,
+  });
 }
 
-export function nginxHover(model: NginxModel, pos: Position, ctx: NginxContext): Hover | null {
+export function nginxHover(model: NginxModel, pos: Position, ctx: NginxContext, file?: string): Hover | null {
   const chain = pathTo(model.directives, pos);
   const d = chain.at(-1);
   if (!d) return null;
   const arg = d.args.find((a) => contains(a.range, pos));
   if (!arg) return null;
   if (PATH_DIRECTIVES.has(d.name) && d.name !== 'include')
-    return { contents: { kind: 'markdown', value: `**${d.name}**\n\n${fileMarkdown(arg.value, model, ctx)}` }, range: arg.range };
+    return {
+      contents: {
+        kind: 'markdown',
+        value: `**${d.name}**\n\n${fileMarkdown(arg.value, model, ctx, file ? { range: arg.range, file } : undefined)}`,
+      },
+      range: arg.range,
+    };
   if (d.name === 'server_name') {
     const server = [...chain].reverse().find((x) => x.name === 'server');
     const own = server?.block ?? model.directives;

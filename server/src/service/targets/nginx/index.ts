@@ -44,7 +44,7 @@ export const nginxTarget: Target<Parsed> = {
   },
   parse: (doc) => parseNginx(doc.text),
   validate: (doc, parsed, ctx) => validateNginx(model(parsed, doc.path, ctx), doc.path, nctx(ctx)),
-  hover: (doc, parsed, pos, ctx) => nginxHover(model(parsed, doc.path, ctx), pos, nctx(ctx)),
+  hover: (doc, parsed, pos, ctx) => nginxHover(model(parsed, doc.path, ctx), pos, nctx(ctx), doc.path),
   links: (doc, parsed, ctx) => nginxLinks(model(parsed, doc.path, ctx), ctx.ws),
   completion: (doc, parsed, pos) => nginxCompletion(doc.text, pos),
   codeActions: (doc, diagnostics, ctx) => nginxCodeActions(diagnostics, ctx.ws),

@@ -29,6 +29,7 @@ import { siblingPems } from '../pem/siblings';
 import { certificates } from '../../pem/files';
 import { anchor, origin, resolveNginxPath, type Located, type NginxModel } from './model';
 import type { Word } from './tokenize';
+import { shownPath } from '../../shown-path';
 
 export interface NginxContext {
   ws: Workspace;
@@ -165,7 +166,7 @@ function checkLevelPairs(level: Level, model: NginxModel, load: Load, ctx: Nginx
       const certSlot = load(c, arg, p.role === 'server' ? 'server-cert' : 'client-cert');
       const keyArg = k.args[0];
       const keySlot = keyArg ? load(k, keyArg, p.role === 'server' ? 'server-key' : 'client-key') : undefined;
-      if (certSlot && keySlot) checkPair(certSlot, keySlot, OSSL, out);
+      if (certSlot && keySlot) checkPair(certSlot, keySlot, OSSL, out, ctx.ws);
       if (certSlot && p.role === 'server') {
         checkServerLeaf(certSlot, ctx, OSSL, out);
         if (!certSlot.hostPath.includes('#')) {
@@ -355,7 +356,8 @@ function loadArg(
     );
     return undefined;
   }
-  const where = `${pre}${r.containerPath ? `${r.containerPath} → host ${r.hostPath}` : r.hostPath}`;
+  const host = shownPath(r.hostPath, ctx.ws.roots);
+  const where = `${pre}${r.containerPath ? `${r.containerPath} → host ${host}` : host}`;
   const tmp: Diagnostic[] = [];
   const slot = loadSlot({ role, key: d.name, range: at, consumer: 'openssl', hostPath: r.hostPath, where }, WORDS, ctx, tmp);
   const shown = r.containerPath ?? r.hostPath;

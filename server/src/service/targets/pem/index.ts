@@ -13,6 +13,8 @@ import { PEM_EXT, siblingPems, certificateFor } from './siblings';
 import { servicesSeeing } from '../../deploy/compose';
 import { certificateLenses } from './report';
 import { SERVER_COMMANDS } from '../../../protocol';
+import { showCertificateLink } from '../show-certificate';
+import { pemCodeActions } from './actions';
 
 export const pemTarget: Target<FileContents> = {
   id: 'pem',
@@ -35,9 +37,12 @@ export const pemTarget: Target<FileContents> = {
   hover: (doc, _model, pos, ctx) =>
     pemHover(doc.text, pos, {
       now: ctx.now,
+      expiryWarningDays: ctx.settings.expiryWarningDays,
       findMatchingCertificate: (spki) => certificateFor(doc.path, spki, ctx.ws),
       describeCertificate: (cert) => ctx.targets.map((t) => t.pemSummary?.(doc.path, cert, ctx)).find((x) => x !== undefined),
+      showLink: (line, title) => showCertificateLink({ uri: doc.uri, line }, title),
     }),
+  codeActions: (doc, diagnostics, ctx) => pemCodeActions(doc, diagnostics, ctx),
   symbols: (doc) => pemSymbols(doc.text),
   folding: (doc) => pemFolding(doc.text),
   lenses: (doc, model, ctx) => certificateLenses(doc.uri, model, ctx.now, SERVER_COMMANDS.describeCertificates),

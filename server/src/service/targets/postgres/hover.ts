@@ -4,7 +4,8 @@ import type { Hover, Position } from 'vscode-languageserver-types';
 import { LineIndex } from '../../text';
 import type { TargetContext } from '../target';
 import type { Param } from './conninfo';
-import { DSQL_HOST, DSQL_GUIDE, hostDeploy, type PgModel } from './validate';
+import { DSQL_HOST, DSQL_GUIDE, hostDeploy, validateFile, type PgModel } from './validate';
+import { fileCard, untrustedPathCard } from '../file-card';
 
 const MODES: Record<string, string> = {
   disable: 'no TLS at all.',
@@ -47,9 +48,10 @@ export function postgresHover(file: string, text: string, model: PgModel, pos: P
       return md(
         "**sslrootcert=system** — libpq 16+ uses the system's trusted roots (OpenSSL default paths) and then requires `sslmode=verify-full`.",
       );
+    if (!ctx.settings.trusted) return md(`**${p.key}**\n\n${untrustedPathCard(p.value)}`);
     const r = hostDeploy(path.dirname(path.resolve(file)), ctx.processEnv).resolve(p.value);
     if (!r.ok) return null;
-    return md(`**${p.key}** → \`${r.hostPath}\`\n\n${ctx.describeFile(r.hostPath)}`);
+    return md(`**${p.key}**\n\n${fileCard(r.hostPath, ctx, { findings: validateFile(file, text, ctx, model), range })}`);
   }
   return null;
 }

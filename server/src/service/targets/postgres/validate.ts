@@ -70,7 +70,7 @@ export function sslmodeFix(v: string): SslMode | undefined {
   return alias[s];
 }
 
-type Fix = { kind: 'pg-set-value'; value: string };
+type Fix = { kind: 'pg-set-value'; value: string } | { kind: 'chmod-600'; path: string };
 
 function d(range: Range, sev: 1 | 2 | 3 | 4, code: string, message: string, fix?: Fix): Diagnostic {
   return diag(range, sev, code, message, fix ? { fix } : undefined);
@@ -540,6 +540,7 @@ function checkClientCert(inp: ClientInputs, e: Effective, jdbc: boolean, out: Di
           Severity.Error,
           'pg-client-key-permissions',
           `The client key ${rel(doc, kr.hostPath)} is mode ${(read.mode & 0o777).toString(8).padStart(4, '0')}${read.uid === 0 ? ' (owned by root)' : ''}; libpq refuses it: 'private key file "${keyValue}" has group or world access; file must have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640) or less if owned by root'. Run chmod 600 on it.`,
+          read.uid === 0 ? undefined : { kind: 'chmod-600', path: kr.hostPath },
         ),
       );
     }
@@ -699,6 +700,7 @@ export function checkServer(inp: ServerInputs, out: Diagnostic[]): ServerCert | 
                 Severity.Error,
                 'pg-server-key-permissions',
                 `${rel(doc, kr.hostPath)} is mode ${(read.mode & 0o777).toString(8).padStart(4, '0')}${read.uid === 0 ? ' (owned by root)' : ''}; PostgreSQL refuses to start: 'private key file "${shown}" has group or world access' (0600 or less if owned by the database user, 0640 or less if owned by root). Run chmod ${read.uid === 0 ? '640' : '600'} on it.`,
+                read.uid === 0 ? undefined : { kind: 'chmod-600', path: kr.hostPath },
               ),
             );
         }
