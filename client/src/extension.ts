@@ -29,6 +29,7 @@ function settings(): Required<SettingsParams> {
     milvusConfigGlobs: c.get<string[]>('milvusConfigGlobs', []),
     allowReadsOutsideWorkspace: c.get<boolean>('allowReadsOutsideWorkspace', false),
     postgresLibpqVersion: c.get<number>('postgres.libpqVersion', 16),
+    milvusVersion: c.get<string>('milvus.version', ''),
     trusted: vscode.workspace.isTrusted,
   };
 }

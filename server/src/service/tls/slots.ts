@@ -55,6 +55,8 @@ export interface GroupWords {
   product: string;
   /** What goes wrong when the server certificate is not issued by the CA slot of this group. */
   caRejects: string;
+  /** What the loader does with an encrypted private key, when it is not Go's "tls: failed to parse private key". */
+  encryptedKey?: string;
 }
 
 export interface SlotGroup {

@@ -162,7 +162,8 @@ export function judgeEffective(
       ),
     );
   }
-  const version = milvusVersion(deploy);
+  const versioned = milvusVersionOf(deploy, ctx.settings);
+  const version = versioned?.parts;
   if ((mode === 1 || mode === 2) && local(modeW) && version && atLeast(version, 2, 6)) checkHttpPort(cfg, modeW, version, out);
   if (internal && local(internalW) && version && !atLeast(version, 2, 5)) {
     out.push(
@@ -170,11 +171,11 @@ export function judgeEffective(
         writtenOf(internalW)!.keyRange,
         Severity.Warning,
         'milvus-version-rule',
-        `internaltls arrived in Milvus 2.5.0; the image ${deploy.service?.image} is ${version.join('.')}, which ignores internaltlsEnabled and the internaltls block. Use a 2.5 or later image, or remove them.`,
+        `internaltls arrived in Milvus 2.5.0; ${versioned!.source}, which ignores internaltlsEnabled and the internaltls block. Use a 2.5 or later image, or remove them.`,
       ),
     );
   }
-  checkClusters(cfg, version, deploy, ctx, out);
+  checkClusters(cfg, versioned, deploy, ctx, out);
   checkDependencies(cfg, deploy, ctx, out);
   if (mode !== 1 && mode !== 2 && !internal) return;
   // What no layer sets is reported by the document that turns TLS on.
@@ -186,6 +187,26 @@ export function judgeEffective(
 export function milvusVersion(deploy: DeployContext): number[] | undefined {
   const m = /:v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(deploy.service?.image ?? '');
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+/** A version and where it comes from, for messages: "the image milvusdb/milvus:v2.4.0 is 2.4.0". */
+export interface MilvusVersion {
+  parts: number[];
+  source: string;
+}
+
+/**
+ * The image tag decides; without one (`:latest`, a digest, no compose file) the setting
+ * tlsConfig.milvus.version does, and with neither no version rule applies.
+ */
+export function milvusVersionOf(deploy: DeployContext, settings: Pick<Settings, 'milvusVersion'>): MilvusVersion | undefined {
+  const tagged = milvusVersion(deploy);
+  if (tagged) return { parts: tagged, source: `the image ${deploy.service?.image} is ${tagged.join('.')}` };
+  const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(settings.milvusVersion ?? '');
+  if (!m) return undefined;
+  const parts = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const image = deploy.service?.image ? `the image ${deploy.service.image} has no version tag and ` : '';
+  return { parts, source: `${image}tlsConfig.milvus.version is ${settings.milvusVersion!.trim()}` };
 }
 
 function atLeast(v: number[], major: number, minor: number): boolean {
@@ -216,7 +237,7 @@ function checkHttpPort(cfg: EffectiveConfig, modeW: EffectiveValue, version: num
 /** 2.6: tls.clusters.<clusterID>.{caPemPath, clientPemPath, clientKeyPath} (CDC outbound mutual TLS), active when both client paths are set. */
 function checkClusters(
   cfg: EffectiveConfig,
-  version: number[] | undefined,
+  versioned: MilvusVersion | undefined,
   deploy: DeployContext,
   ctx: MilvusContext,
   out: Diagnostic[],
@@ -236,13 +257,13 @@ function checkClusters(
   }
   for (const [id, keys] of clusters) {
     const first = [...keys.values()][0];
-    if (version && !atLeast(version, 2, 6)) {
+    if (versioned && !atLeast(versioned.parts, 2, 6)) {
       out.push(
         d(
           first.setting!.keyRange,
           Severity.Warning,
           'milvus-version-rule',
-          `tls.clusters arrived in Milvus 2.6; the image ${deploy.service?.image} is ${version.join('.')}, which ignores tls.clusters.${id}.`,
+          `tls.clusters arrived in Milvus 2.6; ${versioned.source}, which ignores tls.clusters.${id}.`,
         ),
       );
       continue;
