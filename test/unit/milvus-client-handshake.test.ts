@@ -182,6 +182,13 @@ test('curl dialing a host outside the SANs fails with exit 60, and the URL host 
   await server.result(3000);
 });
 
+test('http:// against the TLS port: Go drops it, curl gets an empty reply, and we flag the URL', async () => {
+  assert.deepEqual(codes('plain.sh', 'curl http://localhost:19530/v2/vectordb/collections/list\n'), ['milvus-client-plaintext-to-tls']);
+  const r = await curl([...toServer('localhost'), 'http://localhost:19530/v2/vectordb/collections/list']);
+  assert.equal(r.code, 52, r.stderr);
+  assert.match((await server.result(3000)).error ?? '', /first record does not look like a TLS handshake/);
+});
+
 test('https:// against a plaintext port fails with "wrong version number" (curl, OpenSSL)', async () => {
   const r = await curl(['--cacert', 'tls/ca.pem', `https://127.0.0.1:${plainPort}/v2/vectordb/collections/list`]);
   assert.equal(r.code, 35, r.stderr);

@@ -121,10 +121,11 @@ export function shellWords(text: string, from: number, limit = text.length): { w
 
 /** The curl commands of [from, to): each `curl` word at a command's start, with its words up to the end of the command. */
 function commandsIn(text: string, from: number, to: number, out: CurlCommand[]): void {
-  const re = /(^|[\s;|&(`$]|&&|\|\|)curl(?=[ \t]|\\\r?\n)/g;
+  // `curl` at the start of the text or after a separator (a lookbehind: a block may start right after a newline).
+  const re = /(?<![^\s;|&(`$])curl(?=[ \t]|\\\r?\n)/g;
   re.lastIndex = from;
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
-    const nameStart = m.index + m[1].length;
+    const nameStart = m.index;
     // `curl` inside a quoted string or a comment is no command.
     const lineStart = text.lastIndexOf('\n', nameStart - 1) + 1;
     const before = text.slice(lineStart, nameStart);

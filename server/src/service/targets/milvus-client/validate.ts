@@ -158,7 +158,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
           at,
           Severity.Error,
           'milvus-client-plaintext-to-tls',
-          `${call.kind === 'pymilvus' ? `${call.callee} dials` : 'curl dials'} ${uriText} without TLS (${call.secureFrom}), but Milvus (${server.label}) has tlsMode ${server.mode} (${server.modeSource}) and expects a TLS handshake: it drops the plaintext connection (${call.kind === 'pymilvus' ? 'pymilvus: "failed to connect to all addresses"' : 'curl: "Empty reply from server"'}). Use an https:// ${call.kind === 'pymilvus' ? 'uri (or secure=True) with server_pem_path or ca_pem_path' : 'URL with --cacert'}${server.mode === 2 ? ' and a client certificate' : ''}.`,
+          `${call.kind === 'pymilvus' ? `${call.callee} dials` : 'curl dials'} ${uriText} without TLS (${call.secureFrom}), but Milvus (${server.label}) has tlsMode ${server.mode} (${server.modeSource}) and expects a TLS handshake: it drops the plaintext connection ("tls: first record does not look like a TLS handshake"; ${call.kind === 'pymilvus' ? `pymilvus: "Fail connecting to server on ${call.host ?? 'localhost'}:${call.port ?? 19530}, illegal connection params or server unavailable"` : 'curl: "Empty reply from server", exit 52; a REST port of its own answers HTTP 400 "Client sent an HTTP request to an HTTPS server"'}). Use an https:// ${call.kind === 'pymilvus' ? 'uri (or secure=True) with server_pem_path or ca_pem_path' : 'URL with --cacert'}${server.mode === 2 ? ' and a client certificate' : ''}.`,
         ),
       );
     return;
@@ -255,7 +255,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
         call.secureArg?.valueRange ?? at,
         Severity.Error,
         'milvus-client-tls-to-plaintext',
-        `${call.kind === 'pymilvus' ? call.callee : 'curl'} speaks TLS here (${call.secureFrom}), but Milvus (${server.label}) has tlsMode 0 (${server.modeSource}) and serves plaintext: the handshake fails (${stackOf(call)}: "wrong version number"). Use http:// ${call.kind === 'pymilvus' ? 'without secure=True' : ''}, or turn TLS on in Milvus (common.security.tlsMode: 1 or 2).`,
+        `${call.kind === 'pymilvus' ? call.callee : 'curl'} speaks TLS here (${call.secureFrom}), but Milvus (${server.label}) has tlsMode 0 (${server.modeSource}) and serves plaintext: the handshake fails (${call.kind === 'pymilvus' ? `gRPC logs WRONG_VERSION_NUMBER and pymilvus raises "Fail connecting to server on ${call.host ?? 'localhost'}:${call.port ?? 19530}, illegal connection params or server unavailable"` : 'curl: "wrong version number", exit 35'}). Use http:// ${call.kind === 'pymilvus' ? 'without secure=True' : ''}, or turn TLS on in Milvus (common.security.tlsMode: 1 or 2).`,
       ),
     );
     return;
@@ -285,7 +285,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
             `${arg.name} ${rootSlot.where} does not verify the certificate Milvus (${server.label}) serves, ${server.serverCert!.value} (${leaf.subject}, issuer ${leaf.issuer}): ${stackOf(call)} fails with "certificate verify failed: unable to get local issuer certificate". Point ${arg.name} at the CA that issued it${server.ca ? ` (${server.ca.value})` : ''}.`,
           ),
         );
-    } else if (!plan.root) {
+    } else if (!plan.root && !call.open) {
       const privateCa = leaf.selfSigned || server.ca?.certs.some((c) => issues(c, leaf));
       if (privateCa)
         out.push(
@@ -297,7 +297,8 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
           ),
         );
     }
-    const name = plan.name;
+    // server_name may hide in **kwargs; the URI host is then no claim.
+    const name = call.open && !call.serverName ? undefined : plan.name;
     if (name && !nameMatches(leaf, name.value)) {
       const sans = leaf.sans.map((s) => s.value).join(', ') || `none; CN ${leaf.subjectCN ?? '(none)'}`;
       out.push(
