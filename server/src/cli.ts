@@ -63,7 +63,8 @@ const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
 const PG_CANDIDATE = /(^|[\\/])\.env(\.[^\\/]*)?$|\.(env|conf|json|properties|toml|ini)$/i;
 /** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
 const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
-const CANDIDATE_EXT = /\.(conf|json|sh)$/i;
+/** .sh holds APISIX admin calls and curl to Milvus; .py pymilvus clients; .md the curl commands of READMEs. */
+const CANDIDATE_EXT = /\.(conf|json|sh|py|md)$/i;
 
 export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
   const absTargets = targets.map((t) => path.resolve(t));

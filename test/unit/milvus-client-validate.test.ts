@@ -57,7 +57,7 @@ test('http:// against tlsMode 2 is an error on the uri, naming where the mode is
     ds.map((d) => [d.code, d.range.start.line, d.range.start.character]),
     [['milvus-client-plaintext-to-tls', 1, 21]],
   );
-  assert.match(ds[0].message, /tlsMode 2 \(common\.security\.tlsMode: 2 in milvus\.yaml:\d+\)/);
+  assert.match(String(ds[0].message), /tlsMode 2 \(common\.security\.tlsMode: 2 in milvus\.yaml:\d+\)/);
   // The default uri is plaintext localhost:19530 too.
   assert.deepEqual(codes('default.py', `${PY}c = MilvusClient()\n`), ['milvus-client-plaintext-to-tls']);
 });
@@ -103,9 +103,9 @@ test('client files: a missing path (relative to the script folder, then the work
     ds.map((d) => d.code),
     ['tls-file-missing', 'tls-key-mismatch'],
   );
-  assert.match(ds[0].message, /certs\/ca\.pem \(from the script's folder, where we assume it runs\)/);
+  assert.match(String(ds[0].message), /certs\/ca\.pem \(from the script's folder, where we assume it runs\)/);
   // tls/client.pem is not beside the script but in the workspace folder: found there.
-  assert.match(ds[1].message, /tls\/server\.key \(from the workspace folder/);
+  assert.match(String(ds[1].message), /tls\/server\.key \(from the workspace folder/);
 });
 
 test('server_name or the uri host outside the SANs is an error on that value', () => {
@@ -114,7 +114,7 @@ test('server_name or the uri host outside the SANs is an error on that value', (
     ds.map((d) => [d.code, d.range.start.character]),
     [['milvus-client-name-not-in-san', 21]],
   );
-  assert.match(ds[0].message, /the URI host is standalone/);
+  assert.match(String(ds[0].message), /the URI host is standalone/);
 });
 
 test('curl: the README fenced blocks and scripts; a missing file in a README is a warning; curl to other services is not judged', () => {

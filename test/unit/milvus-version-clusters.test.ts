@@ -73,11 +73,11 @@ test('without a version tag the setting tlsConfig.milvus.version decides the ver
     old.map((d) => d.code),
     ['milvus-version-rule'],
   );
-  assert.match(old[0].message, /milvusdb\/milvus:latest has no version tag and tlsConfig\.milvus\.version is 2\.5/);
+  assert.match(String(old[0].message), /milvusdb\/milvus:latest has no version tag and tlsConfig\.milvus\.version is 2\.5/);
   assert.deepEqual(validate(root, { milvusVersion: 'v2.6.1' }).map((d) => d.code), []);
   // A tag wins over the setting.
   writeFiles(root, { 'docker-compose.yml': compose('milvusdb/milvus:v2.4.0') });
-  assert.match(validate(root, { milvusVersion: '2.6' })[0].message, /the image milvusdb\/milvus:v2\.4\.0 is 2\.4\.0/);
+  assert.match(String(validate(root, { milvusVersion: '2.6' })[0].message), /the image milvusdb\/milvus:v2\.4\.0 is 2\.4\.0/);
 });
 
 test('a tls.clusters client certificate without clientAuth is an error on clientPemPath; one from another CA a warning', () => {
@@ -86,13 +86,13 @@ test('a tls.clusters client certificate without clientAuth is an error on client
     noAuth.map((d) => [d.code, d.severity, d.range.start.line]),
     [['milvus-cluster-client-cert', 1, 7]],
   );
-  assert.match(noAuth[0].message, /without clientAuth/);
+  assert.match(String(noAuth[0].message), /without clientAuth/);
   const foreignCa = validate(workspace('milvusdb/milvus:v2.6.0', cluster('foreign.pem', 'foreign.key')));
   assert.deepEqual(
     foreignCa.map((d) => [d.code, d.severity]),
     [['milvus-cluster-client-cert', 2]],
   );
-  assert.match(foreignCa[0].message, /not issued by caPemPath/);
+  assert.match(String(foreignCa[0].message), /not issued by caPemPath/);
 });
 
 test('a tls.clusters key that is not the certificate key is an error on clientKeyPath', () => {

@@ -89,8 +89,8 @@ export function shellWords(text: string, from: number, limit = text.length): { w
         continue;
       }
       if (ch === "'") {
-        const close = text.indexOf("'", i + 1);
-        const stop = close < 0 || close > limit ? limit : close;
+        let stop = i + 1;
+        while (stop < limit && text[stop] !== "'") stop++;
         value += text.slice(i + 1, stop);
         i = stop + 1;
         continue;
@@ -124,13 +124,12 @@ function commandsIn(text: string, from: number, to: number, out: CurlCommand[]):
   // `curl` at the start of the text or after a separator (a lookbehind: a block may start right after a newline).
   const re = /(?<![^\s;|&(`$])curl(?=[ \t]|\\\r?\n)/g;
   re.lastIndex = from;
+  let state: ScanState = { at: from, comment: false };
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
     const nameStart = m.index;
-    // `curl` inside a quoted string or a comment is no command.
-    const lineStart = text.lastIndexOf('\n', nameStart - 1) + 1;
-    const before = text.slice(lineStart, nameStart);
-    if (/#/.test(before.replace(/'[^']*'|"[^"]*"/g, '')) || (before.split("'").length - 1) % 2 === 1 || (before.split('"').length - 1) % 2 === 1)
-      continue;
+    // `curl` inside a quoted string or a comment is no command (the state is carried along, so a long line stays linear).
+    state = advance(text, state, nameStart);
+    if (state.quote || state.comment) continue;
     const { words, end } = shellWords(text, nameStart + 4, to);
     const cmd: CurlCommand = { start: nameStart, end, nameStart, nameEnd: nameStart + 4, options: [] };
     for (let k = 0; k < words.length; k++) {
@@ -169,7 +168,36 @@ function commandsIn(text: string, from: number, to: number, out: CurlCommand[]):
       if (!cmd.url && (w.value === undefined ? /^["']?(https?:\/\/|\$)/i.test(w.raw) : /^https?:\/\//i.test(v))) cmd.url = w;
     }
     out.push(cmd);
+    // The words of this command are its arguments, `curl` among them or not.
+    re.lastIndex = Math.max(re.lastIndex, end);
   }
+}
+
+interface ScanState {
+  at: number;
+  quote?: "'" | '"';
+  comment: boolean;
+}
+
+/** Quote and comment state at `to`, continued from `s` (a newline ends a comment; quotes span lines). */
+function advance(text: string, s: ScanState, to: number): ScanState {
+  let { quote, comment } = s;
+  for (let i = s.at; i < to; i++) {
+    const c = text[i];
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) comment = true;
+  }
+  return { at: Math.max(to, s.at), quote, comment };
 }
 
 /** Fenced code blocks of a Markdown text, as [start, end) offsets of their bodies. */

@@ -24,7 +24,14 @@ export function clientFileKind(doc: { path: string; languageId?: string }): Clie
 }
 
 const PY_SIGN = /\bMilvusClient\s*\(|\bconnections\s*\.\s*connect\s*\(/;
-const CURL_SIGN = /\bcurl\b[^\n]*(?:--cacert|--cert\b|--key\b|\s-E|\s-k\b|--insecure|https:\/\/|\/v2\/vectordb|\/v1\/vector|:19530)/;
+const CURL_TLS_SIGN = /--cacert|--cert\b|--key\b|\s-E|\s-k\b|--insecure|https:\/\/|\/v2\/vectordb|\/v1\/vector|:19530/;
+
+/** A line with curl and a TLS option, an https URL or Milvus's REST paths (continued lines joined); linear in the text. */
+function mentionsCurlTls(text: string): boolean {
+  if (!text.includes('curl')) return false;
+  for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) if (line.includes('curl') && CURL_TLS_SIGN.test(line)) return true;
+  return false;
+}
 
 export const milvusClientTarget: Target<ClientModel> = {
   id: 'milvus-client',
@@ -32,8 +39,7 @@ export const milvusClientTarget: Target<ClientModel> = {
     const kind = clientFileKind(doc);
     if (!kind || doc.text.length > SNIFF_LIMIT) return false;
     if (kind === 'python') return PY_SIGN.test(doc.text);
-    // One line of a continued command may hold the option and another the URL: test a flattened copy only when curl is there.
-    return doc.text.includes('curl') && CURL_SIGN.test(doc.text.replace(/\\\r?\n/g, ' '));
+    return mentionsCurlTls(doc.text);
   },
   parse: (doc) => parseClientDocument(doc.text, clientFileKind(doc) ?? 'shell'),
   validate: (doc, model, ctx) => validateClient(doc, model, ctx),

@@ -217,25 +217,24 @@ function literalAt(tokens: PyToken[], k: number): { value: PyValue; next: number
   return { value: { kind: 'dynamic', text: t.text }, next: k + 1 };
 }
 
-/** Index of the token that closes the bracket opened at `open`, or tokens.length. */
-function closing(tokens: PyToken[], open: number): number {
-  let depth = 0;
-  for (let j = open; j < tokens.length; j++) {
-    const x = tokens[j].text;
-    if (tokens[j].kind !== 'op') continue;
-    if (x === '(' || x === '[' || x === '{') depth++;
-    else if (x === ')' || x === ']' || x === '}') {
-      depth--;
-      if (depth === 0) return j;
-    }
+/** For each opening bracket, the index of the token that closes it (tokens.length when none does): one pass, so nested unclosed calls stay linear. */
+function matchBrackets(tokens: PyToken[]): Int32Array {
+  const close = new Int32Array(tokens.length).fill(tokens.length);
+  const stack: number[] = [];
+  for (let j = 0; j < tokens.length; j++) {
+    const t = tokens[j];
+    if (t.kind !== 'op') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') stack.push(j);
+    else if ((t.text === ')' || t.text === ']' || t.text === '}') && stack.length) close[stack.pop()!] = j;
   }
-  return tokens.length;
+  return close;
 }
 
 /** Every MilvusClient / AsyncMilvusClient / connections.connect call, with its arguments. */
 export function pymilvusCalls(text: string): PyCall[] {
   const tokens = tokenizePython(text);
   let bindings: ReturnType<typeof literalBindings> | undefined;
+  let brackets: Int32Array | undefined;
   const out: PyCall[] = [];
   for (let k = 0; k + 1 < tokens.length; k++) {
     const t = tokens[k];
@@ -252,7 +251,8 @@ export function pymilvusCalls(text: string): PyCall[] {
       open = k + 3;
     }
     if (!callee) continue;
-    const close = closing(tokens, open);
+    brackets ??= matchBrackets(tokens);
+    const close = brackets[open];
     const call: PyCall = {
       callee,
       calleeStart: start,
@@ -308,7 +308,8 @@ export function pymilvusCalls(text: string): PyCall[] {
       j = argEnd + 1;
     }
     out.push(call);
-    k = open;
+    // A call inside the arguments (MilvusClient(MilvusClient(...))) is not a connection of its own: continue after this one.
+    k = Math.max(k, close);
   }
   return out;
 }
