@@ -28,8 +28,10 @@ export interface PyToken {
   depth?: number;
 }
 
-const NAME_START = /[A-Za-z_\u00c0-\uffff]/;
-const NAME_PART = /[A-Za-z0-9_\u00c0-\uffff]/;
+/** Character classes by code (a regular expression per character costs more than the whole rest of the scan). */
+const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0xc0;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isPrefix = (c: number) => 'rRbBuUfFtT'.includes(String.fromCharCode(c));
 const STRING_PREFIX = /^(?:[rRbBuUfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
 
 /** Python's escapes in a non-raw string (the few that matter for a path; others stay as written). */
@@ -81,7 +83,7 @@ export function tokenizePython(text: string): PyToken[] {
     lineStart = false;
     // A string, with its prefix.
     let p = i;
-    while (p < n && p - i < 2 && /[rRbBuUfFtT]/.test(text[p])) p++;
+    while (p < n && p - i < 2 && isPrefix(text.charCodeAt(p))) p++;
     if (p < n && (text[p] === '"' || text[p] === "'") && (p === i || STRING_PREFIX.test(text.slice(i, p)))) {
       const prefix = text.slice(i, p).toLowerCase();
       const q = text[p];
@@ -116,16 +118,17 @@ export function tokenizePython(text: string): PyToken[] {
       i = end;
       continue;
     }
-    if (NAME_START.test(c)) {
+    const code = text.charCodeAt(i);
+    if (isAlpha(code)) {
       let j = i + 1;
-      while (j < n && NAME_PART.test(text[j])) j++;
+      while (j < n && (isAlpha(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
       out.push({ kind: 'name', text: text.slice(i, j), start: i, end: j });
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+    if (isDigit(code) || (c === '.' && isDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
-      while (j < n && /[0-9A-Za-z_.]/.test(text[j])) j++;
+      while (j < n && (isAlpha(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text[j] === '.')) j++;
       out.push({ kind: 'number', text: text.slice(i, j), start: i, end: j });
       i = j;
       continue;

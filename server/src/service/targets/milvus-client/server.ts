@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Workspace } from '../../workspace';
-import { candidateComposeFiles, loadCompose } from '../../deploy/compose';
+import { candidateComposeFiles, loadCompose, composeEnv } from '../../deploy/compose';
 import { loadPemFile } from '../../pem/files';
 import type { CertInfo } from '../../pem/model';
 import { goCertificates } from '../../tls/pipeline';
@@ -20,6 +20,8 @@ export interface ServerFile {
   /** As Milvus sees it (container path). */
   value: string;
   hostPath: string;
+  /** The host file relative to the client's folder, for advice: "tls/ca.pem". */
+  shown: string;
   certs: CertInfo[];
 }
 
@@ -47,14 +49,14 @@ export interface ServerContext {
 
 const LOCAL = ['localhost', '127.0.0.1', '::1', '0.0.0.0', 'host.docker.internal'];
 
-function serverFile(cfg: EffectiveConfig, key: string, deploy: DeployContext, ws: Workspace): ServerFile | undefined {
+function serverFile(cfg: EffectiveConfig, key: string, deploy: DeployContext, ws: Workspace, fromDir: string): ServerFile | undefined {
   const v = winner(cfg, key)?.value?.trim();
   if (!v) return undefined;
   const r = resolvePath(v, deploy);
   if (!r.ok) return undefined;
   const loaded = loadPemFile(r.hostPath, ws);
   const certs = loaded.contents ? goCertificates(loaded.contents.items).filter((c) => !c.goRefuses) : [];
-  return { setting: key, value: v, hostPath: r.hostPath, certs };
+  return { setting: key, value: v, hostPath: r.hostPath, shown: path.relative(fromDir, r.hostPath) || path.basename(r.hostPath), certs };
 }
 
 function fromConfig(cfg: EffectiveConfig, deploy: DeployContext, label: string, ctx: ServerContext, fromDir: string): MilvusServer | undefined {
@@ -80,21 +82,28 @@ function fromConfig(cfg: EffectiveConfig, deploy: DeployContext, label: string, 
   if (separateRest) server.restPorts.push(httpPort.value);
   if (deploy.kind === 'compose' && deploy.composePath && deploy.service) {
     server.hosts.push(deploy.service.name);
-    const pub = publishedPort(deploy.composePath, deploy.service.name, grpcPort, ctx);
+    const pub = published(deploy.composePath, deploy.service.name, grpcPort, ctx);
     if (pub) {
       server.grpcPorts.unshift(pub.port);
       if (!LOCAL.includes(pub.host)) server.hosts.push(pub.host);
     }
     if (separateRest) {
-      const rest = publishedPort(deploy.composePath, deploy.service.name, httpPort.value, ctx);
+      const rest = published(deploy.composePath, deploy.service.name, httpPort.value, ctx);
       if (rest) server.restPorts.unshift(rest.port);
     }
   }
   if (mode !== 0) {
-    server.serverCert = serverFile(cfg, 'tls.serverPemPath', deploy, ctx.ws);
-    server.ca = serverFile(cfg, 'tls.caPemPath', deploy, ctx.ws);
+    server.serverCert = serverFile(cfg, 'tls.serverPemPath', deploy, ctx.ws, fromDir);
+    server.ca = serverFile(cfg, 'tls.caPemPath', deploy, ctx.ws, fromDir);
   }
   return server;
+}
+
+/** publishedPort parses the compose file; its answer lives as long as the compose file and its .env are unchanged. */
+function published(composePath: string, service: string, port: number, ctx: ServerContext) {
+  const { dotEnvPath } = composeEnv(composePath, ctx.ws, ctx.processEnv);
+  const envKey = dotEnvPath ? String((ctx.ws.read(dotEnvPath) as { mtimeMs?: number }).mtimeMs ?? '') : '';
+  return ctx.ws.derive(composePath, `milvus-client-port:${service}:${port}:${envKey}`, () => publishedPort(composePath, service, port, ctx));
 }
 
 /** Every Milvus deployment near `file` that the workspace describes. */

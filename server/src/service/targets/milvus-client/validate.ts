@@ -273,7 +273,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
             arg.valueRange,
             Severity.Error,
             'milvus-client-untrusted-server',
-            `${arg.name} ${rootSlot.where} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}): ${stackOf(call)} does not accept a pinned leaf and fails with "unable to get local issuer certificate". Point ${arg.name} at the CA certificate (${server.ca?.value ?? 'ca.pem'}).`,
+            `${arg.name} ${rootSlot.where} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}): ${stackOf(call)} does not accept a pinned leaf and fails with "unable to get local issuer certificate". Point ${arg.name} at the CA certificate (${server.ca?.shown ?? 'the CA file'}).`,
           ),
         );
       else if (r && !r.ok && (r.failure.kind === 'unknown-authority' || r.failure.kind === 'signature'))
@@ -282,7 +282,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
             arg.valueRange,
             Severity.Error,
             'milvus-client-untrusted-server',
-            `${arg.name} ${rootSlot.where} does not verify the certificate Milvus (${server.label}) serves, ${server.serverCert!.value} (${leaf.subject}, issuer ${leaf.issuer}): ${stackOf(call)} fails with "certificate verify failed: unable to get local issuer certificate". Point ${arg.name} at the CA that issued it${server.ca ? ` (${server.ca.value})` : ''}.`,
+            `${arg.name} ${rootSlot.where} does not verify the certificate Milvus (${server.label}) serves, ${server.serverCert!.value} → ${server.serverCert!.shown} (${leaf.subject}, issuer ${leaf.issuer}): ${stackOf(call)} fails with "certificate verify failed: unable to get local issuer certificate". Point ${arg.name} at the CA that issued it${server.ca ? ` (${server.ca.shown})` : ''}.`,
           ),
         );
     } else if (!plan.root && !call.open) {
@@ -293,7 +293,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
             call.calleeRange,
             Severity.Error,
             'milvus-client-untrusted-server',
-            `No CA is given${plan.ignored.some((i) => i.arg === call.files.ca) ? ' that pymilvus uses' : ''}, so ${stackOf(call)} verifies Milvus's certificate (${leaf.subject}, issuer ${leaf.issuer}) against the system roots, which do not hold this private CA: "certificate verify failed: unable to get local issuer certificate". ${call.kind === 'pymilvus' ? 'Pass the CA as server_pem_path (one-way) or as ca_pem_path with client_pem_path and client_key_path (mutual)' : 'Add --cacert with the CA file'}${server.ca ? ` (${server.ca.value})` : ''}.`,
+            `No CA is given${plan.ignored.some((i) => i.arg === call.files.ca) ? ' that pymilvus uses' : ''}, so ${stackOf(call)} verifies Milvus's certificate (${leaf.subject}, issuer ${leaf.issuer}) against the system roots, which do not hold this private CA: "certificate verify failed: unable to get local issuer certificate". ${call.kind === 'pymilvus' ? 'Pass the CA as server_pem_path (one-way) or as ca_pem_path with client_pem_path and client_key_path (mutual)' : 'Add --cacert with the CA file'}${server.ca ? ` (${server.ca.shown})` : ''}.`,
           ),
         );
     }
@@ -331,7 +331,7 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
             plan.cert.valueRange,
             Severity.Error,
             'milvus-client-cert-rejected',
-            `Milvus (${server.label}) refuses the client certificate ${slots.get('client-cert')!.where} (${clientLeaf.subject}): ${refused.why}. Go's server ends the handshake with "${refused.goError}" (the client sees "bad certificate" at its first request). Issue the client certificate from ${server.ca.value} with EKU clientAuth.`,
+            `Milvus (${server.label}) refuses the client certificate ${slots.get('client-cert')!.where} (${clientLeaf.subject}): ${refused.why}. Go's server ends the handshake with "${refused.goError}" (the client sees "bad certificate" at its first request). Issue the client certificate from ${server.ca.shown} (tls.caPemPath) with EKU clientAuth.`,
           ),
         );
     }
