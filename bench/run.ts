@@ -1157,7 +1157,8 @@ async function sectionMilvusClients(): Promise<void> {
   fs.writeFileSync(path.join(root, 'milvus.yaml'), milvusYaml({ mode: 2 }));
   const helpers = Array.from(
     { length: 40 },
-    (_, i) => `def search_${i}(client, vectors):\n    """Search ${i}."""\n    return client.search("docs", data=vectors, limit=${i + 1}, output_fields=["text"])\n`,
+    (_, i) =>
+      `def search_${i}(client, vectors):\n    """Search ${i}."""\n    return client.search("docs", data=vectors, limit=${i + 1}, output_fields=["text"])\n`,
   ).join('\n');
   const script = [
     'import os',
@@ -1188,7 +1189,10 @@ async function sectionMilvusClients(): Promise<void> {
     ),
     '',
   ].join('\n');
-  const big = Array.from({ length: 3000 }, (_, i) => `def f${i}(x):\n    return requests.get(f"https://api.example/{x}", timeout=${i})\n`).join('\n');
+  const big = Array.from(
+    { length: 3000 },
+    (_, i) => `def f${i}(x):\n    return requests.get(f"https://api.example/{x}", timeout=${i})\n`,
+  ).join('\n');
   for (const [n, t] of [
     ['app.py', script],
     ['check.sh', shell],
@@ -1242,10 +1246,17 @@ async function sectionMilvusClients(): Promise<void> {
     });
     const base = time((i) => service.validate(docOf('big.bin', big, i)));
     notes.push(`big.py (${(big.length / 1e6).toFixed(2)} MB, no pymilvus) recognised as: ${kind ?? 'nothing'}`);
-    addValue(S, 'cost of a 6,000-line .py without pymilvus (median difference)', tool, 'ms', summarize(ours).median - summarize(base).median, {
-      label: '< 1 ms',
-      ok: (x) => x < 1,
-    });
+    addValue(
+      S,
+      'cost of a 6,000-line .py without pymilvus (median difference)',
+      tool,
+      'ms',
+      summarize(ours).median - summarize(base).median,
+      {
+        label: '< 1 ms',
+        ok: (x) => x < 1,
+      },
+    );
   });
 }
 

@@ -635,7 +635,9 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     },
     {
       name: 'pymilvus call with an unterminated string and no closing parenthesis',
-      files: { 'client.py': 'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530, server_pem_path=\'tls/ca.pem\'\n' },
+      files: {
+        'client.py': "from pymilvus import MilvusClient\nc = MilvusClient(uri=\"https://localhost:19530, server_pem_path='tls/ca.pem'\n",
+      },
       open: 'client.py',
       expect: [],
     },
@@ -649,7 +651,9 @@ export async function corpusCases(): Promise<CorpusCase[]> {
     {
       name: 'pymilvus call naming a missing CA file, CRLF line ends',
       files: {
-        'client.py': crlf('from pymilvus import MilvusClient\nc = MilvusClient(uri="https://db.example.test:19530", server_pem_path="tls/missing.pem")\n'),
+        'client.py': crlf(
+          'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://db.example.test:19530", server_pem_path="tls/missing.pem")\n',
+        ),
       },
       open: 'client.py',
       expect: ['tls-file-missing'],

@@ -54,7 +54,9 @@ before(async () => {
     tls13: true,
   });
   plain = http.createServer((_q, r) => r.end('{}'));
-  plainPort = await new Promise<number>((resolve) => plain.listen(0, '127.0.0.1', () => resolve((plain.address() as { port: number }).port)));
+  plainPort = await new Promise<number>((resolve) =>
+    plain.listen(0, '127.0.0.1', () => resolve((plain.address() as { port: number }).port)),
+  );
 });
 
 after(async () => {
@@ -75,7 +77,13 @@ function codes(rel: string, text: string): string[] {
 
 /** Node's TLS client (OpenSSL) with what pymilvus hands gRPC, then the Go server's verdict on that connection. */
 async function dial(o: { serverName: string; ca: string; cert?: string; key?: string }) {
-  const client = await nodeDial({ port: server.port, serverName: o.serverName, ca: pem(o.ca), cert: o.cert && pem(o.cert), key: o.key && pem(o.key) });
+  const client = await nodeDial({
+    port: server.port,
+    serverName: o.serverName,
+    ca: pem(o.ca),
+    cert: o.cert && pem(o.cert),
+    key: o.key && pem(o.key),
+  });
   const verdict = await server.result(client.ok ? 15_000 : 3_000);
   return { client, verdict };
 }
@@ -138,7 +146,10 @@ test('server_pem_path beside the client files sends no client certificate: Go re
 });
 
 test("the server's own certificate as server_pem_path is not a root OpenSSL accepts", async () => {
-  const found = codes('pin.py', 'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530", server_pem_path="tls/server.pem", server_name="localhost")\n');
+  const found = codes(
+    'pin.py',
+    'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530", server_pem_path="tls/server.pem", server_name="localhost")\n',
+  );
   assert.ok(found.includes('milvus-client-untrusted-server'));
   const { client } = await dial({ serverName: 'localhost', ca: 'tls/server.pem', cert: 'tls/client.pem', key: 'tls/client.key' });
   assert.equal(client.ok, false);
@@ -161,12 +172,25 @@ test('a client certificate without clientAuth, or from another CA, is refused by
 test('curl with the mutual set passes; without --cert the Go server refuses it, and we say so', async () => {
   const good = 'curl --cacert tls/ca.pem --cert tls/client.pem --key tls/client.key https://localhost:19530/v2/vectordb/collections/list\n';
   assert.deepEqual(codes('good.sh', good), []);
-  const ok = await curl([...toServer('localhost'), '--cacert', 'tls/ca.pem', '--cert', 'tls/client.pem', '--key', 'tls/client.key', 'https://localhost:19530/v2/vectordb/collections/list']);
+  const ok = await curl([
+    ...toServer('localhost'),
+    '--cacert',
+    'tls/ca.pem',
+    '--cert',
+    'tls/client.pem',
+    '--key',
+    'tls/client.key',
+    'https://localhost:19530/v2/vectordb/collections/list',
+  ]);
   // The handshake succeeded (the test server then speaks no HTTP, so curl still exits non-zero, but not with a TLS error).
   assert.ok(![35, 56, 58, 60].includes(ok.code), ok.stderr);
   assert.equal((await server.result()).ok, true);
 
-  assert.ok(codes('nocert.sh', 'curl --cacert tls/ca.pem https://localhost:19530/v2/vectordb/collections/list\n').includes('milvus-client-no-client-cert'));
+  assert.ok(
+    codes('nocert.sh', 'curl --cacert tls/ca.pem https://localhost:19530/v2/vectordb/collections/list\n').includes(
+      'milvus-client-no-client-cert',
+    ),
+  );
   const refused = await curl([...toServer('localhost'), '--cacert', 'tls/ca.pem', 'https://localhost:19530/v2/vectordb/collections/list']);
   assert.notEqual(refused.code, 0);
   const verdict = await server.result(3000);
@@ -174,9 +198,19 @@ test('curl with the mutual set passes; without --cert the Go server refuses it, 
 });
 
 test('curl dialing a host outside the SANs fails with exit 60, and the URL host is flagged', async () => {
-  const text = 'curl --cacert tls/ca.pem --cert tls/client.pem --key tls/client.key https://standalone:19530/v2/vectordb/collections/list\n';
+  const text =
+    'curl --cacert tls/ca.pem --cert tls/client.pem --key tls/client.key https://standalone:19530/v2/vectordb/collections/list\n';
   assert.ok(codes('host.sh', text).includes('milvus-client-name-not-in-san'));
-  const r = await curl([...toServer('standalone'), '--cacert', 'tls/ca.pem', '--cert', 'tls/client.pem', '--key', 'tls/client.key', 'https://standalone:19530/v2/vectordb/collections/list']);
+  const r = await curl([
+    ...toServer('standalone'),
+    '--cacert',
+    'tls/ca.pem',
+    '--cert',
+    'tls/client.pem',
+    '--key',
+    'tls/client.key',
+    'https://standalone:19530/v2/vectordb/collections/list',
+  ]);
   assert.equal(r.code, 60, r.stderr);
   assert.match(r.stderr, /no alternative certificate subject name matches/);
   await server.result(3000);
@@ -196,7 +230,12 @@ test('https:// against a plaintext port fails with "wrong version number" (curl,
   // The same script against a workspace Milvus with tlsMode 0 is an error.
   const zero = tmpWorkspace('client-hs0-');
   try {
-    writeFiles(zero, { 'docker-compose.yml': composeYaml(), 'milvus.yaml': milvusYaml({ mode: 0 }), ...files, 's.sh': 'curl --cacert tls/ca.pem https://localhost:19530/v2/vectordb/collections/list\n' });
+    writeFiles(zero, {
+      'docker-compose.yml': composeYaml(),
+      'milvus.yaml': milvusYaml({ mode: 0 }),
+      ...files,
+      's.sh': 'curl --cacert tls/ca.pem https://localhost:19530/v2/vectordb/collections/list\n',
+    });
     const found = serviceFor(zero).validate(docOf(zero, 's.sh'));
     assert.deepEqual(
       found.map((x) => x.code),

@@ -25,8 +25,7 @@ function check(rel: string, text: string, at = root) {
 const codes = (rel: string, text: string, at = root) => check(rel, text, at).map((d) => String(d.code));
 
 const PY = 'from pymilvus import MilvusClient\n';
-const MTLS =
-  'client_pem_path="tls/client.pem", client_key_path="tls/client.key", ca_pem_path="tls/ca.pem", server_name="localhost"';
+const MTLS = 'client_pem_path="tls/client.pem", client_key_path="tls/client.key", ca_pem_path="tls/ca.pem", server_name="localhost"';
 
 test('a complete mutual-TLS MilvusClient call against the mode-2 Milvus is clean', () => {
   assert.deepEqual(codes('ok.py', `${PY}client = MilvusClient(uri="https://localhost:19530", ${MTLS})\n`), []);
@@ -63,7 +62,10 @@ test('http:// against tlsMode 2 is an error on the uri, naming where the mode is
 });
 
 test('TLS arguments on a plaintext channel are ignored, and pymilvus says nothing about it: a warning', () => {
-  const ds = check('ignored.py', `${PY}from pymilvus import connections\nconnections.connect(host="localhost", port=19530, server_pem_path="tls/ca.pem")\n`);
+  const ds = check(
+    'ignored.py',
+    `${PY}from pymilvus import connections\nconnections.connect(host="localhost", port=19530, server_pem_path="tls/ca.pem")\n`,
+  );
   assert.deepEqual(
     ds.map((d) => d.code),
     ['milvus-client-tls-args-ignored', 'milvus-client-plaintext-to-tls'],
@@ -73,9 +75,16 @@ test('TLS arguments on a plaintext channel are ignored, and pymilvus says nothin
 test('secure=True or https:// against tlsMode 0 is an error; environment and user.yaml layers decide the mode', async () => {
   const off = await mtlsWorkspace(milvusYaml({ mode: 0 }));
   try {
-    assert.deepEqual(codes('a.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ${MTLS})\n`, off), ['milvus-client-tls-to-plaintext']);
+    assert.deepEqual(codes('a.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ${MTLS})\n`, off), [
+      'milvus-client-tls-to-plaintext',
+    ]);
     // COMMON_SECURITY_TLSMODE=2 in the compose environment turns TLS on: then the same call is right.
-    writeFiles(off, { 'docker-compose.yml': composeYaml().replace('ETCD_ENDPOINTS: etcd:2379', 'ETCD_ENDPOINTS: etcd:2379\n      COMMON_SECURITY_TLSMODE: "2"') });
+    writeFiles(off, {
+      'docker-compose.yml': composeYaml().replace(
+        'ETCD_ENDPOINTS: etcd:2379',
+        'ETCD_ENDPOINTS: etcd:2379\n      COMMON_SECURITY_TLSMODE: "2"',
+      ),
+    });
     assert.deepEqual(codes('a.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ${MTLS})\n`, off), []);
   } finally {
     fs.rmSync(off, { recursive: true, force: true });
@@ -84,21 +93,31 @@ test('secure=True or https:// against tlsMode 0 is an error; environment and use
 
 test('pymilvus argument combinations that silently change the TLS: server_pem_path with client files, ca_pem_path alone, no ca_pem_path', () => {
   assert.deepEqual(
-    codes('a.py', `${PY}c = MilvusClient(uri="https://localhost:19530", server_pem_path="tls/ca.pem", client_pem_path="tls/client.pem", client_key_path="tls/client.key", server_name="localhost")\n`),
+    codes(
+      'a.py',
+      `${PY}c = MilvusClient(uri="https://localhost:19530", server_pem_path="tls/ca.pem", client_pem_path="tls/client.pem", client_key_path="tls/client.key", server_name="localhost")\n`,
+    ),
     ['milvus-client-server-pem-drops-client-cert', 'milvus-client-no-client-cert'],
   );
+  assert.deepEqual(codes('b.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ca_pem_path="tls/ca.pem")\n`), [
+    'milvus-client-ca-ignored',
+    'milvus-client-untrusted-server',
+    'milvus-client-no-client-cert',
+  ]);
   assert.deepEqual(
-    codes('b.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ca_pem_path="tls/ca.pem")\n`),
-    ['milvus-client-ca-ignored', 'milvus-client-untrusted-server', 'milvus-client-no-client-cert'],
-  );
-  assert.deepEqual(
-    codes('c.py', `${PY}c = MilvusClient(uri="https://localhost:19530", client_pem_path="tls/client.pem", client_key_path="tls/client.key")\n`),
+    codes(
+      'c.py',
+      `${PY}c = MilvusClient(uri="https://localhost:19530", client_pem_path="tls/client.pem", client_key_path="tls/client.key")\n`,
+    ),
     ['milvus-client-cert-not-sent', 'milvus-client-untrusted-server', 'milvus-client-no-client-cert'],
   );
 });
 
 test('client files: a missing path (relative to the script folder, then the workspace folder), a key of another certificate', () => {
-  const ds = check('scripts/a.py', `${PY}c = MilvusClient(uri="https://localhost:19530", client_pem_path="tls/client.pem", client_key_path="tls/server.key", ca_pem_path="certs/ca.pem")\n`);
+  const ds = check(
+    'scripts/a.py',
+    `${PY}c = MilvusClient(uri="https://localhost:19530", client_pem_path="tls/client.pem", client_key_path="tls/server.key", ca_pem_path="certs/ca.pem")\n`,
+  );
   assert.deepEqual(
     ds.map((d) => d.code),
     ['tls-file-missing', 'tls-key-mismatch'],
@@ -109,7 +128,10 @@ test('client files: a missing path (relative to the script folder, then the work
 });
 
 test('server_name or the uri host outside the SANs is an error on that value', () => {
-  const ds = check('n.py', `${PY}c = MilvusClient(uri="https://standalone:19530", client_pem_path="tls/client.pem", client_key_path="tls/client.key", ca_pem_path="tls/ca.pem")\n`);
+  const ds = check(
+    'n.py',
+    `${PY}c = MilvusClient(uri="https://standalone:19530", client_pem_path="tls/client.pem", client_key_path="tls/client.key", ca_pem_path="tls/ca.pem")\n`,
+  );
   assert.deepEqual(
     ds.map((d) => [d.code, d.range.start.character]),
     [['milvus-client-name-not-in-san', 21]],
@@ -127,12 +149,16 @@ test('curl: the README fenced blocks and scripts; a missing file in a README is 
     [['tls-file-missing', 2, 3]],
   );
   assert.deepEqual(codes('other.sh', 'curl --cacert missing.pem https://example.com/api\ncurl -s http://localhost:8000/health\n'), []);
-  assert.deepEqual(codes('vars.sh', 'curl --cacert "$CA" --cert "$CERT" --key "$KEY" "https://$HOST:19530/v2/vectordb/collections/list"\n'), []);
+  assert.deepEqual(
+    codes('vars.sh', 'curl --cacert "$CA" --cert "$CERT" --key "$KEY" "https://$HOST:19530/v2/vectordb/collections/list"\n'),
+    [],
+  );
   // -k: no verification, so no trust or name findings; the client certificate is still needed.
   assert.deepEqual(codes('k.sh', 'curl -sk https://standalone:19530/v2/vectordb/collections/list\n'), ['milvus-client-no-client-cert']);
-  assert.deepEqual(codes('nokey.sh', 'curl --cacert tls/ca.pem --cert tls/client.pem https://localhost:19530/v2/vectordb/collections/list\n'), [
-    'milvus-client-curl-no-key',
-  ]);
+  assert.deepEqual(
+    codes('nokey.sh', 'curl --cacert tls/ca.pem --cert tls/client.pem https://localhost:19530/v2/vectordb/collections/list\n'),
+    ['milvus-client-curl-no-key'],
+  );
 });
 
 test('hover on a TLS argument says what it is and what the file holds, never key material', () => {
@@ -169,7 +195,8 @@ test('"Test TLS connection" targets carry server_name and the files the call wou
 });
 
 test('the tokenizer: strings of every form, comments, brackets; calls with positional and keyword arguments', () => {
-  const src = 'x = """MilvusClient(\n"""  # MilvusClient(\ny = b\'\\x41\' rb"\\n" f"{a}"\nMilvusClient(\n  "https://h:1",  # the uri\n  secure=True, server_name=("a" "b"), timeout=len([1, 2]),\n)\n';
+  const src =
+    'x = """MilvusClient(\n"""  # MilvusClient(\ny = b\'\\x41\' rb"\\n" f"{a}"\nMilvusClient(\n  "https://h:1",  # the uri\n  secure=True, server_name=("a" "b"), timeout=len([1, 2]),\n)\n';
   const strings = tokenizePython(src).filter((t) => t.kind === 'string');
   assert.deepEqual(
     strings.map((t) => t.value),
@@ -190,7 +217,10 @@ test('the tokenizer: strings of every form, comments, brackets; calls with posit
 });
 
 test('curl words: quotes, continuations, glued -E, cert:password; the pass phrase is not kept', () => {
-  const [c] = curlCommands("curl -sS \\\n  -Eclient.pem:s3cret --key 'my key.pem' \"https://localhost:19530/v2/vectordb/x\" -H 'a: b'\n", false);
+  const [c] = curlCommands(
+    "curl -sS \\\n  -Eclient.pem:s3cret --key 'my key.pem' \"https://localhost:19530/v2/vectordb/x\" -H 'a: b'\n",
+    false,
+  );
   assert.equal(c.url?.value, 'https://localhost:19530/v2/vectordb/x');
   assert.deepEqual(
     c.options.map((o) => [o.name, o.value?.value]),
@@ -199,7 +229,9 @@ test('curl words: quotes, continuations, glued -E, cert:password; the pass phras
       ['--key', 'my key.pem'],
     ],
   );
-  writeFiles(root, { 'p.sh': "curl -Etls/client.pem:s3cret --key tls/client.key --cacert tls/ca.pem https://localhost:19530/v2/vectordb/x\n" });
+  writeFiles(root, {
+    'p.sh': 'curl -Etls/client.pem:s3cret --key tls/client.key --cacert tls/ca.pem https://localhost:19530/v2/vectordb/x\n',
+  });
   const ds = serviceFor(root).validate(docOf(root, 'p.sh'));
   assert.deepEqual(ds, []);
   assert.deepEqual(curlCommands('echo "curl https://x" # curl https://y\n', false), []);

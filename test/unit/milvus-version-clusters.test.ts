@@ -67,14 +67,20 @@ const cluster = (cert: string, key: string) =>
 
 test('without a version tag the setting tlsConfig.milvus.version decides the version rules; with neither, none apply', () => {
   const root = workspace('milvusdb/milvus:latest', cluster('client.pem', 'client.key'));
-  assert.deepEqual(validate(root).map((d) => d.code), []);
+  assert.deepEqual(
+    validate(root).map((d) => d.code),
+    [],
+  );
   const old = validate(root, { milvusVersion: '2.5' });
   assert.deepEqual(
     old.map((d) => d.code),
     ['milvus-version-rule'],
   );
   assert.match(String(old[0].message), /milvusdb\/milvus:latest has no version tag and tlsConfig\.milvus\.version is 2\.5/);
-  assert.deepEqual(validate(root, { milvusVersion: 'v2.6.1' }).map((d) => d.code), []);
+  assert.deepEqual(
+    validate(root, { milvusVersion: 'v2.6.1' }).map((d) => d.code),
+    [],
+  );
   // A tag wins over the setting.
   writeFiles(root, { 'docker-compose.yml': compose('milvusdb/milvus:v2.4.0') });
   assert.match(String(validate(root, { milvusVersion: '2.6' })[0].message), /the image milvusdb\/milvus:v2\.4\.0 is 2\.4\.0/);
@@ -109,7 +115,13 @@ test('a Go server verifying clients as the peer cluster does refuses exactly the
   writeFiles(dir, { 'ca.pem': ca.certPem, 'server.pem': server.certPem, 'server.key': server.keyPem });
   let go: GoServer | undefined;
   try {
-    go = await startGoServer({ cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key'), ca: path.join(dir, 'ca.pem'), mode: 2, tls13: true });
+    go = await startGoServer({
+      cert: path.join(dir, 'server.pem'),
+      key: path.join(dir, 'server.key'),
+      ca: path.join(dir, 'ca.pem'),
+      mode: 2,
+      tls13: true,
+    });
     for (const [leaf, accepted] of [
       [client, true],
       [serverOnly, false],

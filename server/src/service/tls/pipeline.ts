@@ -435,7 +435,12 @@ function checkClientCerts(
  * intermediates), or undefined when it accepts it. Go's crypto/tls handshake_server.go processCertsFromClient
  * verifies with `KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}`, so an EKU without clientAuth fails.
  */
-export function clientCertRefusal(certs: CertInfo[], cas: CertInfo[], caKey: string, at: Date): { why: string; goError: string } | undefined {
+export function clientCertRefusal(
+  certs: CertInfo[],
+  cas: CertInfo[],
+  caKey: string,
+  at: Date,
+): { why: string; goError: string } | undefined {
   const client = certs[0];
   if (!client) return undefined;
   const r = client.goRefuses

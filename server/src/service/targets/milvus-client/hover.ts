@@ -14,19 +14,22 @@ const PYMILVUS: Record<string, string> = {
     'one-way TLS: the PEM file gRPC trusts as its only root (`root_certificates`). Give the CA certificate (a self-signed server certificate works too). With it set, client_pem_path and client_key_path are **not sent**.',
   ca_pem_path:
     'mutual TLS: the CA certificate that verifies the server, used only together with client_pem_path and client_key_path (and no server_pem_path).',
-  client_pem_path: "mutual TLS: the client certificate chain presented to Milvus, which verifies it against its tls.caPemPath (EKU must allow clientAuth).",
+  client_pem_path:
+    'mutual TLS: the client certificate chain presented to Milvus, which verifies it against its tls.caPemPath (EKU must allow clientAuth).',
   client_key_path: "mutual TLS: the client certificate's private key (unencrypted PEM).",
-  server_name: "the name gRPC verifies in the server certificate's SANs and sends as SNI (`grpc.ssl_target_name_override`); without it, the uri host.",
+  server_name:
+    "the name gRPC verifies in the server certificate's SANs and sends as SNI (`grpc.ssl_target_name_override`); without it, the uri host.",
 };
 
 const CURL: Record<string, string> = {
   URL: "where curl dials: `https://` is TLS, and the host is the name checked against the server certificate's SANs.",
   '--cacert': "the CA certificate(s) curl verifies the server with, instead of the system's bundle.",
   '--capath': 'a folder of hashed CA certificates (c_rehash) curl verifies the server with.',
-  '--cert': 'the client certificate presented for mutual TLS (`file:passphrase` carries a pass phrase); the key comes from --key, else from this file.',
+  '--cert':
+    'the client certificate presented for mutual TLS (`file:passphrase` carries a pass phrase); the key comes from --key, else from this file.',
   '-E': 'the client certificate presented for mutual TLS (`file:passphrase` carries a pass phrase); the key comes from --key, else from this file.',
   '--key': "the client certificate's private key.",
-  '--pass': "the pass phrase of the private key (its value is never shown here).",
+  '--pass': 'the pass phrase of the private key (its value is never shown here).',
   '-k': 'no verification of the server at all: any certificate and any name are accepted.',
   '--insecure': 'no verification of the server at all: any certificate and any name are accepted.',
 };
@@ -59,7 +62,10 @@ export function clientHover(doc: Doc, model: ClientModel, pos: Position, ctx: Ta
   }
   if (arg.name === 'uri' || arg.name === 'URL' || arg.name === 'server_name') {
     const server = serverFor(call, milvusServersNear(doc.path, ctx));
-    if (server) parts.push(`Milvus here: ${server.label}, tlsMode ${server.mode} (${server.modeSource})${server.serverCert ? `, certificate ${server.serverCert.value}` : ''}.`);
+    if (server)
+      parts.push(
+        `Milvus here: ${server.label}, tlsMode ${server.mode} (${server.modeSource})${server.serverCert ? `, certificate ${server.serverCert.value}` : ''}.`,
+      );
   }
   return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: arg.valueRange };
 }

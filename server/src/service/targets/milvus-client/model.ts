@@ -125,7 +125,13 @@ function pyCall(call: PyCall, lines: LineIndex): ClientCall | undefined {
     const host = named.get('host');
     const port = named.get('port');
     const hv = host ? (host.value.kind === 'string' ? host.value.value : undefined) : 'localhost';
-    const pv = port ? (port.value.kind === 'string' ? Number(port.value.value) : port.value.kind === 'number' ? port.value.value : undefined) : 19530;
+    const pv = port
+      ? port.value.kind === 'string'
+        ? Number(port.value.value)
+        : port.value.kind === 'number'
+          ? port.value.value
+          : undefined
+      : 19530;
     if (hv !== undefined && pv !== undefined && Number.isInteger(pv)) {
       out.scheme = 'tcp';
       out.host = hv;

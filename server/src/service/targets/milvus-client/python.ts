@@ -57,7 +57,8 @@ export function tokenizePython(text: string): PyToken[] {
   while (i < n) {
     const c = text[i];
     if (c === '\n') {
-      if (depth === 0 && out.length && out[out.length - 1].kind !== 'newline') out.push({ kind: 'newline', text: '\n', start: i, end: i + 1 });
+      if (depth === 0 && out.length && out[out.length - 1].kind !== 'newline')
+        out.push({ kind: 'newline', text: '\n', start: i, end: i + 1 });
       i++;
       lineStart = true;
       continue;
@@ -214,7 +215,8 @@ function literalAt(tokens: PyToken[], k: number): { value: PyValue; next: number
     }
     return { value: known ? { kind: 'string', value } : { kind: 'dynamic', text: t.text }, next: j };
   }
-  if (t.kind === 'name' && (t.text === 'True' || t.text === 'False')) return { value: { kind: 'bool', value: t.text === 'True' }, next: k + 1 };
+  if (t.kind === 'name' && (t.text === 'True' || t.text === 'False'))
+    return { value: { kind: 'bool', value: t.text === 'True' }, next: k + 1 };
   if (t.kind === 'name' && t.text === 'None') return { value: { kind: 'none' }, next: k + 1 };
   if (t.kind === 'number' && /^\d+$/.test(t.text)) return { value: { kind: 'number', value: Number(t.text) }, next: k + 1 };
   return { value: { kind: 'dynamic', text: t.text }, next: k + 1 };
@@ -284,11 +286,16 @@ export function pymilvusCalls(text: string): PyCall[] {
           const keyword = first.kind === 'name' && tokens[j + 1]?.text === '=' && j + 1 < argEnd;
           const vs = keyword ? j + 2 : j;
           const single = argEnd - vs === 1 || tokens.slice(vs, argEnd).every((x) => x.kind === 'string');
-          let value: PyValue = single ? literalAt(tokens, vs).value : { kind: 'dynamic', text: text.slice(tokens[vs]?.start ?? 0, tokens[argEnd - 1].end) };
+          let value: PyValue = single
+            ? literalAt(tokens, vs).value
+            : { kind: 'dynamic', text: text.slice(tokens[vs]?.start ?? 0, tokens[argEnd - 1].end) };
           let via: PyArg['via'];
           if (single && tokens[vs].kind === 'name' && value.kind === 'dynamic') {
             bindings ??= literalBindings(tokens);
-            const bound = bindings.get(tokens[vs].text)?.filter((b) => b.start < t.start).at(-1);
+            const bound = bindings
+              .get(tokens[vs].text)
+              ?.filter((b) => b.start < t.start)
+              .at(-1);
             if (bound) {
               value = bound.value;
               via = { name: tokens[vs].text, start: bound.start };

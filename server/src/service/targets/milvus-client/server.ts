@@ -59,7 +59,13 @@ function serverFile(cfg: EffectiveConfig, key: string, deploy: DeployContext, ws
   return { setting: key, value: v, hostPath: r.hostPath, shown: path.relative(fromDir, r.hostPath) || path.basename(r.hostPath), certs };
 }
 
-function fromConfig(cfg: EffectiveConfig, deploy: DeployContext, label: string, ctx: ServerContext, fromDir: string): MilvusServer | undefined {
+function fromConfig(
+  cfg: EffectiveConfig,
+  deploy: DeployContext,
+  label: string,
+  ctx: ServerContext,
+  fromDir: string,
+): MilvusServer | undefined {
   const modeW = winner(cfg, 'common.security.tlsMode');
   const mode = goAtoi(modeW?.value ?? '0').value;
   if (mode < 0 || mode > 2) return undefined; // Milvus does not start: the config's own findings say so
@@ -103,7 +109,9 @@ function fromConfig(cfg: EffectiveConfig, deploy: DeployContext, label: string, 
 function published(composePath: string, service: string, port: number, ctx: ServerContext) {
   const { dotEnvPath } = composeEnv(composePath, ctx.ws, ctx.processEnv);
   const envKey = dotEnvPath ? String((ctx.ws.read(dotEnvPath) as { mtimeMs?: number }).mtimeMs ?? '') : '';
-  return ctx.ws.derive(composePath, `milvus-client-port:${service}:${port}:${envKey}`, () => publishedPort(composePath, service, port, ctx));
+  return ctx.ws.derive(composePath, `milvus-client-port:${service}:${port}:${envKey}`, () =>
+    publishedPort(composePath, service, port, ctx),
+  );
 }
 
 /** Every Milvus deployment near `file` that the workspace describes. */
@@ -121,7 +129,13 @@ export function milvusServersNear(file: string, ctx: ServerContext): MilvusServe
       configMount: findMilvusConfigMount(svc),
       hostBase: path.dirname(c),
     };
-    const s = fromConfig(effectiveConfig(undefined, undefined, deploy, ctx), deploy, `service ${svc.name} of ${path.relative(fromDir, c) || path.basename(c)}`, ctx, fromDir);
+    const s = fromConfig(
+      effectiveConfig(undefined, undefined, deploy, ctx),
+      deploy,
+      `service ${svc.name} of ${path.relative(fromDir, c) || path.basename(c)}`,
+      ctx,
+      fromDir,
+    );
     if (s) out.push(s);
   }
   if (out.length) return out;

@@ -38,8 +38,6 @@ export interface ClientPlan {
   name?: { value: string; arg?: ClientArg; from: string };
 }
 
-const has = (a: ClientArg | undefined): a is ClientArg => !!a && typeof a.value === 'string' && a.value !== '';
-
 /** pymilvus `_create_grpc_channel` and curl's options, as a plan (see model.ts for the pymilvus source). */
 export function planOf(call: ClientCall): ClientPlan {
   const f = call.files;
@@ -59,9 +57,12 @@ export function planOf(call: ClientCall): ClientPlan {
       plan.key = f['client-key'];
     } else {
       const given = (['client-cert', 'client-key', 'ca'] as const).filter((r) => f[r]);
-      for (const role of given) plan.ignored.push({ arg: f[role]!, why: 'pymilvus uses client_pem_path, client_key_path and ca_pem_path only all three together' });
+      for (const role of given)
+        plan.ignored.push({ arg: f[role]!, why: 'pymilvus uses client_pem_path, client_key_path and ca_pem_path only all three together' });
       const missing = (['client-cert', 'client-key', 'ca'] as const).filter((r) => !f[r]).map((r) => PY_NAME[r]);
-      plan.noCertBecause = given.length ? `: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set, so pymilvus sends none of them` : '';
+      plan.noCertBecause = given.length
+        ? `: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set, so pymilvus sends none of them`
+        : '';
     }
     const sn = call.serverName;
     if (sn && typeof sn.value === 'string') plan.name = { value: sn.value, arg: sn, from: 'server_name' };
@@ -101,12 +102,27 @@ function words(call: ClientCall): GroupWords {
 
 const ROLE: Record<FileArgRole, SlotRole> = { 'server-pem': 'ca', ca: 'ca', 'client-cert': 'client-cert', 'client-key': 'client-key' };
 
-function load(call: ClientCall, arg: ClientArg, role: FileArgRole, doc: Doc, model: ClientModel, ctx: TargetContext, out: Diagnostic[]): LoadedSlot | undefined {
+function load(
+  call: ClientCall,
+  arg: ClientArg,
+  role: FileArgRole,
+  doc: Doc,
+  model: ClientModel,
+  ctx: TargetContext,
+  out: Diagnostic[],
+): LoadedSlot | undefined {
   if (typeof arg.value !== 'string' || call.nonPem) return undefined;
   const file = resolveClientFile(arg.value, doc.path, ctx.ws, model.markdown);
   const found: Diagnostic[] = [];
   const slot = loadSlot(
-    { role: ROLE[role], key: arg.name, range: arg.valueRange, consumer: call.kind === 'pymilvus' ? 'boringssl' : 'openssl', hostPath: file.hostPath, where: file.where },
+    {
+      role: ROLE[role],
+      key: arg.name,
+      range: arg.valueRange,
+      consumer: call.kind === 'pymilvus' ? 'boringssl' : 'openssl',
+      hostPath: file.hostPath,
+      where: file.where,
+    },
     words(call),
     { ws: ctx.ws, settings: ctx.settings, now: ctx.now },
     found,
@@ -138,9 +154,21 @@ export function validateClient(doc: Doc, model: ClientModel, ctx: TargetContext)
   return out;
 }
 
-function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, model: ClientModel, ctx: TargetContext, out: Diagnostic[]): void {
+function judge(
+  call: ClientCall,
+  server: MilvusServer | undefined,
+  doc: Doc,
+  model: ClientModel,
+  ctx: TargetContext,
+  out: Diagnostic[],
+): void {
   const at = call.uri?.valueRange ?? call.calleeRange;
-  const uriText = typeof call.uri?.value === 'string' ? call.uri.value : call.kind === 'pymilvus' ? 'http://localhost:19530 (the default uri)' : 'the URL';
+  const uriText =
+    typeof call.uri?.value === 'string'
+      ? call.uri.value
+      : call.kind === 'pymilvus'
+        ? 'http://localhost:19530 (the default uri)'
+        : 'the URL';
   if (call.secure === false) {
     const given = Object.values(call.files).filter((a): a is ClientArg => !!a);
     if (call.kind === 'pymilvus' && given.length)
@@ -313,7 +341,8 @@ function judge(call: ClientCall, server: MilvusServer | undefined, doc: Doc, mod
   }
   if (server.mode === 2) {
     if (!plan.cert) {
-      const cause = call.files['server-pem'] && (call.files['client-cert'] || call.files['client-key']) ? call.files['server-pem'] : undefined;
+      const cause =
+        call.files['server-pem'] && (call.files['client-cert'] || call.files['client-key']) ? call.files['server-pem'] : undefined;
       if (!call.open || cause)
         out.push(
           d(
@@ -347,7 +376,10 @@ function nameMatches(leaf: CertInfo, name: string): boolean {
   if (leaf.hasSanExtension && leaf.sans.length) return coversName(leaf, name);
   if (/^[\d.]+$|:/.test(name)) return false;
   const cn = (leaf.subjectCN ?? '').toLowerCase();
-  return cn === name.toLowerCase() || (cn.startsWith('*.') && name.toLowerCase().endsWith(cn.slice(1)) && !name.slice(0, -cn.length + 1).includes('.'));
+  return (
+    cn === name.toLowerCase() ||
+    (cn.startsWith('*.') && name.toLowerCase().endsWith(cn.slice(1)) && !name.slice(0, -cn.length + 1).includes('.'))
+  );
 }
 
 export const MILVUS_CLIENT_CODES: DiagnosticCodeInfo[] = [
@@ -374,7 +406,8 @@ export const MILVUS_CLIENT_CODES: DiagnosticCodeInfo[] = [
   {
     code: 'milvus-client-untrusted-server',
     severity: 'error',
-    summary: 'The CA the client trusts (server_pem_path, ca_pem_path, --cacert, or the system roots) does not verify the server certificate',
+    summary:
+      'The CA the client trusts (server_pem_path, ca_pem_path, --cacert, or the system roots) does not verify the server certificate',
   },
   {
     code: 'milvus-client-name-not-in-san',
@@ -386,7 +419,11 @@ export const MILVUS_CLIENT_CODES: DiagnosticCodeInfo[] = [
     severity: 'warning',
     summary: 'pymilvus with server_pem_path and client files: it sends no client certificate, so mutual TLS becomes one-way',
   },
-  { code: 'milvus-client-ca-ignored', severity: 'warning', summary: 'pymilvus ca_pem_path without client_pem_path and client_key_path: ignored' },
+  {
+    code: 'milvus-client-ca-ignored',
+    severity: 'warning',
+    summary: 'pymilvus ca_pem_path without client_pem_path and client_key_path: ignored',
+  },
   {
     code: 'milvus-client-cert-not-sent',
     severity: 'warning',

@@ -959,7 +959,7 @@ export const MILVUS_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
   {
     code: 'milvus-cluster-client-cert',
     severity: 'error',
-    summary: 'tls.clusters.<id> client certificate without clientAuth (error), or not chaining to the entry\'s caPemPath (warning)',
+    summary: "tls.clusters.<id> client certificate without clientAuth (error), or not chaining to the entry's caPemPath (warning)",
   },
   {
     code: 'milvus-sample-certificate',
