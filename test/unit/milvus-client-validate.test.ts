@@ -91,6 +91,22 @@ test('secure=True or https:// against tlsMode 0 is an error; environment and use
   }
 });
 
+test('a plain and a TLS compose file side by side: each client is judged against the variant it matches', async () => {
+  const both = await mtlsWorkspace(milvusYaml({ mode: 0 }));
+  try {
+    writeFiles(both, {
+      'docker-compose.tls.yml': composeYaml().replace(
+        'ETCD_ENDPOINTS: etcd:2379',
+        'ETCD_ENDPOINTS: etcd:2379\n      COMMON_SECURITY_TLSMODE: "2"',
+      ),
+    });
+    assert.deepEqual(codes('tls.py', `${PY}c = MilvusClient(uri="https://localhost:19530", ${MTLS})\n`, both), []);
+    assert.deepEqual(codes('plain.py', `${PY}c = MilvusClient(uri="http://localhost:19530")\n`, both), []);
+  } finally {
+    fs.rmSync(both, { recursive: true, force: true });
+  }
+});
+
 test('pymilvus argument combinations that silently change the TLS: server_pem_path with client files, ca_pem_path alone, no ca_pem_path', () => {
   assert.deepEqual(
     codes(

@@ -24,7 +24,7 @@ export function clientFileKind(doc: { path: string; languageId?: string }): Clie
 }
 
 const PY_SIGN = /\bMilvusClient\s*\(|\bconnections\s*\.\s*connect\s*\(/;
-const CURL_TLS_SIGN = /--cacert|--cert\b|--key\b|\s-E|\s-k\b|--insecure|https:\/\/|\/v2\/vectordb|\/v1\/vector|:19530/;
+const CURL_TLS_SIGN = /--cacert|--cert\b|--key\b|\s-E|\s-k\b|--insecure|http[s]:\/\/|\/v2\/vectordb|\/v1\/vector|:19530/;
 
 /** A line with curl and a TLS option, an https URL or Milvus's REST paths (continued lines joined); linear in the text. */
 function mentionsCurlTls(text: string): boolean {

@@ -54,6 +54,8 @@ export interface ClientCall {
   serverName?: ClientArg;
   /** curl -k: no verification at all. */
   insecure?: ClientArg;
+  /** curl --capath: a folder of hashed CA certificates (not read here), so the roots are not only the system's. */
+  capath?: ClientArg;
   /** curl --pass, or --cert file:password. */
   passphrase?: boolean;
   /** curl --cert-type / --key-type other than PEM: the files are not read as PEM. */
@@ -213,6 +215,7 @@ function curlCall(cmd: CurlCommand, lines: LineIndex): ClientCall | undefined {
     out.args.push(arg);
     if (o.name === '--insecure') out.insecure = arg;
     else if (o.name === '--pass') out.passphrase = true;
+    else if (o.name === '--capath') out.capath = arg;
     else if (o.name === '--cert-type' || o.name === '--key-type') {
       if (typeof arg.value === 'string' && arg.value.toUpperCase() !== 'PEM') out.nonPem = true;
     } else if (o.name === '--cacert') out.files.ca = arg;

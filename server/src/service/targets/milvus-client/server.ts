@@ -160,16 +160,19 @@ export function milvusServersNear(file: string, ctx: ServerContext): MilvusServe
 /**
  * The deployment this client dials: a local name (or the compose service's) and a port the
  * deployment listens on. A client dialing a remote host may talk to another Milvus: no match.
+ * Several deployments on that port (a plain and a TLS compose file side by side): the one that
+ * agrees with the client's TLS, so a client is never judged against the other variant.
  */
 export function serverFor(
-  call: { host?: string; port?: number; kind: 'pymilvus' | 'curl' },
+  call: { host?: string; port?: number; kind: 'pymilvus' | 'curl'; secure?: boolean },
   servers: MilvusServer[],
 ): MilvusServer | undefined {
   if (!call.host || call.port === undefined) return undefined;
   const host = call.host.toLowerCase();
-  return servers.find(
+  const matching = servers.filter(
     (s) =>
       (s.hosts.includes(host) || /^127\./.test(host)) &&
       (s.grpcPorts.includes(call.port!) || (call.kind === 'curl' && s.restPorts.includes(call.port!))),
   );
+  return matching.find((s) => call.secure === undefined || (s.mode !== 0) === call.secure) ?? matching[0];
 }

@@ -313,7 +313,7 @@ function judge(
             `${arg.name} ${rootSlot.where} does not verify the certificate Milvus (${server.label}) serves, ${server.serverCert!.value} → ${server.serverCert!.shown} (${leaf.subject}, issuer ${leaf.issuer}): ${stackOf(call)} fails with "certificate verify failed: unable to get local issuer certificate". Point ${arg.name} at the CA that issued it${server.ca ? ` (${server.ca.shown})` : ''}.`,
           ),
         );
-    } else if (!plan.root && !call.open) {
+    } else if (!plan.root && !call.open && !call.capath) {
       const privateCa = leaf.selfSigned || server.ca?.certs.some((c) => issues(c, leaf));
       if (privateCa)
         out.push(
