@@ -129,18 +129,27 @@ test('pymilvus argument combinations that silently change the TLS: server_pem_pa
   );
 });
 
-test('client files: a missing path (relative to the script folder, then the workspace folder), a key of another certificate', () => {
+test('client files: a missing path (relative to the script folder, then the folders above it) is a warning; a key of another certificate an error', () => {
   const ds = check(
     'scripts/a.py',
     `${PY}c = MilvusClient(uri="https://localhost:19530", client_pem_path="tls/client.pem", client_key_path="tls/server.key", ca_pem_path="certs/ca.pem")\n`,
   );
   assert.deepEqual(
-    ds.map((d) => d.code),
-    ['tls-file-missing', 'tls-key-mismatch'],
+    ds.map((d) => [d.code, d.severity]),
+    [
+      ['tls-file-missing', 2],
+      ['tls-key-mismatch', 1],
+    ],
   );
   assert.match(String(ds[0].message), /certs\/ca\.pem \(from the script's folder, where we assume it runs\)/);
-  // tls/client.pem is not beside the script but in the workspace folder: found there.
-  assert.match(String(ds[1].message), /tls\/server\.key \(from the workspace folder/);
+  // tls/client.pem is not beside the script but in the folder above it: found there.
+  assert.match(String(ds[1].message), /tls\/server\.key \(from \.\., above the script's folder\)/);
+  // An absolute path that does not exist is an error whatever the working directory.
+  const abs = check('scripts/b.py', `${PY}c = MilvusClient(uri="https://localhost:19530", server_pem_path="${root}/nope/ca.pem")\n`);
+  assert.deepEqual(
+    abs.filter((d) => d.code === 'tls-file-missing').map((d) => d.severity),
+    [1],
+  );
 });
 
 test('server_name or the uri host outside the SANs is an error on that value', () => {

@@ -128,8 +128,9 @@ function load(
     found,
   );
   for (const f of found) {
-    // A README names files its reader makes first: a missing one is a warning there.
-    if (model.markdown && f.code === 'tls-file-missing') f.severity = Severity.Warning;
+    // A relative path depends on the working directory we assume (and a README names files its reader makes
+    // first): missing there, it is a warning; an absolute path that does not exist is an error.
+    if (f.code === 'tls-file-missing' && (model.markdown || file.base)) f.severity = Severity.Warning;
     // curl takes an encrypted key with --pass.
     if (f.code === 'tls-key-encrypted' && call.passphrase) continue;
     out.push(f);
