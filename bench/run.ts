@@ -1140,6 +1140,126 @@ async function sectionGateways(): Promise<void> {
   });
 }
 
+// ---------------------------------------------------------------- Milvus clients (pymilvus, curl; issue 12)
+
+/** A mode-2 Milvus (compose + milvus.yaml + a set), a 200-line pymilvus script, a shell script of curls, and a large Python file without pymilvus. */
+async function sectionMilvusClients(): Promise<void> {
+  const S = '10 milvus clients';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const { composeYaml, milvusYaml } = await import('../test/support/workspace');
+  const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, mode: 'mutual' });
+  const root = tempDir('milvus-client');
+  fs.mkdirSync(path.join(root, 'tls'), { recursive: true });
+  for (const f of set) fs.writeFileSync(path.join(root, 'tls', f.name), f.contents, { mode: f.secret ? 0o600 : 0o644 });
+  fs.writeFileSync(path.join(root, 'docker-compose.yml'), composeYaml());
+  fs.writeFileSync(path.join(root, 'milvus.yaml'), milvusYaml({ mode: 2 }));
+  const helpers = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `def search_${i}(client, vectors):\n    """Search ${i}."""\n    return client.search("docs", data=vectors, limit=${i + 1}, output_fields=["text"])\n`,
+  ).join('\n');
+  const script = [
+    'import os',
+    'from pymilvus import MilvusClient, DataType',
+    '',
+    'CA = "tls/ca.pem"',
+    'CERT = "tls/client.pem"',
+    'KEY = "tls/client.key"',
+    '',
+    'client = MilvusClient(',
+    '    uri="https://localhost:19530",',
+    '    token=os.getenv("MILVUS_TOKEN", "root:Milvus"),',
+    '    client_pem_path=CERT,',
+    '    client_key_path=KEY,',
+    '    ca_pem_path=CA,',
+    '    server_name="localhost",',
+    ')',
+    '',
+    helpers,
+  ].join('\n');
+  const shell = [
+    '#!/usr/bin/env bash',
+    'set -euo pipefail',
+    ...Array.from(
+      { length: 10 },
+      (_, i) =>
+        `curl -sS --cacert tls/ca.pem --cert tls/client.pem --key tls/client.key \\\n  -H 'Content-Type: application/json' -d '{"collectionName": "c${i}"}' \\\n  https://localhost:19530/v2/vectordb/collections/describe | jq .`,
+    ),
+    '',
+  ].join('\n');
+  const big = Array.from(
+    { length: 3000 },
+    (_, i) => `def f${i}(x):\n    return requests.get(f"https://api.example/{x}", timeout=${i})\n`,
+  ).join('\n');
+  for (const [n, t] of [
+    ['app.py', script],
+    ['check.sh', shell],
+    ['big.py', big],
+    ['big.bin', big],
+  ])
+    fs.writeFileSync(path.join(root, n), t);
+  const service = new svc.LanguageService(new svc.Workspace([root]), {});
+  const docOf = (name: string, text: string, i: number) => ({
+    path: path.join(root, name),
+    uri: `file://${path.join(root, name)}`,
+    text: i % 2 ? `${text}\n# edit\n` : text,
+    version: i,
+  });
+  const under = (ms: number) => ({ label: `median < ${ms} ms`, ok: (x: ReturnType<typeof summarize>) => x.median < ms });
+  await soft(S, 'validate(app.py, a mutual-TLS MilvusClient against the workspace Milvus)', tool, async () => {
+    let n = -1;
+    addSamples(
+      S,
+      'validate(app.py, a mutual-TLS MilvusClient against the workspace Milvus)',
+      tool,
+      time((i) => (n = service.validate(docOf('app.py', script, i)).length)),
+      under(20),
+    );
+    notes.push(`milvus client app.py: ${n} finding(s) (expected 0)`);
+  });
+  await soft(S, 'hover(app.py, on client_key_path)', tool, async () => {
+    const line = script.split('\n').findIndex((l) => l.includes('client_key_path'));
+    addSamples(
+      S,
+      'hover(app.py, on client_key_path)',
+      tool,
+      time((i) => service.hover(docOf('app.py', script, i), { line, character: 8 })),
+      under(10),
+    );
+  });
+  await soft(S, 'validate(check.sh, 10 curl commands with client certificates)', tool, async () => {
+    addSamples(
+      S,
+      'validate(check.sh, 10 curl commands with client certificates)',
+      tool,
+      time((i) => service.validate(docOf('check.sh', shell, i))),
+      under(20),
+    );
+  });
+  await soft(S, 'cost of a 6,000-line .py without pymilvus (minus a file no target claims)', tool, async () => {
+    let kind: string | undefined;
+    const ours = time((i) => {
+      kind = service.kindOf(docOf('big.py', big, i));
+      service.validate(docOf('big.py', big, i));
+    });
+    const base = time((i) => service.validate(docOf('big.bin', big, i)));
+    notes.push(`big.py (${(big.length / 1e6).toFixed(2)} MB, no pymilvus) recognised as: ${kind ?? 'nothing'}`);
+    addValue(
+      S,
+      'cost of a 6,000-line .py without pymilvus (median difference)',
+      tool,
+      'ms',
+      summarize(ours).median - summarize(base).median,
+      {
+        label: '< 1 ms',
+        ok: (x) => x < 1,
+      },
+    );
+  });
+}
+
 async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const startedAt = new Date();
@@ -1201,6 +1321,10 @@ async function main(): Promise<void> {
   if (wanted('9')) {
     log('section 9: gateways …');
     await sectionGateways();
+  }
+  if (wanted('10')) {
+    log('section 10: milvus clients …');
+    await soft('10 milvus clients', 'setup', 'bench', sectionMilvusClients);
   }
 
   const totalMs = msSince(t0);

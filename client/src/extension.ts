@@ -36,6 +36,7 @@ function settings(): Required<SettingsParams> {
     milvusConfigGlobs: c.get<string[]>('milvusConfigGlobs', []),
     allowReadsOutsideWorkspace: c.get<boolean>('allowReadsOutsideWorkspace', false),
     postgresLibpqVersion: c.get<number>('postgres.libpqVersion', 16),
+    milvusVersion: c.get<string>('milvus.version', ''),
     trusted: vscode.workspace.isTrusted,
   };
 }
@@ -70,6 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/sites-{available,enabled}/*' },
       // APISIX / ADC SSL objects as JSON bodies and in curl calls of scripts.
       { scheme: 'file', language: 'shellscript' },
+      // Milvus clients: pymilvus calls in Python, curl commands in READMEs (the server's recognise() keeps other files free).
+      { scheme: 'file', language: 'python' },
+      { scheme: 'file', language: 'markdown' },
       ...s.pemGlobs.map((g) => ({ scheme: 'file', pattern: g })),
     ],
     initializationOptions: { settings: s } satisfies InitializationOptions,

@@ -104,6 +104,7 @@ function applySettings(s: Partial<Settings> | undefined): void {
   if (Array.isArray(s.pemGlobs)) next.pemGlobs = s.pemGlobs.filter((g) => typeof g === 'string');
   if (Array.isArray(s.milvusConfigGlobs)) next.milvusConfigGlobs = s.milvusConfigGlobs.filter((g) => typeof g === 'string');
   if (typeof s.postgresLibpqVersion === 'number' && s.postgresLibpqVersion > 0) next.postgresLibpqVersion = s.postgresLibpqVersion;
+  if (typeof s.milvusVersion === 'string') next.milvusVersion = s.milvusVersion.trim() || undefined;
   ws.settings = next;
 }
 

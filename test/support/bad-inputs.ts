@@ -287,7 +287,16 @@ export interface FuzzWorkspace {
   root: string;
   ws: Workspace;
   service: LanguageService;
-  texts: { milvus: string; compose: string; pem: Record<string, string>; der: Uint8Array; nginx: string; apisix: string };
+  texts: {
+    milvus: string;
+    compose: string;
+    pem: Record<string, string>;
+    der: Uint8Array;
+    nginx: string;
+    apisix: string;
+    /** Clients of the Milvus in the workspace: a pymilvus script, a shell script and a README with curl. */
+    client: { python: string; shell: string; markdown: string };
+  };
   /** Opens `text` at `rel` as the server does (an overlay), runs f, closes it. */
   withOpen<T>(rel: string, text: string, f: (doc: Doc) => T): T;
   dispose(): void;
@@ -340,7 +349,7 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     root,
     ws,
     service,
-    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix },
+    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix, client: CLIENT_FUZZ_BASE },
     withOpen(rel, text, f) {
       const p = path.join(root, rel);
       ws.setOverlay(p, text, ++seq);
@@ -821,6 +830,47 @@ export const DOC_PATHS = {
   apisix: ['apisix/apisix.yaml', 'apisix/adc.yaml'],
 } as const;
 
+/** Client code touching every argument and option the milvus-client target reads. */
+const CLIENT_FUZZ_BASE = {
+  python: [
+    'from pymilvus import MilvusClient, connections',
+    'CA = "tls/ca.pem"',
+    'client = MilvusClient(',
+    '    uri="https://localhost:19530",',
+    '    secure=True,',
+    "    server_pem_path=r'tls/server.pem',",
+    '    client_pem_path="tls/client.pem", client_key_path="tls/server.key",',
+    '    ca_pem_path=CA,  # the CA',
+    '    server_name=f"{host}",',
+    '    **extra,',
+    ')',
+    'connections.connect("default", host="127.0.0.1", port="19530", secure=True, ca_pem_path="""tls/ca.pem""")',
+    'lite = MilvusClient("./milvus.db")',
+    '',
+  ].join('\n'),
+  shell: [
+    '#!/bin/sh',
+    'curl -sS --cacert tls/ca.pem \\',
+    '  --cert tls/server.pem:pw --key "tls/server.key" \\',
+    "  'https://localhost:19530/v2/vectordb/collections/list' -d '{}'",
+    'curl -Etls/server.pem --key tls/server.key http://localhost:19530/v2/vectordb/x | jq .',
+    'curl -k --url "https://$HOST:19530/v1/vector/collections" ; echo done',
+    '',
+  ].join('\n'),
+  markdown: [
+    '# Connect',
+    '',
+    '```bash',
+    'curl --cacert tls/ca.pem --cert tls/client.pem --key tls/client.key https://localhost:19530/v2/vectordb/collections/list',
+    '```',
+    '',
+    '~~~sh',
+    'curl --capath tls https://127.0.0.1:19530/v2/vectordb/x',
+    '~~~',
+    '',
+  ].join('\n'),
+};
+
 /** An nginx.conf touching every TLS directive the nginx target reads (includes, data:, variables, stream). */
 const NGINX_FUZZ_BASE = `events {}
 http {
@@ -1123,6 +1173,68 @@ export const FUZZ_CASES: FuzzCase[] = [
         ensurePgFiles(w);
         w.withOpen(m.rel, m.text, (doc) => exercise(w.service, doc));
       }),
+  },
+  {
+    name: 'mutated pymilvus and curl clients',
+    weight: 1.5,
+    property: (w) =>
+      fc.property(
+        fc.oneof(
+          fc.record({ rel: fc.constantFrom('client.py', 'scripts/connect.py'), m: mutatedYaml(w.texts.client.python) }),
+          fc.record({ rel: fc.constantFrom('check.sh', 'scripts/rest.sh'), m: mutatedYaml(w.texts.client.shell) }),
+          fc.record({ rel: fc.constantFrom('README.md'), m: mutatedYaml(w.texts.client.markdown) }),
+        ),
+        ({ rel, m }) => {
+          count('mutated pymilvus and curl clients');
+          w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
+        },
+      ),
+  },
+  {
+    name: 'random text in a pymilvus call or a curl command',
+    weight: 1,
+    property: (w) =>
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            '"',
+            "'",
+            '(',
+            ')',
+            ',',
+            '=',
+            '\\',
+            '\n',
+            '#',
+            'f',
+            'r',
+            'b',
+            ' ',
+            'x',
+            '*',
+            '$',
+            '`',
+            ':',
+            '/',
+            '-',
+            'E',
+            'k',
+            '~',
+          ),
+          maxLength: 300,
+        }),
+        fc.constantFrom('py', 'sh', 'md'),
+        (s, kind) => {
+          count('random text in a pymilvus call or a curl command');
+          const text =
+            kind === 'py'
+              ? `from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530", ${s}`
+              : kind === 'sh'
+                ? `curl --cacert ${s} https://localhost:19530/v2/vectordb/x\n`
+                : '```\ncurl --cert ' + s + ' https://localhost:19530/v2/vectordb/x\n```\n';
+          w.withOpen(`fuzz.${kind}`, text, (doc) => exercise(w.service, doc));
+        },
+      ),
   },
   {
     name: 'DER bytes in a PEM-named file',

@@ -630,6 +630,47 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       open: 'setup.sh',
       expect: ['tls-file-wrong-kind', 'apisix-too-short'],
     },
+    {
+      name: 'pymilvus call with an unterminated string and no closing parenthesis',
+      files: {
+        'client.py': "from pymilvus import MilvusClient\nc = MilvusClient(uri=\"https://localhost:19530, server_pem_path='tls/ca.pem'\n",
+      },
+      open: 'client.py',
+      expect: [],
+    },
+    {
+      name: 'pymilvus script of 100,000 nested MilvusClient( calls',
+      files: { 'nested.py': 'from pymilvus import MilvusClient\n' + 'MilvusClient('.repeat(100_000) + '\n' },
+      open: 'nested.py',
+      expect: [],
+      maxMs: 2000,
+    },
+    {
+      name: 'pymilvus call naming a missing CA file, CRLF line ends',
+      files: {
+        'client.py': crlf(
+          'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://db.example.test:19530", server_pem_path="tls/missing.pem")\n',
+        ),
+      },
+      open: 'client.py',
+      expect: ['tls-file-missing'],
+    },
+    {
+      name: 'shell line of 200,000 curl commands',
+      files: { 'many.sh': 'curl -k https://localhost:19530/v2/vectordb/x;'.repeat(200_000) + '\n' },
+      open: 'many.sh',
+      expect: [],
+      maxMs: 2000,
+    },
+    {
+      name: 'README with an unclosed fence, a curl with an unclosed quote and a random-bytes CA',
+      files: {
+        'README.md': '# Milvus\n\n```sh\ncurl --cacert tls/ca.bin "https://localhost:19530/v2/vectordb/collections/list\n',
+        'tls/ca.bin': prngBytes(2048, 'client-ca'),
+      },
+      open: 'README.md',
+      expect: ['tls-file-wrong-kind'],
+    },
   ];
   return cases;
 }

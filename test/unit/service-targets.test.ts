@@ -68,8 +68,16 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('docker-compose.yml', 'command: docker compose\nlong: text\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'cert-set'],
+    ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'milvus-client', 'cert-set'],
   );
+  // Client code that connects to Milvus; the same kinds of file without such a call are nobody's.
+  assert.equal(kind('app.py', 'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530")\n'), 'milvus-client');
+  assert.equal(kind('app.py', 'import requests\nrequests.get("https://example.com")\n'), undefined);
+  assert.equal(kind('check.sh', 'curl --cacert tls/ca.pem https://localhost:19530/v2/vectordb/collections/list\n'), 'milvus-client');
+  assert.equal(kind('build.sh', 'make all\n'), undefined);
+  assert.equal(kind('README.md', '```bash\ncurl -k https://localhost:19530/v2/vectordb/collections/list\n```\n'), 'milvus-client');
+  assert.equal(kind('README.md', '# Title\n\nSome text.\n'), undefined);
+  assert.equal(kind('admin.sh', 'curl http://127.0.0.1:9180/apisix/admin/ssls/1 -X PUT -d @ssl.json\n'), 'apisix');
   assert.equal(kind('.env', 'DATABASE_URL=postgresql://db/app?sslmode=require\n'), 'postgres');
   assert.equal(kind('.env', 'DEBUG=1\n'), undefined);
   assert.equal(kind('pg_service.conf'), 'postgres');
@@ -127,6 +135,7 @@ test('each target publishes codes with its own prefix, and the shared pipeline t
     apisix: /^apisix-/,
     postgres: /^pg-/,
     'cert-set': /^set-/,
+    'milvus-client': /^milvus-client-/,
   };
   for (const t of TARGETS) for (const c of t.codes) assert.match(c.code, prefix[t.id], `${t.id}: ${c.code}`);
   const all = ALL_DIAGNOSTIC_CODES.map((c) => c.code);

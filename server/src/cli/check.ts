@@ -42,7 +42,8 @@ const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
 const PG_CANDIDATE = /(^|[\\/])\.env(\.[^\\/]*)?$|\.(env|conf|json|properties|toml|ini)$/i;
 /** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
 const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
-const CANDIDATE_EXT = /\.(conf|json|sh)$/i;
+/** .sh holds APISIX admin calls and curl to Milvus; .py pymilvus clients; .md the curl commands of READMEs. */
+const CANDIDATE_EXT = /\.(conf|json|sh|py|md)$/i;
 
 function walk(dir: string, out: string[], seen: Set<string>): void {
   let real: string;

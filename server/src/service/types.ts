@@ -20,6 +20,8 @@ export interface Settings {
   pemGlobs: string[];
   /** Major version of the libpq the PostgreSQL clients use (sslrootcert=system needs 16). */
   postgresLibpqVersion?: number;
+  /** Milvus version the version rules assume when the compose image has no version tag ("2.6", "2.5.4"); unset: none. */
+  milvusVersion?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

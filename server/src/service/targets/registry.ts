@@ -7,6 +7,7 @@ import { nginxTarget } from './nginx';
 import { apisixTarget } from './apisix';
 import { postgresTarget } from './postgres';
 import { certSetTarget } from './cert-set';
+import { milvusClientTarget } from './milvus-client';
 
 export const TARGETS: readonly Target<any>[] = [
   pemTarget,
@@ -15,5 +16,6 @@ export const TARGETS: readonly Target<any>[] = [
   nginxTarget,
   apisixTarget,
   postgresTarget,
+  milvusClientTarget,
   certSetTarget,
 ];

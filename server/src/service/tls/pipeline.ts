@@ -135,7 +135,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
         at,
         Severity.Error,
         'tls-key-encrypted',
-        `Encrypted private key: ${key} ${where} is encrypted (${keys[0].key.format}). ${words.product} (Go) cannot load it and fails with "tls: failed to parse private key". Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
+        `Encrypted private key: ${key} ${where} is encrypted (${keys[0].key.format}). ${words.encryptedKey ?? `${words.product} (Go) cannot load it and fails with "tls: failed to parse private key".`} Decrypt it: openssl pkey -in FILE -out FILE.unencrypted (and keep it mode 0600).`,
       ),
     );
     return undefined;
@@ -153,7 +153,7 @@ function goBlocks(slot: LoadedSlot, ctx: PipelineContext): { items: Decoded[]; h
 }
 
 /** tls.LoadX509KeyPair and x509.CertPool.AppendCertsFromPEM take blocks labelled exactly CERTIFICATE. */
-function goCertificates(items: Decoded[]): CertInfo[] {
+export function goCertificates(items: Decoded[]): CertInfo[] {
   return certificates(items)
     .filter((c) => c.block.label === 'CERTIFICATE')
     .map((c) => c.cert);
@@ -441,30 +441,50 @@ function checkClientCerts(
     const certs = loaded.contents ? goCertificates(loaded.contents.items) : [];
     const client = certs[0];
     if (!client) continue;
-    const r = client.goRefuses
-      ? ({ ok: false, failure: { cert: client, position: 'leaf', kind: 'parse', goError: client.goRefuses } } as const)
-      : goVerify(client, certs.slice(1), cas, { now: ctx.now, usage: 'clientAuth' });
-    if (r.ok) continue;
-    const f = r.failure;
-    const why =
-      f.cert === client && f.kind === 'usage'
-        ? `its extended key usage (${client.extKeyUsage?.join(', ')}) lacks clientAuth`
-        : f.cert === client && f.kind === 'dates'
-          ? now(f)
-            ? `it is not valid until ${client.notBefore.toISOString().slice(0, 10)}`
-            : `it expired on ${client.notAfter.toISOString().slice(0, 10)}`
-          : f.kind === 'unknown-authority'
-            ? `it is not issued by ${caSlot.key} (issuer ${f.cert.issuer})`
-            : `the ${POSITION_WORDS[f.position].replace('server certificate', 'client certificate')} ${f.cert.subject} fails: ${pathAdvice(f)}`;
+    const refused = clientCertRefusal(certs, cas, caSlot.key, ctx.now);
+    if (!refused) continue;
+    const { why, goError } = refused;
     out.push(
       d(
         caSlot.range,
         Severity.Error,
         'tls-client-cert-rejected',
-        `The client certificate ${shownPath(file, ctx.ws.roots)} (${client.subject}) is refused by ${group.words.product} in mutual TLS: ${why}. Go's server fails the handshake with "${f.goError}" (the client sees "bad certificate"). Issue client certificates from ${caSlot.key} with EKU clientAuth.`,
+        `The client certificate ${shownPath(file, ctx.ws.roots)} (${client.subject}) is refused by ${group.words.product} in mutual TLS: ${why}. Go's server fails the handshake with "${goError}" (the client sees "bad certificate"). Issue client certificates from ${caSlot.key} with EKU clientAuth.`,
       ),
     );
   }
+}
+
+/**
+ * Why a Go server with `ClientAuth: tls.RequireAndVerifyClientCert` and `ClientCAs` = `cas` (the Milvus proxy in
+ * tlsMode 2, a peer cluster of tls.clusters) refuses a client certificate (`certs[0]`, the rest sent as
+ * intermediates), or undefined when it accepts it. Go's crypto/tls handshake_server.go processCertsFromClient
+ * verifies with `KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}`, so an EKU without clientAuth fails.
+ */
+export function clientCertRefusal(
+  certs: CertInfo[],
+  cas: CertInfo[],
+  caKey: string,
+  at: Date,
+): { why: string; goError: string } | undefined {
+  const client = certs[0];
+  if (!client) return undefined;
+  const r = client.goRefuses
+    ? ({ ok: false, failure: { cert: client, position: 'leaf', kind: 'parse', goError: client.goRefuses } } as const)
+    : goVerify(client, certs.slice(1), cas, { now: at, usage: 'clientAuth' });
+  if (r.ok) return undefined;
+  const f = r.failure;
+  const why =
+    f.cert === client && f.kind === 'usage'
+      ? `its extended key usage (${client.extKeyUsage?.join(', ')}) lacks clientAuth`
+      : f.cert === client && f.kind === 'dates'
+        ? now(f)
+          ? `it is not valid until ${client.notBefore.toISOString().slice(0, 10)}`
+          : `it expired on ${client.notAfter.toISOString().slice(0, 10)}`
+        : f.kind === 'unknown-authority'
+          ? `it is not issued by ${caKey} (issuer ${f.cert.issuer})`
+          : `the ${POSITION_WORDS[f.position].replace('server certificate', 'client certificate')} ${f.cert.subject} fails: ${pathAdvice(f)}`;
+  return { why, goError: f.goError };
 }
 
 function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx: PipelineContext, out: Diagnostic[]): void {

@@ -57,6 +57,8 @@ export interface GroupWords {
   caRejects: string;
   /** The clients of this server on gRPC C-core with BoringSSL (pymilvus) and on Go, when both read the CA slot. */
   grpcClients?: { boringssl: string; go: string };
+  /** What the loader does with an encrypted private key, when it is not Go's "tls: failed to parse private key". */
+  encryptedKey?: string;
 }
 
 export interface SlotGroup {

@@ -11,3 +11,10 @@ export function allowsServerAuth(c: Pick<CertInfo, 'extKeyUsage'>): boolean {
 export function isCa(c: Pick<CertInfo, 'basicConstraints'>): boolean {
   return c.basicConstraints?.ca === true;
 }
+
+/** EKU absent, or listing clientAuth or anyExtendedKeyUsage: a Go server verifying clients (ExtKeyUsageClientAuth) accepts the leaf's usage. */
+export function allowsClientAuth(c: Pick<CertInfo, 'extKeyUsage'>): boolean {
+  return (
+    !c.extKeyUsage || c.extKeyUsage.length === 0 || c.extKeyUsage.includes('clientAuth') || c.extKeyUsage.includes('anyExtendedKeyUsage')
+  );
+}

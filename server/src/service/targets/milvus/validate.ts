@@ -25,7 +25,9 @@ import {
   type FlatSetting,
 } from './effective';
 import { hostToContainer, loadCompose } from '../../deploy/compose';
-import { loadSlot, checkGroup, type PipelineFix } from '../../tls/pipeline';
+import { loadSlot, checkGroup, clientCertRefusal, goCertificates, type PipelineFix } from '../../tls/pipeline';
+import { allowsClientAuth } from '../../tls/usages';
+import { privateKeys } from '../../pem/files';
 import type { LoadedSlot, SlotGroup, SlotRole, GroupWords } from '../../tls/slots';
 import type { DiagnosticCodeInfo } from '../target';
 import { shownPath } from '../../shown-path';
@@ -164,7 +166,8 @@ export function judgeEffective(
       ),
     );
   }
-  const version = milvusVersion(deploy);
+  const versioned = milvusVersionOf(deploy, ctx.settings);
+  const version = versioned?.parts;
   if ((mode === 1 || mode === 2) && local(modeW) && version && atLeast(version, 2, 6)) checkHttpPort(cfg, modeW, version, out);
   if (internal && local(internalW) && version && !atLeast(version, 2, 5)) {
     out.push(
@@ -172,11 +175,11 @@ export function judgeEffective(
         writtenOf(internalW)!.keyRange,
         Severity.Warning,
         'milvus-version-rule',
-        `internaltls arrived in Milvus 2.5.0; the image ${deploy.service?.image} is ${version.join('.')}, which ignores internaltlsEnabled and the internaltls block. Use a 2.5 or later image, or remove them.`,
+        `internaltls arrived in Milvus 2.5.0; ${versioned!.source}, which ignores internaltlsEnabled and the internaltls block. Use a 2.5 or later image, or remove them.`,
       ),
     );
   }
-  checkClusters(cfg, version, deploy, ctx, out);
+  checkClusters(cfg, versioned, deploy, ctx, out);
   checkDependencies(cfg, deploy, ctx, out);
   if (mode !== 1 && mode !== 2 && !internal) return;
   // What no layer sets is reported by the document that turns TLS on.
@@ -188,6 +191,26 @@ export function judgeEffective(
 export function milvusVersion(deploy: DeployContext): number[] | undefined {
   const m = /:v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(deploy.service?.image ?? '');
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+/** A version and where it comes from, for messages: "the image milvusdb/milvus:v2.4.0 is 2.4.0". */
+export interface MilvusVersion {
+  parts: number[];
+  source: string;
+}
+
+/**
+ * The image tag decides; without one (`:latest`, a digest, no compose file) the setting
+ * tlsConfig.milvus.version does, and with neither no version rule applies.
+ */
+export function milvusVersionOf(deploy: DeployContext, settings: Pick<Settings, 'milvusVersion'>): MilvusVersion | undefined {
+  const tagged = milvusVersion(deploy);
+  if (tagged) return { parts: tagged, source: `the image ${deploy.service?.image} is ${tagged.join('.')}` };
+  const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(settings.milvusVersion ?? '');
+  if (!m) return undefined;
+  const parts = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const image = deploy.service?.image ? `the image ${deploy.service.image} has no version tag and ` : '';
+  return { parts, source: `${image}tlsConfig.milvus.version is ${settings.milvusVersion!.trim()}` };
 }
 
 function atLeast(v: number[], major: number, minor: number): boolean {
@@ -218,7 +241,7 @@ function checkHttpPort(cfg: EffectiveConfig, modeW: EffectiveValue, version: num
 /** 2.6: tls.clusters.<clusterID>.{caPemPath, clientPemPath, clientKeyPath} (CDC outbound mutual TLS), active when both client paths are set. */
 function checkClusters(
   cfg: EffectiveConfig,
-  version: number[] | undefined,
+  versioned: MilvusVersion | undefined,
   deploy: DeployContext,
   ctx: MilvusContext,
   out: Diagnostic[],
@@ -238,13 +261,13 @@ function checkClusters(
   }
   for (const [id, keys] of clusters) {
     const first = [...keys.values()][0];
-    if (version && !atLeast(version, 2, 6)) {
+    if (versioned && !atLeast(versioned.parts, 2, 6)) {
       out.push(
         d(
           first.setting!.keyRange,
           Severity.Warning,
           'milvus-version-rule',
-          `tls.clusters arrived in Milvus 2.6; the image ${deploy.service?.image} is ${version.join('.')}, which ignores tls.clusters.${id}.`,
+          `tls.clusters arrived in Milvus 2.6; ${versioned.source}, which ignores tls.clusters.${id}.`,
         ),
       );
       continue;
@@ -264,19 +287,68 @@ function checkClusters(
       continue;
     }
     if (!cert?.value) continue;
-    for (const [leaf, role, file] of [
-      ['clientpempath', 'client-cert', 'certificate'],
-      ['clientkeypath', 'client-key', 'privateKey'],
-      ['capempath', 'ca', 'caBundle'],
+    const loaded = new Map<string, LoadedSlot>();
+    for (const [leaf, file] of [
+      ['clientpempath', 'certificate'],
+      ['clientkeypath', 'privateKey'],
+      ['capempath', 'caBundle'],
     ] as const) {
       const v = keys.get(leaf);
       if (!v?.value) continue;
       const e = entryOf('tls.clusters.' + id, v.setting!.written.split('.').at(-1)!, v);
       const slot = checkPath(e, file, deploy, ctx, out);
-      void slot;
-      void role;
+      if (slot) loaded.set(leaf, slot);
     }
+    checkClusterClient(id, loaded, ctx, out);
   }
+}
+
+/**
+ * The client side of a tls.clusters entry: Milvus dials the peer cluster with clientPemPath /
+ * clientKeyPath (tls.LoadX509KeyPair) and verifies it with caPemPath; the peer's proxy, in tlsMode 2,
+ * verifies the client certificate for ExtKeyUsageClientAuth against its own tls.caPemPath — the
+ * same CA in the CDC guide's layout, so the certificate must chain to this caPemPath too.
+ */
+function checkClusterClient(id: string, slots: Map<string, LoadedSlot>, ctx: MilvusContext, out: Diagnostic[]): void {
+  const certSlot = slots.get('clientpempath');
+  const certs = certSlot ? goCertificates(certSlot.items).filter((c) => !c.goRefuses) : [];
+  const leaf = certs[0];
+  if (!certSlot || !leaf) return;
+  const keySlot = slots.get('clientkeypath');
+  const key = keySlot ? privateKeys(keySlot.items)[0]?.key : undefined;
+  if (keySlot && key?.publicKey && key.publicKey.spkiSha256 !== leaf.publicKey.spkiSha256)
+    out.push(
+      d(
+        keySlot.range,
+        Severity.Error,
+        'tls-key-mismatch',
+        `The private key ${keySlot.hostPath} does not belong to the client certificate ${certSlot.hostPath} (${leaf.subject}) of tls.clusters.${id}. Milvus fails to load the pair ("tls: private key does not match public key"). Point ${keySlot.key} at the key the certificate was issued for.`,
+      ),
+    );
+  if (!allowsClientAuth(leaf)) {
+    out.push(
+      d(
+        certSlot.range,
+        Severity.Error,
+        'milvus-cluster-client-cert',
+        `The client certificate ${certSlot.hostPath} (${leaf.subject}) of tls.clusters.${id} has extended key usage ${leaf.extKeyUsage!.join(', ')} without clientAuth: the peer cluster (Go, tlsMode 2) refuses it ("x509: certificate specifies an incompatible key usage"). Reissue it with \`extendedKeyUsage = clientAuth\`.`,
+      ),
+    );
+    return;
+  }
+  const caSlot = slots.get('capempath');
+  const cas = caSlot ? goCertificates(caSlot.items).filter((c) => !c.goRefuses) : [];
+  if (!caSlot || cas.length === 0) return;
+  const refused = clientCertRefusal(certs, cas, caSlot.key, ctx.now);
+  if (refused)
+    out.push(
+      d(
+        certSlot.range,
+        Severity.Warning,
+        'milvus-cluster-client-cert',
+        `The client certificate ${certSlot.hostPath} (${leaf.subject}) of tls.clusters.${id} fails a check against ${caSlot.key} ${caSlot.hostPath}: ${refused.why}. The peer cluster verifies it with its own tls.caPemPath; if that is this CA, it refuses the connection ("${refused.goError}"). Issue the client certificate from the CA the peer trusts.`,
+      ),
+    );
 }
 
 /** Milvus as a TLS client of its dependencies (component_param.go / service_param.go: etcd.ssl.*, minio.ssl.tlsCACert, kafka.ssl.*), when their switch is on. */
@@ -908,6 +980,11 @@ export const MILVUS_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
     code: 'milvus-cluster-tls-incomplete',
     severity: 'error',
     summary: 'tls.clusters.<id> with only one of clientPemPath / clientKeyPath (2.6 uses cluster TLS only with both)',
+  },
+  {
+    code: 'milvus-cluster-client-cert',
+    severity: 'error',
+    summary: "tls.clusters.<id> client certificate without clientAuth (error), or not chaining to the entry's caPemPath (warning)",
   },
   {
     code: 'milvus-sample-certificate',
