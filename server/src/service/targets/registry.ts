@@ -7,10 +7,12 @@ import { nginxTarget } from './nginx';
 import { apisixTarget } from './apisix';
 import { postgresTarget } from './postgres';
 import { certSetTarget } from './cert-set';
+import { k8sTarget } from './k8s';
 
 export const TARGETS: readonly Target<any>[] = [
   pemTarget,
   composeTarget,
+  k8sTarget,
   milvusTarget,
   nginxTarget,
   apisixTarget,

@@ -73,5 +73,5 @@ export function loadInline(
     );
     return undefined;
   }
-  return { ...slot, hostPath: slot.docPath, items: c.items };
+  return { ...slot, hostPath: slot.docPath, items: c.items, inline: true };
 }
