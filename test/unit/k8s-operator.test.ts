@@ -61,12 +61,12 @@ test("the Operator sample's two mistakes: PEM without | on its line, tls: under 
     folded.map((d) => d.range.start.line),
     [lineOf(text, 'server.key:') + 1, lineOf(text, 'ca.pem:') + 1],
   );
-  assert.match(folded[0].message, /without `\|`.*literal block/);
+  assert.match(String(folded[0].message), /without `\|`.*literal block/);
   const misplaced = diags.find((d) => d.code === 'milvus-block-misplaced');
   assert.ok(misplaced, codes(diags).join());
   assert.equal(misplaced.range.start.line, lineOf(text, '      tls:'));
   assert.equal(misplaced.range.start.character, 6);
-  assert.match(misplaced.message, /top level of spec\.config of Milvus my-release/);
+  assert.match(String(misplaced.message), /top level of spec\.config of Milvus my-release/);
   // The image's sample certificates are what Milvus would use meanwhile.
   assert.ok(diags.some((d) => d.code === 'milvus-sample-certificate' && d.range.start.line === lineOf(text, 'tlsMode')));
 
@@ -91,17 +91,20 @@ test('a key that does not match the certificate is an error on serverKeyPath', (
   const d = diags.find((x) => x.code === 'tls-key-mismatch');
   assert.ok(d, codes(diags).join());
   assert.equal(d.range.start.line, lineOf(text, 'serverKeyPath:'));
-  assert.match(d.message, /Secret certs key server\.key/);
+  assert.match(String(d.message), /Secret certs key server\.key/);
 });
 
 test('an expired certificate is an error on serverPemPath and on its BEGIN line inside the Secret', () => {
   const text = `${secretYaml('certs', { 'server.pem': expired.certPem, 'server.key': expired.keyPem, 'ca.pem': ca.certPem })}---\n${milvusCr()}`;
   const { diags } = check({ 'milvus.yaml': text });
   const lines = diags.filter((x) => x.code === 'tls-cert-expired').map((x) => [x.range.start.line, x.range.start.character]);
-  assert.deepEqual(lines.sort(), [
-    [lineOf(text, '-----BEGIN CERTIFICATE-----'), 4],
-    [lineOf(text, 'serverPemPath:'), text.split('\n')[lineOf(text, 'serverPemPath:')].indexOf('/certs/server.pem')],
-  ].sort());
+  assert.deepEqual(
+    lines.sort(),
+    [
+      [lineOf(text, '-----BEGIN CERTIFICATE-----'), 4],
+      [lineOf(text, 'serverPemPath:'), text.split('\n')[lineOf(text, 'serverPemPath:')].indexOf('/certs/server.pem')],
+    ].sort(),
+  );
 });
 
 test('a tls path no volumeMount covers is an error on the path', () => {
@@ -110,7 +113,7 @@ test('a tls path no volumeMount covers is an error on the path', () => {
   const d = diags.find((x) => x.code === 'k8s-path-not-mounted');
   assert.ok(d, codes(diags).join());
   assert.equal(d.range.start.line, lineOf(text, 'serverPemPath:'));
-  assert.match(d.message, /\/etc\/milvus\/certs\/server\.pem/);
+  assert.match(String(d.message), /\/etc\/milvus\/certs\/server\.pem/);
 });
 
 test('a Secret key the volume does not have is an error on the path, naming the keys it has', () => {
@@ -119,7 +122,7 @@ test('a Secret key the volume does not have is an error on the path, naming the 
   const d = diags.find((x) => x.code === 'k8s-secret-key-missing');
   assert.ok(d, codes(diags).join());
   assert.equal(d.range.start.line, lineOf(text, 'serverKeyPath:'));
-  assert.match(d.message, /server\.pem, server\.key, ca\.pem/);
+  assert.match(String(d.message), /server\.pem, server\.key, ca\.pem/);
 });
 
 test('a subPath naming a key the Secret lacks is an error on the subPath line', () => {
@@ -140,7 +143,9 @@ test('the Secret may live in another manifest of the workspace; one that is nowh
 });
 
 test('Secret data: base64 PEM is clean, base64 of base64 and non-base64 are errors on the value', () => {
-  const ok = check({ 'milvus.yaml': `${dataSecretYaml('certs', { 'server.pem': b64(leaf.certPem), 'server.key': b64(leaf.keyPem), 'ca.pem': b64(ca.certPem) })}---\n${milvusCr()}` });
+  const ok = check({
+    'milvus.yaml': `${dataSecretYaml('certs', { 'server.pem': b64(leaf.certPem), 'server.key': b64(leaf.keyPem), 'ca.pem': b64(ca.certPem) })}---\n${milvusCr()}`,
+  });
   assert.deepEqual(ok.diags, []);
   const text = dataSecretYaml('certs', { 'server.pem': b64(b64(leaf.certPem)), 'server.key': 'not base64!' });
   const { diags } = check({ 'secret.yaml': text }, 'secret.yaml');
@@ -183,8 +188,16 @@ test('hover on a PEM value in a Secret decodes it, and never shows key material'
 
 test('YAML that is not a Kubernetes object of these kinds is not ours and costs no parse', () => {
   const svc = serviceFor(root);
-  const plain = { path: path.join(root, 'ci.yaml'), uri: 'file:///ci.yaml', text: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n' };
+  const plain = {
+    path: path.join(root, 'ci.yaml'),
+    uri: 'file:///ci.yaml',
+    text: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+  };
   assert.equal(svc.kindOf(plain), undefined);
-  const cm = { path: path.join(root, 'cm.yaml'), uri: 'file:///cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n' };
+  const cm = {
+    path: path.join(root, 'cm.yaml'),
+    uri: 'file:///cm.yaml',
+    text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n',
+  };
   assert.notEqual(svc.kindOf(cm), 'k8s');
 });

@@ -35,7 +35,7 @@ export function parseManifests(text: string): ManifestFile {
   const out: ManifestFile = { text, lines, objects: [], docs: [], errors: [] };
   let docs: Document.Parsed[] = [];
   try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false});
+    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (e) {
     out.errors.push({ range: lines.range(0, 0), message: e instanceof Error ? e.message : String(e) });

@@ -129,11 +129,18 @@ function manifestFiles(fromFile: string, ws: Workspace): string[] {
       if (out.length >= MAX_FILES) return;
       const p = path.join(dir, n);
       if (/\.ya?ml$/i.test(n)) out.push(p);
-      else if (depth < MAX_DEPTH && !n.startsWith('.') && !SKIP_DIRS.has(n) && !n.includes('.') && ws.kind(p) === 'directory') walk(p, depth + 1);
+      else if (depth < MAX_DEPTH && !n.startsWith('.') && !SKIP_DIRS.has(n) && !n.includes('.') && ws.kind(p) === 'directory')
+        walk(p, depth + 1);
     }
   };
   for (const s of starts) walk(s, 0);
-  return out;
+  // Nearest first: overlays (dev/, prod/) often define Secrets of one name each.
+  const here = path.dirname(fromFile);
+  const distance = (f: string) => path.relative(here, path.dirname(f)).split(path.sep).filter(Boolean).length;
+  return out
+    .map((f) => ({ f, d: distance(f) }))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.f);
 }
 
 function isUnder(file: string, root: string): boolean {
@@ -157,7 +164,13 @@ export type SecretLookup = { secret: SecretModel } | { secret?: undefined; untru
  * The Secret `name` in `namespace` (undefined: whichever namespace the manifest is applied to)
  * among `local` (the document's own) and the workspace's manifests.
  */
-export function findSecret(name: string, namespace: string | undefined, fromFile: string, local: SecretModel[], ws: Workspace): SecretLookup {
+export function findSecret(
+  name: string,
+  namespace: string | undefined,
+  fromFile: string,
+  local: SecretModel[],
+  ws: Workspace,
+): SecretLookup {
   const match = (s: SecretModel) => s.name === name && (namespace === undefined || s.namespace === undefined || s.namespace === namespace);
   const here = local.find(match);
   if (here) return { secret: here };

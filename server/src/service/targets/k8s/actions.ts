@@ -30,7 +30,13 @@ export function k8sCodeActions(uri: string, text: string, diagnostics: Diagnosti
         });
         break;
       case 'k8s-rename':
-        out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [dg], isPreferred: true, edit: edit([{ range: dg.range, newText: fix.to }]) });
+        out.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [dg],
+          isPreferred: true,
+          edit: edit([{ range: dg.range, newText: fix.to }]),
+        });
         break;
       case 'k8s-move-block': {
         const lines: string[] = [];

@@ -109,7 +109,8 @@ export function resolveSecretFile(
   if (!entry) {
     const range = hit.via === 'subPath' ? (hit.mount.subPathRange ?? at) : hit.via === 'item' ? (hit.itemRange ?? at) : at;
     const code = hit.via === 'subPath' ? 'k8s-subpath-mismatch' : 'k8s-secret-key-missing';
-    const what = hit.via === 'subPath' ? `subPath ${hit.key} of the volumeMount at ${hit.mount.mountPath}` : `${setting} (${hit.containerPath})`;
+    const what =
+      hit.via === 'subPath' ? `subPath ${hit.key} of the volumeMount at ${hit.mount.mountPath}` : `${setting} (${hit.containerPath})`;
     out.push(
       diag(
         range,

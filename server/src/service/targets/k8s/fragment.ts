@@ -87,7 +87,10 @@ export function shiftDiagnostic(dg: Diagnostic, fr: Fragment): Diagnostic {
         title: String(fix.title).replace('to the top level', `to the top level of ${fr.label}`),
       },
     };
-    out.message = String(dg.message).replace(/Move it to the top level \(([\w]+): at column 0\)\./, `Move it to the top level of ${fr.label}.`);
+    out.message = String(dg.message).replace(
+      /Move it to the top level \(([\w]+): at column 0\)\./,
+      `Move it to the top level of ${fr.label}.`,
+    );
   } else if (fix?.kind === 'add-key') out.data = { fix: { ...fix, indent: Number(fix.indent) + fr.base } };
   else if (fix?.kind === 'generate-certs') out.data = undefined;
   return out;

@@ -25,20 +25,65 @@ import { checkPair, checkPemValue } from './pem-scalars';
 
 /** Top-level keys of charts/milvus/values.yaml. */
 export const CHART_KEYS = [
-  'nameOverride', 'fullnameOverride', 'cluster', 'image', 'nodeSelector', 'tolerations', 'affinity', 'securityContext',
-  'topologySpreadConstraints', 'labels', 'annotations', 'volumes', 'volumeMounts', 'streaming', 'customConfigMap',
-  'extraConfigFiles', 'service', 'ingress', 'serviceAccount', 'metrics', 'livenessProbe', 'readinessProbe', 'log',
-  'heaptrack', 'standalone', 'proxy', 'rootCoordinator', 'queryCoordinator', 'queryNode', 'indexCoordinator', 'indexNode',
-  'dataCoordinator', 'dataNode', 'mixCoordinator', 'streamingNode', 'attu', 'minio', 'etcd', 'pulsar', 'pulsarv3', 'kafka',
-  'externalS3', 'externalGcs', 'externalEtcd', 'externalPulsar', 'externalKafka', 'woodpecker', 'tei', 'cdc',
+  'nameOverride',
+  'fullnameOverride',
+  'cluster',
+  'image',
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'securityContext',
+  'topologySpreadConstraints',
+  'labels',
+  'annotations',
+  'volumes',
+  'volumeMounts',
+  'streaming',
+  'customConfigMap',
+  'extraConfigFiles',
+  'service',
+  'ingress',
+  'serviceAccount',
+  'metrics',
+  'livenessProbe',
+  'readinessProbe',
+  'log',
+  'heaptrack',
+  'standalone',
+  'proxy',
+  'rootCoordinator',
+  'queryCoordinator',
+  'queryNode',
+  'indexCoordinator',
+  'indexNode',
+  'dataCoordinator',
+  'dataNode',
+  'mixCoordinator',
+  'streamingNode',
+  'attu',
+  'minio',
+  'etcd',
+  'pulsar',
+  'pulsarv3',
+  'kafka',
+  'externalS3',
+  'externalGcs',
+  'externalEtcd',
+  'externalPulsar',
+  'externalKafka',
+  'woodpecker',
+  'tei',
+  'cdc',
 ];
 /** proxy.tls in values.yaml and templates/proxy-tls-secret.yaml. */
 export const PROXY_TLS_KEYS = ['enabled', 'secretName', 'crt', 'key'];
 
 /** A values file with the chart's shape: the keys only this chart has. */
 export function looksLikeMilvusValues(text: string): boolean {
-  return /^(extraConfigFiles|mixCoordinator|queryNode|indexNode|dataNode|streamingNode|rootCoordinator)\s*:/m.test(text) ||
-    (/^prox\w*\s*:/m.test(text) && /^\s+tls\s*:/m.test(text) && /^\s+(secretName|crt)\s*:/im.test(text));
+  return (
+    /^(extraConfigFiles|mixCoordinator|queryNode|indexNode|dataNode|streamingNode|rootCoordinator)\s*:/m.test(text) ||
+    (/^prox\w*\s*:/m.test(text) && /^\s+tls\s*:/m.test(text) && /^\s+(secretName|crt)\s*:/im.test(text))
+  );
 }
 
 function suggestion(k: string, known: string[]): string | undefined {

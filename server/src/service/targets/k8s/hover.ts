@@ -40,7 +40,9 @@ function entryHover(e: SecretEntry, pos: Position, now: Date): Hover | null {
   return h ? { contents: h.contents, range: e.valueRange } : null;
 }
 
-const PATH_KEYS = new Set(['serverpempath', 'serverkeypath', 'capempath'].flatMap((k) => [formatKey('tls.' + k), formatKey('internaltls.' + k)]));
+const PATH_KEYS = new Set(
+  ['serverpempath', 'serverkeypath', 'capempath'].flatMap((k) => [formatKey('tls.' + k), formatKey('internaltls.' + k)]),
+);
 
 function pathHover(fr: Fragment, pod: K8sContainerContext, pos: Position, cc: ChainContext): Hover | null {
   for (const [norm, list] of fr.cfg.values) {
@@ -52,7 +54,14 @@ function pathHover(fr: Fragment, pod: K8sContainerContext, pos: Position, cc: Ch
     const containerPath = v.value.startsWith('/') ? v.value : `/milvus/${v.value}`;
     const scratch: never[] = [];
     const file = resolveSecretFile(containerPath, at, v.key, pod, cc, scratch);
-    if (!file) return { contents: { kind: MarkupKind.Markdown, value: `\`${containerPath}\` in ${pod.label}: not resolved to a Secret key in the workspace (see the finding on this line).` }, range: at };
+    if (!file)
+      return {
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: `\`${containerPath}\` in ${pod.label}: not resolved to a Secret key in the workspace (see the finding on this line).`,
+        },
+        range: at,
+      };
     const items = file.entry.content ? decodeInline(file.entry.content).items : [];
     const cert = certificates(items)[0]?.cert;
     const key = privateKeys(items)[0]?.key;
@@ -64,8 +73,7 @@ function pathHover(fr: Fragment, pod: K8sContainerContext, pos: Position, cc: Ch
 }
 
 export function k8sHover(m: K8sModel, file: string, pos: Position, ctx: TargetContext): Hover | null {
-  for (const s of m.secrets)
-    for (const e of s.entries) if (contains(e.valueRange, pos)) return entryHover(e, pos, ctx.now);
+  for (const s of m.secrets) for (const e of s.entries) if (contains(e.valueRange, pos)) return entryHover(e, pos, ctx.now);
   for (const e of m.helm?.rendered?.entries ?? []) if (contains(e.valueRange, pos)) return entryHover(e, pos, ctx.now);
   const cc: ChainContext = { ws: ctx.ws, settings: ctx.settings, now: ctx.now, local: m.secrets };
   for (const o of m.file.objects) {

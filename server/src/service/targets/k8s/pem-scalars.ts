@@ -56,7 +56,11 @@ export function literalBlock(f: ManifestFile, s: Scalar, content: string, indent
 }
 
 /** Map the lints of a PEM text onto the document: exact lines for a literal block, else the value's range. */
-export function lintScalar(content: string, e: Pick<SecretEntry, 'lineMap' | 'valueRange'>, ctx: { settings: Settings; now: Date }): Diagnostic[] {
+export function lintScalar(
+  content: string,
+  e: Pick<SecretEntry, 'lineMap' | 'valueRange'>,
+  ctx: { settings: Settings; now: Date },
+): Diagnostic[] {
   const found = lintPem(content, { settings: ctx.settings, now: ctx.now });
   return found.map((dg) => {
     if (!e.lineMap) return { ...dg, range: e.valueRange };

@@ -13,7 +13,12 @@ export function validateK8s(m: K8sModel, file: string, ctx: TargetContext): Diag
   const out: Diagnostic[] = [];
   for (const e of m.file.errors.slice(0, 10))
     out.push(
-      diag(e.range, Severity.Error, 'k8s-yaml-syntax', `YAML error: ${e.message}. kubectl and Helm refuse a file they cannot parse; fix the indentation or quoting here.`),
+      diag(
+        e.range,
+        Severity.Error,
+        'k8s-yaml-syntax',
+        `YAML error: ${e.message}. kubectl and Helm refuse a file they cannot parse; fix the indentation or quoting here.`,
+      ),
     );
   const cc: ChainContext = { ws: ctx.ws, settings: ctx.settings, now: ctx.now, local: m.secrets };
   for (const s of m.secrets) checkSecret(m.file, s, cc, out);

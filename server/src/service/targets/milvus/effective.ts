@@ -407,7 +407,11 @@ export function effectiveConfig(
 
 /** The configuration a Kubernetes deployment runs with: the image's milvus.yaml under one user.yaml fragment (a CR's spec.config, a chart's extraConfigFiles). */
 export function effectiveFromFragment(settings: FlatSetting[], label: string): EffectiveConfig {
-  const image: Layer = { kind: 'image', label: "the image's own /milvus/configs/milvus.yaml", containerPath: '/milvus/configs/milvus.yaml' };
+  const image: Layer = {
+    kind: 'image',
+    label: "the image's own /milvus/configs/milvus.yaml",
+    containerPath: '/milvus/configs/milvus.yaml',
+  };
   const user: Layer = { kind: 'user.yaml', label, containerPath: '/milvus/configs/user.yaml' };
   const layers = [{ layer: image }, { layer: user, settings }];
   const { values, ambiguous } = mergeLayers(layers, undefined, undefined);

@@ -98,7 +98,12 @@ export function validateMilvusFragment(model: MilvusTlsModel, cfg: EffectiveConf
   const out: Diagnostic[] = [];
   for (const e of model.syntaxErrors)
     out.push(
-      d(e.range, Severity.Error, 'milvus-yaml-syntax', `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`),
+      d(
+        e.range,
+        Severity.Error,
+        'milvus-yaml-syntax',
+        `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`,
+      ),
     );
   checkKeyNames(model, out);
   checkDuplicates(model, out);
