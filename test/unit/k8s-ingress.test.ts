@@ -58,7 +58,7 @@ test('Ingress hosts covered by the Secret certificate SANs are clean (wildcards 
   const ds = check(
     {
       'a/tls.yaml': secretYaml('milvus-tls', { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem }, { type: 'kubernetes.io/tls' }),
-      'a/ingress.yaml': ingress(['milvus.example.test', 'attu.apps.example.test']),
+      'a/ingress.yaml': ingress(['milvus.example.test', 'attu.apps.example.test', '*.apps.example.test']),
     },
     'a/ingress.yaml',
   );
@@ -127,4 +127,12 @@ spec:
     [['k8s-secret-key-missing', lineOf(dep, 'key: ca.crt')]],
   );
   void path;
+});
+
+test('a chart template (Go template directives) is not read as a manifest', async () => {
+  const svc = serviceFor(root);
+  // zilliztech/milvus-helm charts/milvus/templates/proxy-tls-secret.yaml has this shape.
+  const text =
+    '{{- if .Values.proxy.tls.enabled }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Values.proxy.tls.secretName }}\ndata:\n  tls.crt: {{ .Values.proxy.tls.crt }}\ntype: kubernetes.io/tls\n{{- end }}\n';
+  assert.equal(svc.kindOf({ path: path.join(root, 'templates', 'proxy-tls-secret.yaml'), text }), undefined);
 });

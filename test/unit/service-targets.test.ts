@@ -68,7 +68,7 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('docker-compose.yml', 'command: docker compose\nlong: text\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'cert-set'],
+    ['pem', 'compose', 'k8s', 'milvus', 'nginx', 'apisix', 'postgres', 'cert-set'],
   );
   assert.equal(kind('.env', 'DATABASE_URL=postgresql://db/app?sslmode=require\n'), 'postgres');
   assert.equal(kind('.env', 'DEBUG=1\n'), undefined);
@@ -122,6 +122,7 @@ test('each target publishes codes with its own prefix, and the shared pipeline t
   const prefix: Record<string, RegExp> = {
     pem: /^pem-/,
     compose: /^compose-/,
+    k8s: /^k8s-/,
     milvus: /^milvus-/,
     nginx: /^nginx-/,
     apisix: /^apisix-/,

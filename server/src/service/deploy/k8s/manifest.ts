@@ -42,7 +42,8 @@ export function parseManifests(text: string): ManifestFile {
   }
   for (const doc of docs) {
     out.docs.push(doc);
-    for (const e of doc.errors.slice(0, 5)) out.errors.push({ range: lines.range(e.pos[0], e.pos[1]), message: e.message.split('\n')[0] });
+    // The first error of a document: the ones after it are usually its echoes.
+    for (const e of doc.errors.slice(0, 1)) out.errors.push({ range: lines.range(e.pos[0], e.pos[1]), message: e.message.split('\n')[0] });
     const root = doc.contents;
     if (!isMap(root)) continue;
     const kind = str(get(root, 'kind'));

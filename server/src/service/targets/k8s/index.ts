@@ -19,6 +19,8 @@ const WORKLOAD = /^kind:\s*["']?(Deployment|StatefulSet|DaemonSet|Pod|Job|Replic
 export function recogniseK8s(doc: { path: string; languageId?: string; text: string }): boolean {
   if (!/\.ya?ml$/i.test(path.basename(doc.path)) && doc.languageId !== 'yaml') return false;
   if (doc.text.length > SNIFF_LIMIT) return false;
+  // A chart's templates/ (Go templates: {{ … }}) are not YAML until Helm renders them.
+  if (doc.text.includes('{{')) return false;
   if (/^apiVersion:/m.test(doc.text) && (KINDS.test(doc.text) || (WORKLOAD.test(doc.text) && /\bsecretName:/.test(doc.text)))) return true;
   return isValuesName(doc.path) && looksLikeMilvusValues(doc.text);
 }

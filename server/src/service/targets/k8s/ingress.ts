@@ -12,6 +12,7 @@ import { findSecret } from '../../deploy/k8s/secrets';
 import { readVolumes } from '../../deploy/k8s/volumes';
 import { decodeInline } from '../../tls/inline';
 import { certificates } from '../../pem/files';
+import type { CertInfo } from '../../pem/model';
 import { coversName } from '../../tls/names';
 import type { ChainContext } from './chain';
 
@@ -51,7 +52,7 @@ export function checkIngress(f: ManifestFile, o: K8sObject, file: string, cc: Ch
     if (!leaf) continue;
     for (const h of hosts) {
       const host = str(h);
-      if (!host || coversName(leaf, host)) continue;
+      if (!host || hostCovered(leaf, host)) continue;
       const sans = leaf.sans.map((s) => s.value).join(', ') || 'none';
       out.push(
         diag(
@@ -63,6 +64,12 @@ export function checkIngress(f: ManifestFile, o: K8sObject, file: string, cc: Ch
       );
     }
   }
+}
+
+/** A wildcard Ingress host (*.example.test) is served by a certificate with that very wildcard SAN. */
+function hostCovered(leaf: CertInfo, host: string): boolean {
+  if (host.startsWith('*.')) return leaf.sans.some((s) => s.type === 'dns' && s.value.toLowerCase() === host.toLowerCase());
+  return coversName(leaf, host);
 }
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job', 'ReplicaSet']);
