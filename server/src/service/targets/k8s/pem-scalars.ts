@@ -14,6 +14,7 @@ import type { ManifestFile } from '../../deploy/k8s/manifest';
 import type { SecretEntry, SecretModel } from '../../deploy/k8s/secrets';
 import { decodeInline } from '../../tls/inline';
 import { certificates, privateKeys } from '../../pem/files';
+import type { FileContents } from '../../pem/model';
 
 export interface PemFix {
   kind: 'k8s-pem-literal';
@@ -60,8 +61,10 @@ export function lintScalar(
   content: string,
   e: Pick<SecretEntry, 'lineMap' | 'valueRange'>,
   ctx: { settings: Settings; now: Date },
+  siblings?: () => FileContents[],
 ): Diagnostic[] {
-  const found = lintPem(content, { settings: ctx.settings, now: ctx.now });
+  // The other keys of the Secret are what a folder of PEM files is to a file: they tell a CA from a leaf.
+  const found = lintPem(content, { settings: ctx.settings, now: ctx.now, siblingFiles: siblings });
   return found.map((dg) => {
     if (!e.lineMap) return { ...dg, range: e.valueRange };
     const { firstLine, indent } = e.lineMap;
@@ -89,6 +92,7 @@ export function checkPemValue(
   what: string,
   ctx: { settings: Settings; now: Date },
   out: Diagnostic[],
+  siblings?: () => FileContents[],
 ): void {
   if (e.problem === 'not-base64') {
     out.push(
@@ -133,12 +137,14 @@ export function checkPemValue(
     );
     return;
   }
-  out.push(...lintScalar(content, e, ctx));
+  out.push(...lintScalar(content, e, ctx, siblings));
 }
 
 /** A Secret's own findings: every PEM value, the keys a kubernetes.io/tls Secret needs, its pair. */
 export function checkSecret(f: ManifestFile, s: SecretModel, ctx: { settings: Settings; now: Date }, out: Diagnostic[]): void {
-  for (const e of s.entries) checkPemValue(f, e, `${e.from} ${e.key} of Secret ${s.name}`, ctx, out);
+  const siblings = (self: SecretEntry) => () =>
+    s.entries.filter((x) => x !== self && x.content?.includes('-----BEGIN ')).map((x) => decodeInline(x.content!));
+  for (const e of s.entries) checkPemValue(f, e, `${e.from} ${e.key} of Secret ${s.name}`, ctx, out, siblings(e));
   if (s.type !== 'kubernetes.io/tls') return;
   const missing = ['tls.crt', 'tls.key'].filter((k) => !s.byKey.has(k));
   if (missing.length)
