@@ -21,7 +21,8 @@ export interface ComposeContainerContext {
   workdir: string;
 }
 
-/** A container of a Kubernetes pod (a Milvus component): its volumeMounts and the pod's volumes; resolved by deploy/k8s/resolve.ts. */
+/** A container of a Kubernetes pod (a Milvus component): its volumeMounts and the pod's volumes; resolveInPod (deploy/k8s/resolve.ts) follows a path to a Secret key. */
+export { resolveInPod, type PodResolved } from './k8s/resolve';
 export type { K8sContainerContext } from './k8s/volumes';
 import type { K8sContainerContext } from './k8s/volumes';
 

@@ -11,8 +11,9 @@ import type { Workspace } from '../../workspace';
 import type { Settings } from '../../types';
 import { winner, goAtoi, goParseBool, type EffectiveValue } from '../milvus/effective';
 import { IMAGE_SAMPLE_CERTS } from '../milvus/validate';
-import { mountFor, type K8sContainerContext } from '../../deploy/k8s/volumes';
-import { findSecret, type SecretEntry, type SecretModel } from '../../deploy/k8s/secrets';
+import type { K8sContainerContext } from '../../deploy/k8s/volumes';
+import type { SecretEntry, SecretModel } from '../../deploy/k8s/secrets';
+import { resolveInPod } from '../../deploy/k8s/resolve';
 import { loadInline } from '../../tls/inline';
 import { checkGroup } from '../../tls/pipeline';
 import type { LoadedSlot, SlotGroup, SlotRole } from '../../tls/slots';
@@ -34,7 +35,7 @@ export function secretWhere(s: SecretModel, key: string, ws: Workspace): string 
   return `Secret ${s.name} key ${key} (${root ? path.relative(root, s.file) : path.basename(s.file)})`;
 }
 
-/** What the container reads at a path, or undefined with a finding. */
+/** What the container reads at a path, or undefined with a finding on the line that breaks the chain. */
 export function resolveSecretFile(
   containerPath: string,
   at: Range,
@@ -43,85 +44,79 @@ export function resolveSecretFile(
   cc: ChainContext,
   out: Diagnostic[],
 ): { secret: SecretModel; entry: SecretEntry } | undefined {
-  const hit = mountFor(containerPath, pod);
-  if (hit.kind === 'no-mount') {
-    const dir = path.posix.dirname(hit.containerPath);
-    out.push(
-      diag(
-        at,
-        Severity.Error,
-        'k8s-path-not-mounted',
-        `${setting}: no volumeMount of ${pod.label} covers ${hit.containerPath}, so the file does not exist in the container and Milvus fails to start. Mount the Secret holding it, e.g. volumeMounts: [{name: certs, mountPath: ${dir}, readOnly: true}] with a volume {name: certs, secret: {secretName: …}}.`,
-      ),
-    );
-    return undefined;
-  }
-  if (hit.kind === 'volume-missing') {
-    out.push(
-      diag(
-        hit.mount.nameRange,
-        Severity.Error,
-        'k8s-volume-missing',
-        `The volumeMount ${hit.mount.name} (mountPath ${hit.mount.mountPath}) names no volume of ${pod.label}; Kubernetes rejects the pod ("spec.containers[].volumeMounts[].name: Not found"). Add a volume named ${hit.mount.name} or fix the name.`,
-      ),
-    );
-    return undefined;
-  }
-  if (hit.kind === 'not-secret') {
-    out.push(
-      diag(
-        at,
-        Severity.Information,
-        'k8s-volume-not-secret',
-        `${setting}: ${hit.containerPath} comes from the ${hit.volume.source} volume ${hit.volume.name}; its contents cannot be checked from here. Mount the certificates from a Secret to have them checked.`,
-      ),
-    );
-    return undefined;
-  }
-  const v = hit.volume.secret!;
-  const found = findSecret(v.secretName, pod.namespace, pod.manifestPath, cc.local, cc.ws);
-  if (!found.secret) {
-    if (!found.untrusted)
+  const r = resolveInPod(containerPath, pod, cc.local, cc.ws);
+  if (r.ok) return { secret: r.secret, entry: r.entry };
+  switch (r.reason) {
+    case 'no-mount': {
+      const dir = path.posix.dirname(r.containerPath);
       out.push(
         diag(
-          v.nameRange,
-          Severity.Information,
-          'k8s-secret-not-found',
-          `Secret ${v.secretName}${pod.namespace ? ` (namespace ${pod.namespace})` : ''} is not in the workspace, so ${setting} (${hit.containerPath}) cannot be checked. Add its manifest to the workspace to have the certificate checked.`,
+          at,
+          Severity.Error,
+          'k8s-path-not-mounted',
+          `${setting}: no volumeMount of ${pod.label} covers ${r.containerPath}, so the file does not exist in the container and Milvus fails to start. Mount the Secret holding it, e.g. volumeMounts: [{name: certs, mountPath: ${dir}, readOnly: true}] with a volume {name: certs, secret: {secretName: …}}.`,
         ),
       );
-    return undefined;
+      break;
+    }
+    case 'volume-missing':
+      out.push(
+        diag(
+          r.mount.nameRange,
+          Severity.Error,
+          'k8s-volume-missing',
+          `The volumeMount ${r.mount.name} (mountPath ${r.mount.mountPath}) names no volume of ${pod.label}; Kubernetes rejects the pod ("spec.containers[].volumeMounts[].name: Not found"). Add a volume named ${r.mount.name} or fix the name.`,
+        ),
+      );
+      break;
+    case 'not-secret':
+      out.push(
+        diag(
+          at,
+          Severity.Information,
+          'k8s-volume-not-secret',
+          `${setting}: ${r.containerPath} comes from the ${r.volume.source} volume ${r.volume.name}; its contents cannot be checked from here. Mount the certificates from a Secret to have them checked.`,
+        ),
+      );
+      break;
+    case 'untrusted':
+      break;
+    case 'secret-not-found':
+      out.push(
+        diag(
+          r.volume.secret!.nameRange,
+          Severity.Information,
+          'k8s-secret-not-found',
+          `Secret ${r.volume.secret!.secretName}${pod.namespace ? ` (namespace ${pod.namespace})` : ''} is not in the workspace, so ${setting} (${r.containerPath}) cannot be checked. Add its manifest to the workspace to have the certificate checked.`,
+        ),
+      );
+      break;
+    case 'not-projected':
+      out.push(
+        diag(
+          at,
+          Severity.Error,
+          'k8s-secret-key-missing',
+          `${setting}: the volume ${r.volume.name} lists items, and none projects ${r.key}, so ${r.containerPath} does not exist in the container. Add an item with path ${r.key}, or point ${setting} at one of the listed paths.`,
+        ),
+      );
+      break;
+    case 'key-missing': {
+      const keys = [...r.secret.byKey.keys()].join(', ') || 'none';
+      const range = r.via === 'subPath' ? (r.mount.subPathRange ?? at) : r.via === 'item' ? (r.itemRange ?? at) : at;
+      const what = r.via === 'subPath' ? `subPath ${r.key} of the volumeMount at ${r.mount.mountPath}` : `${setting} (${r.containerPath})`;
+      out.push(
+        diag(
+          range,
+          Severity.Error,
+          r.via === 'subPath' ? 'k8s-subpath-mismatch' : 'k8s-secret-key-missing',
+          `${what} names key ${r.key}, which Secret ${r.secret.name} does not have (its keys: ${keys}); the file does not exist in the container${r.via === 'subPath' ? ' and the pod fails to start' : ''}. Use one of its keys.`,
+        ),
+      );
+      break;
+    }
   }
-  const s = found.secret;
-  const entry = s.byKey.get(hit.key);
-  const keys = [...s.byKey.keys()].join(', ') || 'none';
-  if (hit.notProjected) {
-    out.push(
-      diag(
-        at,
-        Severity.Error,
-        'k8s-secret-key-missing',
-        `${setting}: the volume ${hit.volume.name} lists items, and none projects ${hit.key}, so ${hit.containerPath} does not exist in the container. Add an item with path ${hit.key}, or point ${setting} at one of the listed paths.`,
-      ),
-    );
-    return undefined;
-  }
-  if (!entry) {
-    const range = hit.via === 'subPath' ? (hit.mount.subPathRange ?? at) : hit.via === 'item' ? (hit.itemRange ?? at) : at;
-    const code = hit.via === 'subPath' ? 'k8s-subpath-mismatch' : 'k8s-secret-key-missing';
-    const what =
-      hit.via === 'subPath' ? `subPath ${hit.key} of the volumeMount at ${hit.mount.mountPath}` : `${setting} (${hit.containerPath})`;
-    out.push(
-      diag(
-        range,
-        Severity.Error,
-        code,
-        `${what} names key ${hit.key}, which Secret ${s.name} does not have (its keys: ${keys}); the file does not exist in the container${hit.via === 'subPath' ? ' and the pod fails to start' : ''}. Use one of its keys.`,
-      ),
-    );
-    return undefined;
-  }
-  return { secret: s, entry };
+  return undefined;
 }
 
 /** The tls / internaltls paths of the effective configuration, through the pod's mounts. */
