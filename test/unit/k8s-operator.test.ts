@@ -201,3 +201,38 @@ test('YAML that is not a Kubernetes object of these kinds is not ours and costs 
   };
   assert.notEqual(svc.kindOf(cm), 'k8s');
 });
+
+/** The CR with the Secret mounted only through spec.components.proxy. */
+const proxyOnly = (mode: 'cluster' | 'standalone') =>
+  milvusCr({ mode })
+    .replace(/ {2}components:\n[\s\S]*$/, '')
+    .concat(
+      '  components:\n    proxy:\n      volumes:\n        - name: certs\n          secret:\n            secretName: certs\n      volumeMounts:\n        - name: certs\n          mountPath: /certs\n',
+    );
+
+test("a component's own volumeMounts count for it: the proxy in cluster mode, not the standalone pod", () => {
+  const cluster = check({ 'milvus.yaml': `${good()}---\n${proxyOnly('cluster')}` });
+  assert.deepEqual(cluster.diags, []);
+  const text = `${good()}---\n${proxyOnly('standalone')}`;
+  const standalone = check({ 'milvus.yaml': text });
+  assert.deepEqual(
+    standalone.diags.map((d) => [d.code, d.range.start.line]),
+    ['serverPemPath:', 'serverKeyPath:', 'caPemPath:'].map((k) => ['k8s-path-not-mounted', lineOf(text, k)]),
+  );
+  assert.match(String(standalone.diags[0].message), /the standalone pod of Milvus my-release/);
+});
+
+test('internal TLS (the shape of the operator internal_tls.yaml): sni must be in the SANs', () => {
+  const cr = (sni: string) =>
+    milvusCr()
+      .replace('        tlsMode: 1\n', '        internaltlsEnabled: true\n')
+      .replace(/ {4}tls:\n/, '    internaltls:\n')
+      .replace('      caPemPath: /certs/ca.pem\n', `      caPemPath: /certs/ca.pem\n      sni: ${sni}\n`);
+  assert.deepEqual(check({ 'milvus.yaml': `${good()}---\n${cr('localhost')}` }).diags, []);
+  const text = `${good()}---\n${cr('milvus.internal')}`;
+  const { diags } = check({ 'milvus.yaml': text });
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.range.start.line]),
+    [['tls-name-not-in-san', lineOf(text, 'sni:')]],
+  );
+});
