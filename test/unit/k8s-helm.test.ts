@@ -176,3 +176,13 @@ test('a values.yaml of another chart is not ours', () => {
   };
   assert.equal(svc.kindOf(other), undefined);
 });
+
+test("the chart's ingress.tls hosts must be covered by the proxy.tls certificate it names", () => {
+  // values.yaml: ingress.tls: [{secretName: chart-example-tls, hosts: [milvus-example.local]}]
+  const text = `${values()}ingress:\n  enabled: true\n  rules:\n    - host: "milvus-example.local"\n      path: "/"\n      pathType: "Prefix"\n  tls:\n    - secretName: milvus-tls\n      hosts:\n        - localhost\n        - milvus-example.local\n`;
+  const { diags } = check(text);
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.range.start.line]),
+    [['k8s-ingress-host-not-covered', lineOf(text, '- milvus-example.local')]],
+  );
+});

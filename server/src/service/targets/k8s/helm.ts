@@ -8,6 +8,7 @@
  *   data tls.crt / tls.key taken verbatim (so crt and key must be base64 PEM). The chart mounts
  *   nothing by itself: values.yaml's own example adds proxy.volumes / proxy.volumeMounts at
  *   /etc/milvus/certs/ and points tls.serverPemPath at /etc/milvus/certs/tls.crt.
+ * - ingress.tls[] ({secretName, hosts}) becomes the Ingress's spec.tls (templates/ingress.yaml).
  * - The proxy (cluster.enabled, the default) or standalone pod gets the component's
  *   volumes/volumeMounts and then the global ones (proxy-deployment.yaml, standalone-deployment.yaml).
  */
@@ -22,6 +23,7 @@ import { validateMilvusFragment } from '../milvus/validate';
 import { blockFragment, shiftDiagnostic, type Fragment } from './fragment';
 import { checkFragmentChain, type ChainContext } from './chain';
 import { checkPair, checkPemValue } from './pem-scalars';
+import { checkIngressTls } from './ingress';
 
 /** Top-level keys of charts/milvus/values.yaml. */
 export const CHART_KEYS = [
@@ -210,6 +212,15 @@ export function checkHelmValues(f: ManifestFile, file: string, h: HelmModel, cc:
     for (const e of h.rendered.entries) checkPemValue(f, e, `proxy.tls.${e.key === 'tls.crt' ? 'crt' : 'key'}`, cc, out);
     checkPair(h.rendered.byKey.get('tls.crt'), h.rendered.byKey.get('tls.key'), 'proxy.tls', out);
   }
+  if (bool(get(root, 'ingress', 'enabled')))
+    checkIngressTls(
+      f,
+      get(root, 'ingress', 'tls'),
+      undefined,
+      file,
+      { ...cc, local: h.rendered ? [h.rendered, ...cc.local] : cc.local },
+      out,
+    );
   if (h.fragment) {
     for (const dg of validateMilvusFragment(h.fragment.model, h.fragment.cfg)) out.push(shiftDiagnostic(dg, h.fragment));
     checkFragmentChain(h.fragment, helmPod(f, file), { ...cc, local: h.rendered ? [h.rendered, ...cc.local] : cc.local }, out);

@@ -17,13 +17,25 @@ import { coversName } from '../../tls/names';
 import type { ChainContext } from './chain';
 
 export function checkIngress(f: ManifestFile, o: K8sObject, file: string, cc: ChainContext, out: Diagnostic[]): void {
-  for (const t of items(get(o.root, 'spec', 'tls'))) {
+  checkIngressTls(f, get(o.root, 'spec', 'tls'), o.namespace, file, cc, out);
+}
+
+/** An IngressTLS list: an Ingress's spec.tls, or the chart's ingress.tls it renders into one (templates/ingress.yaml). */
+export function checkIngressTls(
+  f: ManifestFile,
+  tlsList: unknown,
+  namespace: string | undefined,
+  file: string,
+  cc: ChainContext,
+  out: Diagnostic[],
+): void {
+  for (const t of items(tlsList)) {
     if (!isMap(t)) continue;
     const sn = get(t, 'secretName');
     const name = str(sn);
     const hosts = items(get(t, 'hosts'));
     if (!name || hosts.length === 0) continue;
-    const found = findSecret(name, o.namespace, file, cc.local, cc.ws);
+    const found = findSecret(name, namespace, file, cc.local, cc.ws);
     if (!found.secret) {
       if (!found.untrusted)
         out.push(
