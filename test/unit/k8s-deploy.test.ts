@@ -106,3 +106,9 @@ test('a Secret is found by name and namespace in the workspace, nearest first; a
   const open = resolveInPod('/certs/server.pem', c, [], ws);
   assert.equal(open.ok && open.entry.content, 'edited');
 });
+
+test('base64 wrapped in a | block decodes; folded onto one line with spaces it does not (encoding/json refuses spaces)', () => {
+  const b = Buffer.from('x'.repeat(100)).toString('base64');
+  assert.equal(decodeBase64(`${b.slice(0, 76)}\n${b.slice(76)}\n`), 'x'.repeat(100));
+  assert.equal(decodeBase64(`${b.slice(0, 76)} ${b.slice(76)}`), undefined);
+});

@@ -37,11 +37,16 @@ export interface SecretModel {
   byKey: Map<string, SecretEntry>;
 }
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Kubernetes' own base64 (encoding/json []byte): standard alphabet, padding required; whitespace is not allowed, but editors wrap. */
+/**
+ * Base64 as the API server decodes Secret data: kubectl sends JSON, encoding/json decodes []byte with
+ * base64.StdEncoding, which skips \r and \n (a `|` block wrapped at 76 columns is fine) but refuses
+ * any other character, a space included ("illegal base64 data at input byte N"): a base64 value
+ * written as a multi-line plain scalar is folded with spaces and rejected.
+ */
 export function decodeBase64(v: string): string | undefined {
-  const t = v.replace(/\s+/g, '');
+  const t = v.replace(/[\r\n]+/g, '');
   if (t.length % 4 !== 0 || !BASE64.test(t)) return undefined;
   return Buffer.from(t, 'base64').toString('latin1');
 }

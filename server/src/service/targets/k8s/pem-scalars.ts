@@ -100,7 +100,9 @@ export function checkPemValue(
         e.valueRange,
         Severity.Error,
         'k8s-secret-data-not-base64',
-        `${what} is not base64, but Secret data values must be (the API server rejects it: "illegal base64 data"). Base64-encode it (base64 -w0 FILE), or move it to stringData as text.`,
+        / /.test(String(e.scalar?.value ?? '').trim()) && e.scalar?.type === 'PLAIN'
+          ? `${what} is base64 spread over several lines without \`|\`: YAML joins the lines with spaces, which base64 does not allow (the API server rejects it: "illegal base64 data"). Write it on one line (base64 -w0 FILE) or as a literal block (\`${e.key}: |\`).`
+          : `${what} is not base64, but Secret data values must be (the API server rejects it: "illegal base64 data"). Base64-encode it (base64 -w0 FILE), or move it to stringData as text.`,
       ),
     );
     return;
