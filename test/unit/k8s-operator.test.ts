@@ -236,3 +236,14 @@ test('internal TLS (the shape of the operator internal_tls.yaml): sni must be in
     [['tls-name-not-in-san', lineOf(text, 'sni:')]],
   );
 });
+
+test('hover on a secretName says where the Secret is and what each key holds', () => {
+  const text = milvusCr();
+  const { svc, doc } = check({ 'milvus.yaml': text, 'secrets/certs.yaml': good() });
+  const line = lineOf(text, 'secretName:');
+  const v = (svc.hover(doc, { line, character: text.split('\n')[line].indexOf('certs') + 1 })?.contents as { value: string }).value;
+  assert.match(v, /Secret certs \(case\d+\/secrets\/certs\.yaml\)/);
+  assert.match(v, /`server\.pem` \(stringData\): Certificate CN=localhost/);
+  assert.match(v, /`server\.key` \(stringData\): .*private key/i);
+  assert.ok(!v.includes(leaf.keyPem.split('\n')[1].slice(0, 20)));
+});

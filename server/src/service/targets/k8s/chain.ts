@@ -30,9 +30,9 @@ export interface ChainContext {
 const ROLE: Record<string, SlotRole> = { serverPemPath: 'server-cert', serverKeyPath: 'server-key', caPemPath: 'ca' };
 
 /** Where a Secret key is, for messages: "Secret certs key server.pem (k8s/certs.yaml)". */
-export function secretWhere(s: SecretModel, key: string, ws: Workspace): string {
+export function secretWhere(s: SecretModel, key: string | undefined, ws: Workspace): string {
   const root = ws.roots.find((r) => !path.relative(r, s.file).startsWith('..'));
-  return `Secret ${s.name} key ${key} (${root ? path.relative(root, s.file) : path.basename(s.file)})`;
+  return `Secret ${s.name}${key ? ` key ${key}` : ''} (${root ? path.relative(root, s.file) : path.basename(s.file)})`;
 }
 
 /** What the container reads at a path, or undefined with a finding on the line that breaks the chain. */

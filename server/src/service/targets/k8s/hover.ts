@@ -8,6 +8,8 @@ import { contains } from '../../text';
 import { pemHover, certificateMarkdown, keyMarkdown } from '../../pem/hover';
 import { decodeInline } from '../../tls/inline';
 import { certificates, privateKeys } from '../../pem/files';
+import { describeItem } from '../../pem/describe';
+import { findSecret } from '../../deploy/k8s/secrets';
 import { formatKey, type EffectiveValue } from '../milvus/effective';
 import type { SecretEntry } from '../../deploy/k8s/secrets';
 import type { TargetContext } from '../target';
@@ -72,10 +74,40 @@ function pathHover(fr: Fragment, pod: K8sContainerContext, pos: Position, cc: Ch
   return null;
 }
 
+/** A `secretName:` value: where the Secret is and what each key holds (one line each, no key material). */
+function secretNameHover(m: K8sModel, file: string, pos: Position, cc: ChainContext): Hover | null {
+  const line = m.file.lines.lineText(pos.line);
+  const hit = /^(\s*(?:-\s*)?secretName:\s*)(["']?)([\w.-]+)\2\s*(#.*)?$/.exec(line);
+  if (!hit || pos.character < hit[1].length) return null;
+  const offset = m.file.lines.offsetAt(pos);
+  const owner = m.file.objects.find((o) => o.root.range && o.root.range[0] <= offset && offset <= o.root.range[2]);
+  const helmRendered = m.helm?.rendered ? [m.helm.rendered] : [];
+  const found = findSecret(hit[3], owner?.namespace, file, [...helmRendered, ...cc.local], cc.ws);
+  const range: Range = {
+    start: { line: pos.line, character: hit[1].length },
+    end: { line: pos.line, character: hit[1].length + hit[2].length * 2 + hit[3].length },
+  };
+  if (!found.secret)
+    return {
+      contents: { kind: MarkupKind.Markdown, value: `Secret \`${hit[3]}\`: not in the workspace; its keys cannot be checked.` },
+      range,
+    };
+  const s = found.secret;
+  const rows = [...s.byKey.values()].map((e) => {
+    const items = e.content?.includes('-----BEGIN ') ? decodeInline(e.content).items : [];
+    const what = items.length ? items.map((d) => describeItem(d, cc.now)).join('; ') : e.problem ? e.problem.replace(/-/g, ' ') : 'not PEM';
+    return `- \`${e.key}\` (${e.from}): ${what}`;
+  });
+  const where = secretWhere(s, undefined, cc.ws);
+  return { contents: { kind: MarkupKind.Markdown, value: `**${where}**${s.type ? ` · ${s.type}` : ''}\n\n${rows.join('\n')}` }, range };
+}
+
 export function k8sHover(m: K8sModel, file: string, pos: Position, ctx: TargetContext): Hover | null {
   for (const s of m.secrets) for (const e of s.entries) if (contains(e.valueRange, pos)) return entryHover(e, pos, ctx.now);
   for (const e of m.helm?.rendered?.entries ?? []) if (contains(e.valueRange, pos)) return entryHover(e, pos, ctx.now);
   const cc: ChainContext = { ws: ctx.ws, settings: ctx.settings, now: ctx.now, local: m.secrets };
+  const named = secretNameHover(m, file, pos, cc);
+  if (named) return named;
   for (const o of m.file.objects) {
     if (!isMilvusCr(o)) continue;
     const fr = crFragment(m.file, o);
