@@ -138,7 +138,7 @@ test('the Secret may live in another manifest of the workspace; one that is nowh
   assert.deepEqual(elsewhere.diags, []);
   const text = milvusCr({ secretName: 'absent' });
   const { diags } = check({ 'milvus.yaml': text });
-  assert.deepEqual(codes(diags), ['k8s-secret-not-found', 'k8s-secret-not-found', 'k8s-secret-not-found']);
+  assert.deepEqual(codes(diags), ['k8s-secret-not-found'], 'one finding for the three paths through it');
   assert.ok(diags.every((d) => d.severity === 3 && d.range.start.line === lineOf(text, 'secretName:')));
 });
 
@@ -246,4 +246,14 @@ test('hover on a secretName says where the Secret is and what each key holds', (
   assert.match(v, /`server\.pem` \(stringData\): Certificate CN=localhost/);
   assert.match(v, /`server\.key` \(stringData\): .*private key/i);
   assert.ok(!v.includes(leaf.keyPem.split('\n')[1].slice(0, 20)));
+});
+
+test("a component's own volumes replace the global ones (MergeComponentSpec): a global mount then names no volume", () => {
+  const text = milvusCr({ mode: 'cluster' }).concat('    proxy:\n      volumes:\n        - name: logs\n          emptyDir: {}\n');
+  const { diags } = check({ 'milvus.yaml': `${good()}---\n${text}` });
+  const full = `${good()}---\n${text}`;
+  assert.deepEqual(
+    diags.map((d) => `${d.code} ${d.range.start.line}`),
+    [`k8s-volume-missing ${lineOf(full, '- name: certs', lineOf(full, 'volumeMounts:'))}`],
+  );
 });

@@ -1,9 +1,9 @@
 /**
  * Secrets as a container sees them once mounted: one file per key, holding the `stringData`
- * text or the base64-decoded `data` (the API server merges stringData over data on write:
- * kubernetes/kubernetes pkg/apis/core/v1/conversion.go, "stringData ... overwriting any existing
- * values"). A Secret a manifest names is looked up by name and namespace across the workspace's
- * manifests, read through the Workspace (trust, folders, open documents win).
+ * text or the base64-decoded `data` (k8s.io/api core/v1 types.go Secret.StringData: "All keys and
+ * values are merged into the data field on write, overwriting any existing values"). A Secret a
+ * manifest names is looked up by name and namespace across the workspace's manifests, read through
+ * the Workspace (trust, folders, open documents win).
  */
 import * as path from 'node:path';
 import { isMap, isScalar, type Node as YamlNode, type Scalar } from 'yaml';

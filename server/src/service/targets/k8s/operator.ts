@@ -6,7 +6,8 @@
  *   MergeToolPath): user.yaml over the image defaults, as the Milvus target layers them.
  * - spec.components.volumes / volumeMounts apply to every component; a component's own
  *   (spec.components.proxy.volumeMounts, …) are added to them (pkg/controllers/components.go
- *   MergeComponentSpec: volumeMounts appended, a component's volumes list used when set).
+ *   MergeComponentSpec(component, global): volumeMounts appended, a component's volumes list
+ *   replacing the global one when set, so a global mount then names no volume).
  * - External TLS (tls.*) is served by the proxy (cluster) or standalone; internaltls by all.
  * The operator's own config/samples/external_tls.yaml nests tls: under common: (Milvus reads
  * common.tls.*, which is no setting) and writes PEM without `|`: both are findings here.
@@ -43,7 +44,8 @@ export function crPod(f: ManifestFile, o: K8sObject, file: string): K8sContainer
     label: `the ${cluster ? 'proxy' : 'standalone'} pod of Milvus ${o.name}`,
     namespace: o.namespace,
     mounts: [...readMounts(f, get(comps, 'volumeMounts')), ...readMounts(f, get(own, 'volumeMounts'))],
-    volumes: [...ownVolumes, ...readVolumes(f, get(comps, 'volumes')).filter((v) => !ownVolumes.some((x) => x.name === v.name))],
+    // MergeComponentSpec(component, global): `if src.Volumes != nil { dst.Volumes = src.Volumes }`.
+    volumes: get(own, 'volumes') !== undefined ? ownVolumes : readVolumes(f, get(comps, 'volumes')),
   };
 }
 

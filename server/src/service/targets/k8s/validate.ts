@@ -28,5 +28,10 @@ export function validateK8s(m: K8sModel, file: string, ctx: TargetContext): Diag
     else if (isWorkload(o)) checkWorkload(m.file, o, file, cc, out);
   }
   if (m.helm) checkHelmValues(m.file, file, m.helm, cc, out);
-  return out;
+  // Three paths through one broken mount or one absent Secret are one finding on that line.
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const k = `${d.code} ${d.range.start.line}:${d.range.start.character} ${d.message}`;
+    return !seen.has(k) && !!seen.add(k);
+  });
 }
