@@ -87,7 +87,7 @@ export function resolveSecretFile(
           r.volume.secret!.nameRange,
           Severity.Information,
           'k8s-secret-not-found',
-          `Secret ${r.volume.secret!.secretName}${pod.namespace ? ` (namespace ${pod.namespace})` : ''} is not in the workspace, so ${setting} (${r.containerPath}) cannot be checked. Add its manifest to the workspace to have the certificate checked.`,
+          `Secret ${r.volume.secret!.secretName}${pod.namespace ? ` (namespace ${pod.namespace})` : ''} is not in the workspace, so the certificates Milvus reads from it (mounted at ${r.mount.mountPath}) cannot be checked. Add its manifest to the workspace to have them checked.`,
         ),
       );
       break;
