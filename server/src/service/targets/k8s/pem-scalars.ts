@@ -9,10 +9,9 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { Scalar } from 'yaml';
 import { diag, Severity, type Settings } from '../../types';
-import { lintPem } from '../../tls/file-lint';
 import type { ManifestFile } from '../../deploy/k8s/manifest';
 import type { SecretEntry, SecretModel } from '../../deploy/k8s/secrets';
-import { decodeInline } from '../../tls/inline';
+import { decodeInline, lintInline } from '../../tls/inline';
 import { certificates, privateKeys } from '../../pem/files';
 import type { FileContents } from '../../pem/model';
 
@@ -54,28 +53,6 @@ export function literalBlock(f: ManifestFile, s: Scalar, content: string, indent
   }
   const pad = ' '.repeat(indent);
   return '|\n' + lines.map((l) => pad + l).join('\n');
-}
-
-/** Map the lints of a PEM text onto the document: exact lines for a literal block, else the value's range. */
-export function lintScalar(
-  content: string,
-  e: Pick<SecretEntry, 'lineMap' | 'valueRange'>,
-  ctx: { settings: Settings; now: Date },
-  siblings?: () => FileContents[],
-): Diagnostic[] {
-  // The other keys of the Secret are what a folder of PEM files is to a file: they tell a CA from a leaf.
-  const found = lintPem(content, { settings: ctx.settings, now: ctx.now, siblingFiles: siblings });
-  return found.map((dg) => {
-    if (!e.lineMap) return { ...dg, range: e.valueRange };
-    const { firstLine, indent } = e.lineMap;
-    return {
-      ...dg,
-      range: {
-        start: { line: firstLine + dg.range.start.line, character: dg.range.start.character + indent },
-        end: { line: firstLine + dg.range.end.line, character: dg.range.end.character + indent },
-      },
-    };
-  });
 }
 
 /** Just after the `:` that ends a key, where a block scalar's header belongs. */
@@ -139,7 +116,7 @@ export function checkPemValue(
     );
     return;
   }
-  out.push(...lintScalar(content, e, ctx, siblings));
+  out.push(...lintInline(content, { lineMap: e.lineMap, range: e.valueRange }, ctx, siblings));
 }
 
 /** A Secret's own findings: every PEM value, the keys a kubernetes.io/tls Secret needs, its pair. */
