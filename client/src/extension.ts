@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { runGenerateFlow } from './generate';
+import { runGenerateFlow, snippetDocs, SNIPPET_SCHEME } from './generate';
 import { checkCertificateSet } from './check-set';
 import { runTestConnection, results, RESULT_SCHEME } from './test-connection';
 import {
@@ -95,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (uri?: vscode.Uri, uris?: vscode.Uri[]) => client && checkCertificateSet(client, uri, uris),
     ),
     vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results),
+    vscode.workspace.registerTextDocumentContentProvider(SNIPPET_SCHEME, snippetDocs),
     vscode.commands.registerCommand(
       CLIENT_COMMANDS.testConnection,
       (arg?: vscode.Uri | TestConnectionParams) =>

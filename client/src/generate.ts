@@ -1,9 +1,22 @@
-/** The UI of "Generate TLS certs": questions, confirmation, progress, wiring. The work is the server's. */
+/**
+ * The UI of "Generate TLS certs": the questions (one multi-step flow, see wizard/), progress,
+ * then the wiring edit shown for approval (or previewed), and the connection snippet as a
+ * read-only document when asked. The work and every check are the server's.
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SERVER_COMMANDS as CMD, type GenerateCertsParams, type KeyType } from '../../server/src/protocol';
+import type { WorkspaceEdit as LspWorkspaceEdit, Range as LspRange } from 'vscode-languageserver-types';
+import { SERVER_COMMANDS as CMD, type GenerateCertsParams, type SnippetsParams, type WiringResult } from '../../server/src/protocol';
 import { exec } from './exec';
+import { GenerateWizard, serverDeps, type Exec } from './wizard/generate-steps';
+import { runWizard } from './wizard/multi-step';
+import { ReadOnlyDocs } from './read-only-docs';
+
+export const SNIPPET_SCHEME = 'tls-config-snippet';
+/** The "how to connect" documents, registered as a content provider in extension.ts. */
+export const snippetDocs = new ReadOnlyDocs(SNIPPET_SCHEME);
+import { offerKubernetes } from './generate-k8s';
 
 function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
@@ -13,8 +26,7 @@ function pickFolder(arg?: vscode.Uri | Partial<GenerateCertsParams>): string | u
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-const positiveInt = (v: string) =>
-  /^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 36500 ? undefined : 'Enter a number of days between 1 and 36500';
+const rel = (p: string) => vscode.workspace.asRelativePath(p, false);
 
 export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri | Partial<GenerateCertsParams>): Promise<void> {
   try {
@@ -23,146 +35,124 @@ export async function runGenerateFlow(client: LanguageClient, arg?: vscode.Uri |
       void vscode.window.showErrorMessage('Open a folder first: the certificates are written into the workspace.');
       return;
     }
-    const d = await exec(client, CMD.defaults, { folder });
-    const mode = await vscode.window.showQuickPick(
-      [
-        { label: 'Mutual TLS', description: 'CA + server + client (tlsMode 2)', value: 'mutual' as const },
-        { label: 'One-way TLS', description: 'CA + server (tlsMode 1)', value: 'one-way' as const },
-      ],
-      { title: 'Generate TLS certs (1/7): what for?', ignoreFocusOut: true },
-    );
-    if (!mode) return;
-    const namesText = await vscode.window.showInputBox({
-      title: 'Generate TLS certs (2/7): server names (DNS names and IPs clients dial)',
-      value: d.names.join(', '),
-      ignoreFocusOut: true,
-      validateInput: (v) =>
-        v
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean).length
-          ? undefined
-          : 'Give at least one name',
-    });
-    if (namesText === undefined) return;
-    const keyType = await vscode.window.showQuickPick<{ label: KeyType; description: string }>(
-      [
-        { label: 'P-256', description: 'ECDSA, fast and widely supported (default)' },
-        { label: 'P-384', description: 'ECDSA' },
-        { label: 'RSA-2048', description: 'RSA, for old clients' },
-        { label: 'RSA-3072', description: 'RSA' },
-        { label: 'RSA-4096', description: 'RSA, slow to generate' },
-      ],
-      { title: 'Generate TLS certs (3/7): key type', ignoreFocusOut: true },
-    );
-    if (!keyType) return;
-    const csr = await vscode.window.showQuickPick(
-      [
-        { label: 'No CSRs', description: 'certificates and keys only (default)', value: false },
-        { label: 'Also write CSRs', description: 'server.csr (and client.csr) for signing elsewhere', value: true },
-      ],
-      { title: 'Generate TLS certs (4/7): certificate signing requests', ignoreFocusOut: true },
-    );
-    if (!csr) return;
-    const leafDays = await vscode.window.showInputBox({
-      title: 'Generate TLS certs (5/7): server/client certificate validity in days',
-      value: String(d.options.leafDays ?? 825),
-      validateInput: positiveInt,
-      ignoreFocusOut: true,
-    });
-    if (leafDays === undefined) return;
-    const out = await vscode.window.showInputBox({
-      title: 'Generate TLS certs (6/7): output folder',
-      value: d.out,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Give a folder'),
-    });
-    if (out === undefined) return;
-    const outAbs = path.resolve(folder, out.trim());
-    let reuseCa = false;
-    let caDays = d.options.caDays ?? 3650;
-    const caThere = d.caExists && path.resolve(d.out) === outAbs;
-    if (caThere) {
-      const r = await vscode.window.showQuickPick(
-        [
-          { label: 'Reuse the existing CA', description: `sign new leaves with ca.pem / ca.key in ${out}`, value: true },
-          { label: 'Create a new CA', description: 'clients must then trust the new ca.pem', value: false },
-        ],
-        { title: 'Generate TLS certs (7/7): a CA exists in this folder', ignoreFocusOut: true },
-      );
-      if (!r) return;
-      reuseCa = r.value;
-    }
-    if (!reuseCa) {
-      const v = await vscode.window.showInputBox({
-        title: 'Generate TLS certs (7/7): CA validity in days',
-        value: String(caDays),
-        validateInput: positiveInt,
-        ignoreFocusOut: true,
-      });
-      if (v === undefined) return;
-      caDays = Number(v);
-    }
-    const options = {
-      mode: mode.value,
-      names: namesText
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-      keyType: keyType.label,
-      leafDays: Number(leafDays),
-      caDays,
-      csr: csr.value,
-    };
-    const plan = await exec(client, CMD.plan, { out: outAbs, options, reuseCa });
+    const run: Exec = (command, a) => exec(client, command, a);
+    const d = await run(CMD.defaults, { folder });
+    if (await offerKubernetes(client, folder, d)) return;
+    const w = new GenerateWizard(d, serverDeps(run, folder));
+    if (!(await runWizard(w))) return;
+    const a = w.answers;
+    const options = w.options();
+    const layout = w.layout;
+    // Files may have appeared since the folder step: never replace one the user was not asked about.
+    const plan = await run(CMD.plan, { out: a.out, options, reuseCa: a.reuseCa });
     if (plan.errors.length) {
       void vscode.window.showErrorMessage(`Cannot generate: ${plan.errors.join('; ')}`);
       return;
     }
     const existing = plan.files.filter((f) => f.exists).map((f) => path.basename(f.path));
-    let overwrite = false;
-    if (existing.length) {
+    if (existing.length && !a.overwrite) {
       const ok = await vscode.window.showWarningMessage(
-        `These files exist in ${outAbs} and would be replaced: ${existing.join(', ')}`,
+        `${existing.join(', ')} appeared in ${rel(a.out)} meanwhile and would be replaced.`,
         { modal: true, detail: 'The old certificates and keys are lost. Cancel to keep them.' },
         'Overwrite',
       );
       if (ok !== 'Overwrite') return;
-      overwrite = true;
     }
     const res = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Generating TLS certificates…' },
-      () => exec(client, CMD.generate, { out: outAbs, options, overwrite, reuseCa }),
+      () => run(CMD.generate, { out: a.out, options, overwrite: a.overwrite || existing.length > 0, reuseCa: a.reuseCa }),
     );
-    const mode12 = mode.value === 'mutual' ? 2 : 1;
-    const wiring = await exec(client, CMD.wiring, { certDir: outAbs, mode: mode12, composePath: d.composePath });
-    const choice = await vscode.window.showInformationMessage(
-      `Wrote ${res.written.length} files to ${outAbs}. Wire them into milvus.yaml${d.composePath ? ' and ' + path.basename(d.composePath) : ''}?`,
-      { modal: true, detail: wiring.summary.join('\n') || 'Nothing to change: the config already points at these files.' },
-      'Apply',
-    );
-    if (choice === 'Apply' && wiring.summary.length) {
-      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(wiring.edit);
-      if (edit && (await vscode.workspace.applyEdit(edit))) {
-        for (const e of edit.entries()) {
-          const doc = await vscode.workspace.openTextDocument(e[0]);
-          if (doc.isDirty) await doc.save();
-        }
-      }
-    }
-    const snip = await exec(client, CMD.snippets, {
-      mode: mode.value,
-      serverName: options.names[0],
-      host: options.names[0],
-      port: 19530,
-      dir: outAbs,
+    const wiring = await run(CMD.wiring, {
+      layout: a.layout,
+      certDir: a.out,
+      mode: a.mode === 'mutual' ? 2 : 1,
+      composePath: layout?.composePath,
+      ...(layout?.clientNameIsUser ? { dbUser: a.clientCommonName ?? layout.dbUser, db: layout.db } : {}),
     });
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: `# Connect to Milvus with these certificates\n\n\`\`\`python\n${snip.pymilvus}\n\`\`\`\n\n\`\`\`sh\n${snip.curl}\n\`\`\`\n`,
-    });
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    const wrote = `Wrote ${res.written.length} files to ${rel(a.out)}.`;
+    const applied = wiring.summary.length ? await offerWiring(client, wrote, wiring) : undefined;
+    const todo = wiring.todo?.length ? ` Still to do: ${wiring.todo.join('; ')}.` : '';
+    const said =
+      applied === undefined
+        ? `${wrote} The config already points at them: nothing to wire.${todo}`
+        : applied
+          ? `${wrote} Wired and saved: ${touched(wiring.edit).join(', ')}.${todo}`
+          : `${wrote} Nothing was wired; to use them: ${wiring.summary.join('; ')}.${todo}`;
+    await followUp(client, said, a.out, () => ({
+      mode: a.mode,
+      layout: a.layout,
+      serverName: a.names[0],
+      host: a.names[0],
+      port: layout?.port,
+      dir: a.out,
+      ...(a.clientCommonName ? { dbUser: a.clientCommonName } : layout?.dbUser ? { dbUser: layout.dbUser } : {}),
+      ...(layout?.db ? { db: layout.db } : {}),
+    }));
   } catch (e) {
     void vscode.window.showErrorMessage(`Generate TLS certs failed: ${(e as Error).message}`);
+  }
+}
+
+/** The files an LSP edit changes, workspace-relative. */
+function touched(edit: LspWorkspaceEdit): string[] {
+  const uris = new Set<string>();
+  for (const c of edit.documentChanges ?? []) uris.add('kind' in c ? ('uri' in c ? c.uri : c.newUri) : c.textDocument.uri);
+  return [...uris].map((u) => rel(vscode.Uri.parse(u).fsPath));
+}
+
+/**
+ * Shows what the wiring changes and applies it on "Apply" (saved, so the containers see it), or
+ * opens VS Code's refactor preview on "Preview…" where each change can be unticked.
+ * True when applied, false when declined.
+ */
+async function offerWiring(client: LanguageClient, wrote: string, wiring: WiringResult): Promise<boolean> {
+  const files = touched(wiring.edit);
+  if (files.length === 0) return false;
+  const choice = await vscode.window.showInformationMessage(
+    `${wrote} Wire them into ${files.join(' and ')}?`,
+    { modal: true, detail: wiring.summary.join('\n') },
+    'Apply',
+    'Preview…',
+  );
+  if (!choice) return false;
+  const edit = toCodeEdit(client, wiring.edit, choice === 'Preview…');
+  if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: choice === 'Preview…' }))) return false;
+  for (const [uri] of edit.entries()) {
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+    if (doc.isDirty) await doc.save();
+  }
+  return true;
+}
+
+/** The LSP edit as a VS Code edit; with `confirm`, each change waits in the refactor preview. */
+function toCodeEdit(client: LanguageClient, lsp: LspWorkspaceEdit, confirm: boolean): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  const meta = (label: string): vscode.WorkspaceEditEntryMetadata => ({ needsConfirmation: confirm, label });
+  for (const c of lsp.documentChanges ?? []) {
+    if ('kind' in c) {
+      if (c.kind === 'create')
+        edit.createFile(vscode.Uri.parse(c.uri), { ignoreIfExists: true }, meta(`Create ${rel(vscode.Uri.parse(c.uri).fsPath)}`));
+      continue;
+    }
+    const uri = vscode.Uri.parse(c.textDocument.uri);
+    for (const e of c.edits as { range: LspRange; newText: string }[])
+      edit.replace(uri, client.protocol2CodeConverter.asRange(e.range), e.newText, meta(`Wire the certificates into ${rel(uri.fsPath)}`));
+  }
+  return edit;
+}
+
+async function followUp(client: LanguageClient, message: string, out: string, snippetInput: () => SnippetsParams): Promise<void> {
+  const open = 'Open folder';
+  const show = 'Show snippet';
+  const pick = await vscode.window.showInformationMessage(message, open, show);
+  if (pick === open) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out));
+  if (pick === show) {
+    const snip = await exec(client, CMD.snippets, snippetInput());
+    const uri = snippetDocs.put(`${snip.title}.md`, snip.markdown);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
   }
 }

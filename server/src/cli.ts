@@ -5,124 +5,29 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { URI } from 'vscode-uri';
-import { LanguageService, Workspace, MAX_DOCUMENT_CHARS } from './service';
+import { Workspace } from './service';
 import { DEFAULT_SETTINGS } from './service/types';
+import { check } from './cli/check';
+import { formatText } from './cli/text';
 import { toSarif } from './cli/sarif';
 import { probeCommand } from './cli/probe';
 import { generate } from './commands';
+import { k8sDefaults, k8sNextSteps } from './cli/k8s';
+import { DEFAULT_OPTIONS } from './service/certgen/options';
 import type { GenerateOptions } from './service/certgen';
-import type { Diagnostic } from 'vscode-languageserver-types';
 
-const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', '.vscode-test']);
-const MAX_FILES = 20000;
-
-export interface Finding {
-  file: string;
-  range: Diagnostic['range'];
-  severity: 'error' | 'warning' | 'information' | 'hint';
-  code: string;
-  message: string;
-}
+export { check, type Finding, type CheckResult } from './cli/check';
 
 const USAGE = `usage:
   tls-config check <folder|files…> [--format text|json|sarif] [--expiry-days N]
   tls-config generate --out DIR [--name NAME …] [--mode one-way|mutual] [--key-type P-256|P-384|RSA-2048|RSA-3072|RSA-4096]
                       [--days N] [--ca-days N] [--csr] [--reuse-ca] [--force] [--layout postgres [--db-user NAME]]
+                      [--layout k8s [--namespace NS] [--secret-name NAME]]
   tls-config probe HOST:PORT [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn h2]
                    [--protocol tls|postgres|postgres-direct] [--timeout MS] [--format text|json]
-  tls-config probe --config FILE [--target N] [the flags above override what the config gives]`;
-
-function walk(dir: string, out: string[], seen: Set<string>): void {
-  let real: string;
-  try {
-    real = fs.realpathSync(dir);
-  } catch {
-    return;
-  }
-  if (seen.has(real)) return; // symlink loops
-  seen.add(real);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (out.length >= MAX_FILES) return;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(p, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
-  }
-}
-
-const CANDIDATE = /\.(pem|crt|cer|key|csr|ca-bundle|ya?ml)$/i;
-/** The postgres target's files: .env, pg_service.conf, postgresql.conf, JSON/properties configs holding connection strings. */
-const PG_CANDIDATE = /(^|[\\/])\.env(\.[^\\/]*)?$|\.(env|conf|json|properties|toml|ini)$/i;
-/** nginx keeps configs without an extension in sites-available/, sites-enabled/ (Debian). */
-const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
-const CANDIDATE_EXT = /\.(conf|json|sh)$/i;
-
-export function check(targets: string[], opts: { expiryDays?: number } = {}): { findings: Finding[]; base: string } {
-  const absTargets = targets.map((t) => path.resolve(t));
-  const base = absTargets.length === 1 && safeIsDir(absTargets[0]) ? absTargets[0] : process.cwd();
-  const roots = absTargets.map((t) => (safeIsDir(t) ? t : path.dirname(t)));
-  const ws = new Workspace(roots, { ...DEFAULT_SETTINGS, expiryWarningDays: opts.expiryDays ?? DEFAULT_SETTINGS.expiryWarningDays });
-  const service = new LanguageService(ws);
-  const files: string[] = [];
-  for (const t of absTargets) {
-    if (safeIsDir(t)) walk(t, files, new Set());
-    else files.push(t);
-  }
-  const findings: Finding[] = [];
-  const rel = (f: string) => path.relative(base, f).split(path.sep).join('/') || path.basename(f);
-  for (const f of files) {
-    if (!CANDIDATE.test(f) && !PG_CANDIDATE.test(f) && !CANDIDATE_EXT.test(f) && !CANDIDATE_DIR.test(f) && !absTargets.includes(f))
-      continue;
-    const r = ws.read(f);
-    // A *.conf or sites-enabled/ entry is only maybe ours (most are not nginx): one we cannot read is not a finding.
-    if (!r.ok && !CANDIDATE.test(f) && !absTargets.includes(f)) continue;
-    if (!r.ok) {
-      findings.push({ file: rel(f), range: zero(), severity: 'error', code: 'file-unreadable', message: r.message });
-      continue;
-    }
-    const text = r.size > MAX_DOCUMENT_CHARS ? 'x'.repeat(MAX_DOCUMENT_CHARS + 1) : Buffer.from(r.bytes).toString('utf8');
-    const doc = { path: f, uri: URI.file(f).toString(), text };
-    for (const d of service.validate(doc)) {
-      findings.push({
-        file: rel(f),
-        range: d.range,
-        severity: SEVERITY[d.severity ?? 1] as Finding['severity'],
-        code: String(d.code),
-        message: typeof d.message === 'string' ? d.message : d.message.value,
-      });
-    }
-  }
-  return { findings, base };
-}
-
-function zero() {
-  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-}
-
-function safeIsDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function formatText(findings: Finding[]): string {
-  const lines = findings.map(
-    (f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.code}] ${f.message}`,
-  );
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  lines.push(`${findings.length} finding(s), ${errors} error(s)`);
-  return lines.join('\n');
-}
+  tls-config probe --config FILE [--target N] [the flags above override what the config gives]
+check exits 0 when no error is found, 1 when one is, 2 on bad arguments, a path that does not exist
+or a folder with no supported file.`;
 
 function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string[]> } {
   const positional: string[] = [];
@@ -154,15 +59,20 @@ async function main(argv: string[]): Promise<number> {
     const format = one('--format') ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new Error(`unknown --format ${format} (text, json or sarif)`);
     const days = one('--expiry-days');
-    const { findings, base } = check(positional, { expiryDays: days ? Number(days) : undefined });
+    const result = check(positional, { expiryDays: days ? Number(days) : undefined });
+    // A wrong path must not pass CI as "no findings".
+    if (result.filesChecked === 0)
+      throw new Error(
+        `no supported file in ${positional.join(', ')}: nothing was checked (looked for Milvus, compose, nginx, APISIX and PostgreSQL configs and PEM files)`,
+      );
     const out =
       format === 'json'
-        ? JSON.stringify(findings, null, 2)
+        ? JSON.stringify(result.findings, null, 2)
         : format === 'sarif'
-          ? JSON.stringify(toSarif(findings, base), null, 2)
-          : formatText(findings);
+          ? JSON.stringify(toSarif(result.findings, result.base), null, 2)
+          : formatText(result);
     process.stdout.write(out + '\n');
-    return findings.some((f) => f.severity === 'error') ? 1 : 0;
+    return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
   }
   if (cmd === 'generate') {
     const out = one('--out');
@@ -180,12 +90,18 @@ async function main(argv: string[]): Promise<number> {
     if (one('--days')) options.leafDays = Number(one('--days'));
     if (one('--ca-days')) options.caDays = Number(one('--ca-days'));
     if (one('--csr')) options.csr = true;
-    if (one('--layout') === 'postgres') options.layout = 'postgres';
+    const layout = one('--layout');
+    if (layout !== undefined && layout !== 'postgres' && layout !== 'k8s') throw new Error(`unknown --layout ${layout} (postgres or k8s)`);
+    if (layout) options.layout = layout;
     if (one('--db-user')) options.clientCommonName = one('--db-user');
     const abs = path.resolve(out);
     const ws = new Workspace([abs, path.dirname(abs)], { ...DEFAULT_SETTINGS });
-    const res = await generate({ out: abs, options, overwrite: !!one('--force'), reuseCa: !!one('--reuse-ca') }, ws);
+    const near = layout === 'k8s' ? k8sDefaults(abs, ws, one('--namespace')) : undefined;
+    if (near && !names.length) options.names = near.names;
+    const kubernetes = near ? { namespace: near.namespace, secretName: one('--secret-name') } : undefined;
+    const res = await generate({ out: abs, options, overwrite: !!one('--force'), reuseCa: !!one('--reuse-ca'), kubernetes }, ws);
     process.stdout.write(res.written.map((w) => `wrote ${w}`).join('\n') + '\n');
+    if (near && kubernetes) process.stdout.write(k8sNextSteps(abs, options.mode ?? DEFAULT_OPTIONS.mode, kubernetes, near.target, ws));
     return 0;
   }
   if (cmd === 'probe') return probeCommand(positional, one, (k) => flags.get(k) ?? []);

@@ -212,9 +212,10 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   await wb.openFile('gen/milvus.yaml', 'tlsMode');
   await wb.runCommand('TLS: Generate TLS certs', { shot: 'generate-palette' });
 
-  // Answer the steps by their titles ("Generate TLS certs (n/N): …"), whatever their number and order.
+  // Answer the steps by their titles ("Generate TLS certs: … (n/N)"), whatever their number and order.
   const enter = () => wb.quickInputBox.press('Enter');
   const steps = [
+    { re: /which system/, required: true, answer: () => wb.pick('Milvus') },
     { re: /what for\?/, required: true, answer: () => wb.pick('Mutual TLS') },
     {
       re: /server names/,
@@ -247,6 +248,12 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
     await step.answer(await wb.quickInputBox.inputValue());
     prev = title;
   }
+  // One flow, numbered 1..N without repeats, with a back button after the first step.
+  const numbers = seen.map((t) => /\((\d+)\/(\d+)\)$/.exec(t)?.slice(1).map(Number));
+  assert.ok(
+    numbers.every((n, i) => n && n[0] === i + 1 && n[1] === seen.length),
+    `steps numbered 1..${seen.length}: ${seen.join(' | ')}`,
+  );
   for (const st of steps.filter((x) => x.required))
     assert.ok(
       seen.some((t) => st.re.test(t)),
@@ -282,12 +289,16 @@ test('(5) "TLS: Generate TLS certs" writes the files and wires them into milvus.
   });
   assert.match(compose, /- \.\/tls:\/milvus\/tls/);
 
-  // the connection snippet opens beside
+  // the connection snippet opens beside only when asked, read-only (closing it asks nothing)
+  const toast = wb.page.locator('.notification-toast', { hasText: 'Wired and saved' });
+  await toast.waitFor({ timeout: TIMEOUTS.diag });
+  assert.ok(await toast.locator('.monaco-button', { hasText: 'Open folder' }).count(), 'the folder can be revealed');
+  await toast.locator('.monaco-button', { hasText: 'Show snippet' }).click();
   await wb.page.locator('.editor-group-container.active .view-line', { hasText: 'Connect to Milvus' }).waitFor();
   await wb.shot('generate-done');
 
   // Problems: nothing from tls-config about the generated setup
-  await wb.runCommand('View: Revert and Close Editor'); // the untitled snippet, so closing editors asks nothing
+  await wb.runCommand('View: Close Editor'); // the read-only snippet: nothing to save
   await wb.openFile('gen/milvus.yaml', 'tlsMode');
   await wb.line('tlsMode: 2').waitFor();
   await wb.editor.locator('.detected-link', { hasText: 'server.pem' }).first().waitFor({ timeout: TIMEOUTS.diag });

@@ -10,6 +10,7 @@ import { URI } from 'vscode-uri';
 import { LspClient } from '../support/lsp-client';
 import { tmpWorkspace, writeFiles, composeYaml, milvusYaml } from '../support/workspace';
 import { SERVER_COMMANDS } from '../../server/src/protocol';
+import { applyWorkspaceEdit } from '../support/apply-edit';
 
 const SET = ['ca.key', 'ca.pem', 'client.key', 'client.pem', 'server.key', 'server.pem'];
 
@@ -186,4 +187,112 @@ test('serverInfo names tls-config at the version in package.json', async () => {
 
 test('every server command in the protocol is advertised, and nothing else', () => {
   assert.deepEqual([...init.capabilities.executeCommandProvider.commands].sort(), Object.values(SERVER_COMMANDS).sort());
+});
+
+test('validateGenerateOptions answers each problem on the field it is about, notes a wildcard, and checks the CA to reuse', async () => {
+  const v = (arg: object) => c.request<any>('workspace/executeCommand', { command: SERVER_COMMANDS.validateGenerate, arguments: [arg] });
+  assert.deepEqual(await v({ options: {} }), { errors: [], notes: [] });
+  const bad = await v({ options: { names: ['localhost', 'my host', 'not a name!!'], leafDays: 0, keyType: 'DSA' } });
+  assert.deepEqual(
+    bad.errors.map((e: any) => e.field),
+    ['keyType', 'names', 'names', 'leafDays'],
+  );
+  assert.match(bad.errors[1].message, /"my host" contains white space/);
+  const wild = await v({ options: { names: ['*.example.com'] } });
+  assert.deepEqual(wild.errors, []);
+  assert.equal(wild.notes[0].field, 'names');
+  // Reusing a CA: the folder must hold one; caDays is then not the user's to answer.
+  const fresh = path.join(root, 'validate');
+  const none = await v({ options: { caDays: 0 }, out: fresh, reuseCa: true });
+  assert.deepEqual(
+    none.errors.map((e: any) => e.field),
+    ['reuseCa'],
+  );
+  await c.request('workspace/executeCommand', {
+    command: SERVER_COMMANDS.generate,
+    arguments: [{ out: fresh, options: { names: ['localhost'] } }],
+  });
+  assert.deepEqual(await v({ options: { caDays: 0, leafDays: 900 }, out: fresh, reuseCa: true }), { errors: [], notes: [] });
+});
+
+test('defaults list the layouts, suggesting PostgreSQL and its folder for a compose project that runs Postgres', async () => {
+  // A Postgres project inside the Milvus project of this file: the nearer compose file decides.
+  const pg = path.join(root, 'db');
+  writeFiles(pg, {
+    'docker-compose.yml':
+      'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports:\n      - 15432:5432\n',
+  });
+  const d = await c.request<any>('workspace/executeCommand', { command: SERVER_COMMANDS.defaults, arguments: [{ folder: pg }] });
+  assert.equal(d.layout, 'postgres');
+  assert.deepEqual(
+    d.layouts.map((l: any) => l.id),
+    ['milvus', 'postgres'],
+  );
+  const l = d.layouts[1];
+  assert.deepEqual(
+    [l.out, l.composePath, l.service, l.dbUser, l.detected],
+    [path.join(pg, 'tls'), path.join(pg, 'docker-compose.yml'), 'db', 'app', 'service db in docker-compose.yml'],
+  );
+  assert.equal(l.port, 15432, 'the snippet dials the published port');
+  // The Milvus project of this file suggests Milvus.
+  const m = await c.request<any>('workspace/executeCommand', { command: SERVER_COMMANDS.defaults, arguments: [{ folder: root }] });
+  assert.equal(m.layout, 'milvus');
+});
+
+test('the Postgres wiring is a WorkspaceEdit: applied, the compose service has TLS on and the .env URI verifies the server', async () => {
+  const pg = tmp('lsp-cmd-pgwire-');
+  writeFiles(pg, {
+    'docker-compose.yml':
+      'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n    ports:\n      - "5433:5432"\n',
+  });
+  const s = spawn();
+  await s.initialize(pg, { capabilities: EDITING_CLIENT });
+  const out = path.join(pg, 'tls');
+  const gen = await s.request<any>('workspace/executeCommand', {
+    command: SERVER_COMMANDS.generate,
+    arguments: [{ out, options: { names: ['localhost'], layout: 'postgres', clientCommonName: 'app' } }],
+  });
+  assert.deepEqual(gen.written.map((f: string) => path.basename(f)).sort(), [
+    'ca.key',
+    'postgresql.crt',
+    'postgresql.key',
+    'root.crt',
+    'server.crt',
+    'server.key',
+  ]);
+  const plan = await s.request<any>('workspace/executeCommand', {
+    command: SERVER_COMMANDS.wiring,
+    arguments: [{ layout: 'postgres', certDir: out, mode: 2, composePath: path.join(pg, 'docker-compose.yml'), dbUser: 'app' }],
+  });
+  assert.ok(plan.summary.length >= 3, plan.summary.join('\n'));
+  applyWorkspaceEdit(plan.edit);
+  assert.match(
+    fs.readFileSync(path.join(pg, 'docker-compose.yml'), 'utf8'),
+    /command: -c ssl=on -c ssl_cert_file=\/etc\/postgresql\/tls\/server\.crt/,
+  );
+  // The checks read the wired .env as written: verify-full with the generated root, which signs the server certificate.
+  const env = path.join(pg, '.env');
+  const uri = URI.file(env).toString();
+  const diags = s.nextDiagnostics(uri);
+  s.open(env, fs.readFileSync(env, 'utf8'), 'properties');
+  const codes = (await diags).diagnostics.map((d: any) => d.code);
+  assert.deepEqual(
+    codes.filter((x: string) => /sslmode|root|client|name|san/.test(x)),
+    [],
+    codes.join(', '),
+  );
+  // A second plan has nothing left to change.
+  const again = await s.request<any>('workspace/executeCommand', {
+    command: SERVER_COMMANDS.wiring,
+    arguments: [{ layout: 'postgres', certDir: out, mode: 2, composePath: path.join(pg, 'docker-compose.yml'), dbUser: 'app' }],
+  });
+  assert.deepEqual(again.summary, []);
+  const snip = await s.request<any>('workspace/executeCommand', {
+    command: SERVER_COMMANDS.snippets,
+    arguments: [{ layout: 'postgres', mode: 'mutual', serverName: 'localhost', port: 5433, dir: out, dbUser: 'app' }],
+  });
+  assert.match(
+    snip.markdown,
+    /psql 'postgresql:\/\/app@localhost:5433\/app\?sslmode=verify-full&sslrootcert=.*\/tls\/root\.crt&sslcert=.*postgresql\.crt&sslkey=.*postgresql\.key'/,
+  );
 });

@@ -14,6 +14,7 @@ import { makeCa, makeLeaf, EKU } from '../support/certs';
 import { startGoServer, type GoServer } from '../support/go-tls';
 import { closedPort } from '../support/probe-servers';
 import { SERVER_COMMANDS, type TestConnectionResult } from '../../server/src/protocol';
+import { needs } from '../../client/src/wizard/connection-answers';
 
 let c: LspClient;
 let root: string;
@@ -131,6 +132,41 @@ test('an explicit target, nothing listening: a result, not a protocol error', as
     arguments: [{ target: { host: 'x', port: 0 } }],
   });
   assert.match(bad.error, /bad port/);
+});
+
+test('files the user picked fill only what the config leaves open; the result says which files are still missing', async () => {
+  const tls = (n: string) => path.join(root, 'tls', n);
+  const run = (arg: object) =>
+    c.request<TestConnectionResult>(
+      'workspace/executeCommand',
+      { command: SERVER_COMMANDS.testConnection, arguments: [{ quiet: true, ...arg }] },
+      30_000,
+    );
+  // host:port alone: the private CA is unknown and the server asks for a client certificate.
+  const bare = await run({ target: { host: '127.0.0.1', port: go.port } });
+  assert.equal(bare.status, 'tested');
+  if (bare.status !== 'tested') return;
+  assert.equal(bare.ok, false);
+  assert.deepEqual(needs(bare), { ca: true, client: true }, JSON.stringify([bare.verification, bare.clientCertificate]));
+  // With the answers as fallback: the handshake verifies and the certificate is accepted; nothing more is needed.
+  const answered = await run({
+    target: { host: '127.0.0.1', port: go.port },
+    fallback: { ca: tls('ca.pem'), cert: tls('client.pem'), key: tls('client.key') },
+  });
+  assert.equal(answered.status, 'tested');
+  if (answered.status !== 'tested') return;
+  assert.equal(answered.ok, true, JSON.stringify(answered.findings));
+  assert.deepEqual(needs(answered), { ca: false, client: false });
+  assert.deepEqual([answered.target.ca, answered.target.cert, answered.target.key], [tls('ca.pem'), tls('client.pem'), tls('client.key')]);
+  // From milvus.yaml, the derived files win over a remembered answer that differs.
+  const uri = c.open(path.join(root, 'milvus.yaml'), fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8'), 'yaml');
+  const derived = await run({ uri, fallback: { ca: tls('server.pem'), cert: tls('server.pem'), key: tls('server.key') } });
+  assert.equal(derived.status, 'tested');
+  if (derived.status !== 'tested') return;
+  assert.equal(derived.ok, true, JSON.stringify(derived.findings));
+  assert.equal(path.basename(derived.target.ca!), 'ca.pem');
+  assert.equal(path.basename(derived.target.cert!), 'client.pem');
+  assert.doesNotMatch(JSON.stringify([bare, answered, derived]), /PRIVATE KEY/);
 });
 
 async function waitFor(f: () => boolean, ms = 5000): Promise<void> {

@@ -367,13 +367,10 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       },
       setup: volumesDir,
       open: 'docker-compose.yml',
-      expect: ['compose-required-variable', ...Array(3).fill('milvus-compose-path-not-mounted')],
+      // The paths the missing mount leaves uncovered are reported once, on milvus.yaml (it is checked against this service).
+      expect: ['compose-required-variable'],
       message: /TLS_DIR/,
-      cli: [
-        'docker-compose.yml compose-required-variable',
-        ...Array(3).fill('docker-compose.yml milvus-compose-path-not-mounted'),
-        ...Array(3).fill('milvus.yaml milvus-path-not-mounted'),
-      ],
+      cli: ['docker-compose.yml compose-required-variable', ...Array(3).fill('milvus.yaml milvus-path-not-mounted')],
     },
     {
       name: 'billion laughs in compose',

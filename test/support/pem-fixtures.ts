@@ -50,6 +50,8 @@ interface CertOpts {
   ca?: boolean;
   /** Omit basicConstraints even for a CA. */
   noBasicConstraints?: boolean;
+  /** pathLenConstraint of a CA's basicConstraints. */
+  pathLen?: number;
   keyUsage?: number;
   eku?: string[];
   sans?: { type: 'dns' | 'ip' | 'email' | 'url'; value: string }[];
@@ -63,7 +65,7 @@ export async function makeCert(o: CertOpts): Promise<Made> {
   const keys = o.keys ?? ((await webcrypto.subtle.generateKey(keyAlg as never, true, ['sign', 'verify'])) as CryptoKeyPair);
   const now = Date.now();
   const extensions: x509.Extension[] = [];
-  if (o.ca && !o.noBasicConstraints) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+  if (o.ca && !o.noBasicConstraints) extensions.push(new x509.BasicConstraintsExtension(true, o.pathLen, true));
   if (o.keyUsage !== undefined) extensions.push(new x509.KeyUsagesExtension(o.keyUsage, true));
   if (o.eku) extensions.push(new x509.ExtendedKeyUsageExtension(o.eku, false));
   if (o.sans) extensions.push(new x509.SubjectAlternativeNameExtension(o.sans, false));

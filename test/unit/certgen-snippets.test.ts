@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { clientSnippets, DEFAULT_OPTIONS, generateCertSet, type GeneratedFile } from '../../server/src/service/certgen';
+import { snippetDocument } from '../../server/src/service/certgen/snippet-document';
 
 /** MilvusClient(...) keyword arguments, read by Python's own parser. */
 function pythonKwargs(src: string): Record<string, unknown> {
@@ -132,4 +133,15 @@ describe('clientSnippets: curl', () => {
       assert.notEqual(r.code, 0);
     });
   });
+});
+
+it('the snippet document for Milvus holds the pymilvus and curl snippets as code blocks, no table', () => {
+  const input = { mode: 'mutual' as const, serverName: 'localhost', dir: '/w/tls' };
+  const s = clientSnippets(input);
+  const doc = snippetDocument(input);
+  assert.equal(doc.title, 'Connect to Milvus with these certificates');
+  assert.ok(doc.markdown.includes('```python\n' + s.pymilvus + '```'), doc.markdown);
+  assert.ok(doc.markdown.includes('```sh\n' + s.curl + '```'), doc.markdown);
+  assert.doesNotMatch(doc.markdown, /\|---/);
+  assert.throws(() => snippetDocument(null as never), /snippets needs/);
 });

@@ -19,6 +19,11 @@ import { DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { makeCa, makeLeaf, EKU, type Issued } from '../support/certs';
 import { tmpWorkspace } from '../support/workspace';
 import { postgresWiring } from '../../server/src/service/targets/postgres/layout';
+import { planPostgresWiring } from '../../server/src/service/targets/postgres/wire';
+import { parsePgCompose } from '../../server/src/service/targets/postgres/compose';
+import { loadComposeModel, containerToHost } from '../../server/src/service/deploy/compose';
+import { generate } from '../../server/src/commands';
+import { applyWorkspaceEdit } from '../support/apply-edit';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const PSQL = '/usr/bin/psql';
@@ -515,6 +520,87 @@ test(
       fs.writeFileSync(path.join(dir, '.env'), `DATABASE_URL=${uri}\n`);
       assert.deepEqual(check(dir, path.join(dir, 'home')), [], 'the wired .env is clean');
       const r = psql(dir, uri, path.join(dir, 'home'));
+      assert.ok(r.ok, r.out);
+    } finally {
+      if (s.child.exitCode === null) s.child.kill('SIGINT');
+      await new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.on('exit', r)));
+    }
+  },
+);
+
+/**
+ * The wizard's Postgres wiring as an edit (targets/postgres/wire.ts) applied to a compose project:
+ * the server started with exactly the `-c` flags the edited compose file gives (container paths
+ * mapped back through its mount, files chowned as the summary tells), and psql connects with
+ * the URI the edited .env holds, authenticated by the client certificate.
+ */
+test(
+  'postgres wiring edit: the wired compose flags start the server and the wired .env URI connects with cert auth',
+  { skip: !have && 'postgresql-15 is not installed' },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(base, 'wired-'));
+    fs.chmodSync(dir, 0o755);
+    const composePath = path.join(dir, 'docker-compose.yml');
+    fs.writeFileSync(
+      composePath,
+      'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: certuser\n      POSTGRES_DB: postgres\n    ports:\n      - "5433:5432"\n',
+    );
+    const ws = new Workspace([dir], { ...DEFAULT_SETTINGS });
+    const certDir = path.join(dir, 'tls');
+    await generate({ out: certDir, options: { names: ['localhost'], layout: 'postgres', clientCommonName: 'certuser' } }, ws);
+    const plan = planPostgresWiring({ certDir, mode: 2, composePath }, ws, {});
+    applyWorkspaceEdit(plan.edit);
+    const wired = fs.readFileSync(composePath, 'utf8');
+    const svc = parsePgCompose(wired).find((s) => s.name === 'db')!;
+    const mounts = loadComposeModel(composePath, new Workspace([dir], { ...DEFAULT_SETTINGS }), {})!.model.services[0].volumes;
+    const srv = path.join(dir, 'srv');
+    fs.mkdirSync(srv);
+    own(srv, 0o755);
+    const flags: string[] = [];
+    for (const [k, f] of svc.flags) {
+      let v = f.value.value;
+      if (k.endsWith('_file')) {
+        // What the container sees through the wired mount, owned by the server's user as the summary says.
+        const host = containerToHost(v, mounts).hostPath;
+        assert.ok(host && fs.existsSync(host), `${k}=${v} reaches a generated file through the mount`);
+        v = path.join(srv, path.basename(host));
+        fs.copyFileSync(host, v);
+        own(v, k === 'ssl_key_file' ? 0o600 : 0o644);
+      }
+      flags.push('-c', `${k}=${v}`);
+    }
+    assert.deepEqual([...svc.flags.keys()], ['ssl', 'ssl_cert_file', 'ssl_key_file', 'ssl_ca_file']);
+    const hba = path.join(srv, 'pg_hba.conf');
+    fs.writeFileSync(hba, 'local all all trust\nhostssl all all 127.0.0.1/32 cert\n');
+    own(hba, 0o644);
+    const dataDir = path.join(base, 'data-wired');
+    fs.cpSync(template, dataDir, { recursive: true });
+    spawnSync('chown', ['-R', '65534:65534', dataDir]);
+    const p = await freePort();
+    const s = startServer(dataDir, [
+      '-c',
+      `port=${p}`,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dataDir}`,
+      '-c',
+      `hba_file=${hba}`,
+      ...flags,
+    ]);
+    try {
+      assert.match(await s.ready, /ready to accept connections/);
+      spawnSync(PSQL, ['-h', dataDir, '-p', String(p), '-U', 'postgres', '-d', 'postgres', '-c', 'CREATE USER certuser'], {
+        encoding: 'utf8',
+      });
+      const env = fs.readFileSync(path.join(dir, '.env'), 'utf8');
+      const uri = /^DATABASE_URL=(\S+)$/m.exec(env)![1];
+      assert.match(
+        uri,
+        /^postgresql:\/\/certuser@localhost:5433\/postgres\?sslmode=verify-full&sslrootcert=tls\/root\.crt&sslcert=tls\/postgresql\.crt&sslkey=tls\/postgresql\.key$/,
+      );
+      // The published port stands for the container's 5432; here the server listens on a free port.
+      const r = psql(dir, uri.replace(':5433/', `:${p}/`), path.join(dir, 'home'));
       assert.ok(r.ok, r.out);
     } finally {
       if (s.child.exitCode === null) s.child.kill('SIGINT');

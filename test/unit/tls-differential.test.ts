@@ -6,7 +6,11 @@
  * One Go process (test/support/go-tls/gen.go, `-gen`) makes every case, judges it
  * the way Milvus does (tls.LoadX509KeyPair, then a mode-2 client CA pool) with a
  * Go client that trusts ca.pem and dials "localhost" (the Go SDK, milvus-backup),
- * and keeps the server listening so an OpenSSL client (Node's tls) dials it too.
+ * and keeps the server listening (ALPN h2, as the proxy's grpc-go offers) so an
+ * OpenSSL client (Node's tls) and a gRPC C-core-like client on BoringSSL
+ * (test/support/boringssl-client, what pymilvus runs) dial it too. The promise
+ * holds for Go and for BoringSSL: when either refuses, we say error (or, when
+ * only the name is wrong, at least the tls-name-unlikely warning).
  * The variation: key type, hash, SANs, EKU and keyUsage, basicConstraints and
  * pathLen on the CA and intermediate, dates, chain shape (direct, intermediate
  * included / missing / in the CA file / reversed, wrong CA, self-signed as its own
@@ -21,6 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildGoTls, nodeDial } from '../support/go-tls';
+import { boringDialFiles } from '../support/boringssl';
 import { tmpWorkspace, writeFiles, serviceFor, docOf, composeYaml, milvusYaml } from '../support/workspace';
 
 const SEED = Number(process.env.TLS_DIFF_SEED ?? 1);
@@ -113,11 +118,31 @@ async function opensslDial(c: GenCase): Promise<{ ok: boolean; error?: string }>
   }
 }
 
-/** Errors for what a client stack refuses where Go accepts: OpenSSL's are measured here, BoringSSL's (pymilvus) are not. */
+/**
+ * gRPC C-core on BoringSSL (pymilvus from PyPI) trusting ca.pem and, in mode 2, presenting the
+ * client certificate; like the Go client, it dials 127.0.0.1 when only the name "localhost" fails.
+ */
+async function boringsslDial(c: GenCase): Promise<{ ok: boolean; error?: string; nameOnly?: boolean }> {
+  if (c.serverLoad) return { ok: false, error: 'server did not load' };
+  const dial = (serverName: string) =>
+    boringDialFiles({
+      port: c.port,
+      serverName,
+      caFile: path.join(c.dir, 'ca.pem'),
+      certFile: c.mode === 2 ? path.join(c.dir, 'client.pem') : undefined,
+      keyFile: c.mode === 2 ? path.join(c.dir, 'client.key') : undefined,
+    });
+  const first = await dial('localhost');
+  if (first.ok || !/^Peer name /.test(first.error ?? '')) return first;
+  const second = await dial('127.0.0.1');
+  return second.ok ? second : { ...second, nameOnly: /^Peer name /.test(second.error ?? '') };
+}
+
+/** Errors for what a client stack refuses where Go accepts, each confirmed only when that stack refuses. */
 const OPENSSL_RULES = new Set(['tls-cert-eku-any-only', 'tls-chain-openssl']);
 const BORINGSSL_RULES = new Set(['tls-cert-key-usage', 'tls-key-type-grpc', 'tls-cert-eku-any-only']);
 
-test(`differential: ${CASES} seeded cases (seed ${SEED}) against Go crypto/tls, a Go client and OpenSSL`, async (t) => {
+test(`differential: ${CASES} seeded cases (seed ${SEED}) against Go crypto/tls, a Go client, OpenSSL and BoringSSL`, async (t) => {
   assert.equal(cases.length, CASES);
   let missed = 0;
   let falseAlarms = 0;
@@ -125,48 +150,62 @@ test(`differential: ${CASES} seeded cases (seed ${SEED}) against Go crypto/tls, 
   let boringRule = 0;
   let opensslMissed = 0;
   let opensslDisagree = 0;
+  let boringMissed = 0;
+  let boringDisagree = 0;
   const report: string[] = [];
   for (const c of cases) {
     const goWhy = c.serverLoad || c.goClient || (c.goServerSaw && c.mode === 2 ? c.goServerSaw : '');
     const goOk = !goWhy;
     const findings = ourFindings(c);
     const errors = findings.filter((f) => f.severity === 1);
+    const nameWarning = findings.some((f) => f.code === 'tls-name-unlikely');
     // A certificate for none of the names clients usually dial is a warning (clients may dial a name we cannot know).
     const hostnameOnly = /x509: (certificate is (valid for|not valid for any names)|cannot validate certificate for)/.test(goWhy);
-    const weSayFail = errors.length > 0 || (hostnameOnly && findings.some((f) => f.code === 'tls-name-unlikely'));
+    const weSayFail = errors.length > 0 || (hostnameOnly && nameWarning);
     const ossl = await opensslDial(c);
+    const boring = await boringsslDial(c);
     if (ossl.ok !== goOk) opensslDisagree++;
+    if (boring.ok !== goOk) boringDisagree++;
     const tag = `#${c.id} mode ${c.mode} [${c.traits.join(' ')}]`;
     if (!goOk && !weSayFail) {
       missed++;
       report.push(`MISSED ${tag}: Go: ${goWhy}`);
     } else if (goOk && weSayFail) {
       const codes = errors.map((e) => e.code);
-      if (!ossl.ok && codes.every((x) => OPENSSL_RULES.has(x))) {
-        opensslRule++;
-        report.push(`OPENSSL RULE ${tag}: ${codes.join(', ')}; OpenSSL: ${ossl.error}`);
-      } else if (codes.every((x) => BORINGSSL_RULES.has(x) || (!ossl.ok && OPENSSL_RULES.has(x)))) {
-        boringRule++;
-        report.push(`BORINGSSL RULE (not measured) ${tag}: ${codes.join(', ')}`);
+      const byOpenssl = !ossl.ok && codes.some((x) => OPENSSL_RULES.has(x));
+      const byBoring = !boring.ok && codes.some((x) => BORINGSSL_RULES.has(x));
+      if (codes.every((x) => (!ossl.ok && OPENSSL_RULES.has(x)) || (!boring.ok && BORINGSSL_RULES.has(x)))) {
+        if (byOpenssl) opensslRule++;
+        if (byBoring) boringRule++;
+        const who = [byOpenssl ? `OpenSSL: ${ossl.error}` : '', byBoring ? `BoringSSL: ${boring.error}` : ''].filter(Boolean);
+        report.push(`CLIENT STACK RULE ${tag}: ${codes.join(', ')}; ${who.join('; ')}`);
       } else {
         falseAlarms++;
-        report.push(`FALSE ALARM ${tag}: ${errors.map((e) => `${e.code}: ${e.message}`).join(' | ')}`);
+        report.push(
+          `FALSE ALARM ${tag}: ${errors.map((e) => `${e.code}: ${e.message}`).join(' | ')} (OpenSSL: ${ossl.ok ? 'ok' : ossl.error}; BoringSSL: ${boring.ok ? 'ok' : boring.error})`,
+        );
       }
     }
     if (goOk && !ossl.ok && !weSayFail) {
       opensslMissed++;
       report.push(`OPENSSL REFUSES, WE SAY NOTHING ${tag}: ${ossl.error}`);
     }
+    if (!goOk && boring.ok) report.push(`GO REFUSES, BORINGSSL ACCEPTS ${tag}: Go: ${goWhy}`);
+    if (!boring.ok && !c.serverLoad && errors.length === 0 && !(boring.nameOnly && nameWarning)) {
+      boringMissed++;
+      report.push(`BORINGSSL REFUSES, WE SAY NOTHING ${tag}: ${boring.error}`);
+    }
   }
-  const agree = CASES - missed - falseAlarms;
+  const agree = CASES - missed - falseAlarms - boringMissed;
   const summary =
-    `agreement ${agree}/${CASES} (${((100 * agree) / CASES).toFixed(1)}%), missed failures ${missed}, false alarms ${falseAlarms}; ` +
-    `errors for a client stack's rule: ${opensslRule} confirmed by OpenSSL, ${boringRule} BoringSSL (pymilvus, not measured here); ` +
-    `OpenSSL refuses where we say nothing: ${opensslMissed}; OpenSSL and Go disagree on ${opensslDisagree}`;
+    `agreement ${agree}/${CASES} (${((100 * agree) / CASES).toFixed(1)}%), missed failures: Go ${missed}, BoringSSL ${boringMissed}; false alarms ${falseAlarms}; ` +
+    `errors for a client stack's rule where Go accepts: ${opensslRule} confirmed by OpenSSL, ${boringRule} by BoringSSL (gRPC C-core, pymilvus); ` +
+    `OpenSSL refuses where we say nothing: ${opensslMissed}; OpenSSL and Go disagree on ${opensslDisagree}, BoringSSL and Go on ${boringDisagree}`;
   t.diagnostic(summary);
   for (const r of report) t.diagnostic(r);
   if (process.env.TLS_DIFF_REPORT) fs.writeFileSync(process.env.TLS_DIFF_REPORT, [summary, ...report].join('\n') + '\n');
   assert.equal(missed, 0, `${summary}\n${report.join('\n')}`);
+  assert.equal(boringMissed, 0, `${summary}\n${report.join('\n')}`);
   assert.equal(opensslMissed, 0, `${summary}\n${report.join('\n')}`);
   assert.ok(agree / CASES >= 0.99, `${summary}\n${report.join('\n')}`);
 });

@@ -51,6 +51,11 @@ export async function testConnection(a: TestConnectionParams, ctx: TestConnectio
   }
   for (const [k, v] of Object.entries(arg.target ?? {}))
     if (v !== undefined && v !== null && v !== '') (target as Record<string, unknown>)[k] = v;
+  // Answers the user gave before fill only what the document and the explicit target leave open.
+  for (const k of ['ca', 'cert', 'key', 'serverName'] as const) {
+    const v = arg.fallback?.[k];
+    if (typeof v === 'string' && v && !target[k]) target[k] = v;
+  }
   if (typeof target.port === 'string') target.port = Number(target.port);
   const problem = targetProblem(target);
   if (problem) throw new Error(`testConnection: ${problem}`);

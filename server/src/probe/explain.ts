@@ -376,12 +376,19 @@ export function explain(h: Handshake, input: ExplainInput): ProbeResult {
           ? `The config says tlsMode 2 (mutual TLS) but the server did not ask for a client certificate: it does not run this config (restart it?).`
           : `The server did not ask for a client certificate; ${shown(input.cert)} was not sent.`,
       );
-    if (cc.requested && !cc.sent && cc.sent !== null)
-      add(
-        'info',
-        'probe-client-cert-optional',
-        'The server asked for a client certificate, accepted the connection without one, and would verify one if given.',
-      );
+    if (cc.requested && !cc.sent && cc.sent !== null) {
+      if (input.facts?.clientCertRequired)
+        fail(
+          'probe-client-cert-required',
+          `The server asked for a client certificate and none was sent: ${input.facts.clientCertRequired} Give the client certificate and key to test it.`,
+        );
+      else
+        add(
+          'info',
+          'probe-client-cert-optional',
+          'The server asked for a client certificate, accepted the connection without one, and would verify one if given.',
+        );
+    }
   }
   if (!result.error) {
     result.ok = true;

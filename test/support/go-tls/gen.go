@@ -439,7 +439,10 @@ func genOne(id int, seed int64, outDir string) (*genCase, *tls.Config, error) {
 		gc.ServerLoad = err.Error()
 		return gc, nil, nil
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	// The Milvus proxy serves gRPC through grpc-go's credentials.NewTLS, which offers ALPN h2
+	// (grpc/grpc-go credentials/tls.go NewTLS, internal/credentials AppendH2ToNextProtos); gRPC C-core
+	// clients refuse a server that negotiates none (grpc/grpc ssl_utils.cc grpc_ssl_check_alpn).
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}}
 	pool := x509.NewCertPool()
 	caOK := pool.AppendCertsFromPEM([]byte(caFile))
 	if mode == 2 {

@@ -18,6 +18,7 @@ import (
 	"bufio"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -53,6 +54,8 @@ func main() {
 	alpn := flag.String("alpn", "", "ALPN protocols the server offers, comma-separated (the Milvus proxy: h2)")
 	min13 := flag.Bool("tls13", false, "require TLS 1.3")
 	gen := flag.Bool("gen", false, "generate differential cases (gen.go)")
+	sets := flag.String("sets", "", "file of certificate sets to serve at once (sets.go)")
+	parse := flag.String("parse", "", "PEM file: x509.ParseCertificate on each CERTIFICATE block, one PARSEOK/PARSEERROR line each")
 	seed := flag.Int64("seed", 1, "seed (-gen)")
 	n := flag.Int("n", 100, "number of cases (-gen)")
 	outDir := flag.String("out", "", "folder for the cases (-gen)")
@@ -62,6 +65,12 @@ func main() {
 
 	if *gen {
 		os.Exit(runGen(*seed, *n, *outDir))
+	}
+	if *parse != "" {
+		os.Exit(runParse(*parse))
+	}
+	if *sets != "" {
+		os.Exit(runSets(*sets))
 	}
 
 	if *client {
@@ -138,4 +147,28 @@ func serve(c *tls.Conn) {
 	w := bufio.NewWriter(c)
 	w.WriteString("ok\n")
 	w.Flush()
+}
+
+// runParse is how Go reads a certificate before any handshake (tls.X509KeyPair parses the leaf the same way).
+func runParse(file string) int {
+	rest, err := os.ReadFile(file)
+	if err != nil {
+		say("LOADERROR", err.Error())
+		return 2
+	}
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return 0
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			say("PARSEERROR", err.Error())
+		} else {
+			say("PARSEOK", "-")
+		}
+	}
 }

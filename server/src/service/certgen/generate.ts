@@ -40,7 +40,10 @@ export type GeneratedFileName =
   | 'server.crt'
   | 'postgresql.crt'
   | 'postgresql.key'
-  | 'postgresql.csr';
+  | 'postgresql.csr'
+  // The Kubernetes layout (certgen/k8s.ts), next to the PEM files.
+  | 'milvus-tls-secret.yaml'
+  | 'milvus-tls-values.yaml';
 
 export interface GeneratedFile {
   name: GeneratedFileName;

@@ -28,8 +28,11 @@ export interface GenerateOptions {
   commonName?: string;
   /** Common Name of the client certificate (PostgreSQL `cert` auth: the database user); default milvus-client. */
   clientCommonName?: string;
-  /** File names and modes for a system: 'postgres' writes server.crt/server.key, root.crt, postgresql.crt/.key. */
-  layout?: 'postgres';
+  /**
+   * File names and modes for a system: 'postgres' writes server.crt/server.key, root.crt, postgresql.crt/.key;
+   * 'k8s' writes the usual PEM files plus a Secret manifest and a Helm values fragment (certgen/k8s.ts).
+   */
+  layout?: 'postgres' | 'k8s';
 }
 
 /**
@@ -136,52 +139,81 @@ function checkDays(label: string, value: unknown, max: number): string | undefin
   return undefined;
 }
 
+/** Which answer a problem is about, so a wizard can show it on the step that asked. */
+export type OptionField = 'mode' | 'keyType' | 'names' | 'leafDays' | 'caDays' | 'reuseCa' | 'csr' | 'commonName' | 'clientCommonName';
+
+export interface OptionProblem {
+  field: OptionField;
+  message: string;
+}
+
 /** Every problem with `o`, as sentences a user can act on; empty when `o` is usable. */
 export function validateOptions(o: GenerateOptions): string[] {
-  const errors: string[] = [];
+  return validateOptionFields(o).map((p) => p.message);
+}
+
+/** The problems of `validateOptions`, each with the field it is about. */
+export function validateOptionFields(o: GenerateOptions): OptionProblem[] {
+  const errors: OptionProblem[] = [];
+  const push = (field: OptionField, message: string) => errors.push({ field, message });
   if (o.mode !== 'one-way' && o.mode !== 'mutual') {
-    errors.push(`mode must be "one-way" (tlsMode 1) or "mutual" (tlsMode 2), not "${String(o.mode)}"`);
+    push('mode', `mode must be "one-way" (tlsMode 1) or "mutual" (tlsMode 2), not "${String(o.mode)}"`);
   }
   if (!KEY_TYPES.includes(o.keyType)) {
-    errors.push(`keyType must be one of ${KEY_TYPES.join(', ')}, not "${String(o.keyType)}"`);
+    push('keyType', `keyType must be one of ${KEY_TYPES.join(', ')}, not "${String(o.keyType)}"`);
   }
   const names = Array.isArray(o.names) ? o.names : [];
   if (normalizeNames(names.filter((n) => typeof n === 'string')).length === 0) {
-    errors.push('give at least one host name or IP address that clients use to reach Milvus (for example "localhost")');
+    push('names', 'give at least one host name or IP address that clients use to reach Milvus (for example "localhost")');
   } else {
     for (const n of names) {
       if (typeof n !== 'string') {
-        errors.push(`names must be strings (got ${typeof n})`);
+        push('names', `names must be strings (got ${typeof n})`);
         continue;
       }
       if (!n.trim()) continue; // blank entries are ignored
       const why = checkName(n);
-      if (why) errors.push(why);
+      if (why) push('names', why);
     }
     if (normalizeNames(names.filter((n) => typeof n === 'string')).length > LIMITS.maxNames) {
-      errors.push(`at most ${LIMITS.maxNames} names are supported`);
+      push('names', `at most ${LIMITS.maxNames} names are supported`);
     }
   }
   const leaf = checkDays('leafDays', o.leafDays, LIMITS.maxLeafDays);
-  if (leaf) errors.push(leaf);
+  if (leaf) push('leafDays', leaf);
   if (!o.reuseCa) {
     const ca = checkDays('caDays', o.caDays, LIMITS.maxCaDays);
-    if (ca) errors.push(ca);
+    if (ca) push('caDays', ca);
     if (!leaf && !ca && o.leafDays > o.caDays) {
-      errors.push(`leafDays (${o.leafDays}) must not exceed caDays (${o.caDays}): a certificate is useless once its CA has expired`);
+      push('leafDays', `leafDays (${o.leafDays}) must not exceed caDays (${o.caDays}): a certificate is useless once its CA has expired`);
     }
   } else {
     if (typeof o.reuseCa.certPem !== 'string' || !o.reuseCa.certPem.includes('-----BEGIN CERTIFICATE-----')) {
-      errors.push('the CA certificate to reuse is not a PEM certificate (expected "-----BEGIN CERTIFICATE-----")');
+      push('reuseCa', 'the CA certificate to reuse is not a PEM certificate (expected "-----BEGIN CERTIFICATE-----")');
     }
     if (typeof o.reuseCa.keyPem !== 'string' || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(o.reuseCa.keyPem)) {
-      errors.push('the CA key to reuse is not a PEM private key (expected "-----BEGIN PRIVATE KEY-----")');
+      push('reuseCa', 'the CA key to reuse is not a PEM private key (expected "-----BEGIN PRIVATE KEY-----")');
     }
   }
-  if (typeof o.csr !== 'boolean') errors.push('csr must be true or false');
-  if (o.commonName !== undefined) {
-    if (typeof o.commonName !== 'string' || !o.commonName.trim()) errors.push('commonName, when given, must not be empty');
-    else if (o.commonName.length > 64) errors.push('commonName must be at most 64 characters (an X.509 limit)');
+  if (typeof o.csr !== 'boolean') push('csr', 'csr must be true or false');
+  for (const field of ['commonName', 'clientCommonName'] as const) {
+    const v = o[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !v.trim()) push(field, `${field}, when given, must not be empty`);
+    else if (v.length > 64) push(field, `${field} must be at most 64 characters (an X.509 limit)`);
   }
   return errors;
+}
+
+/**
+ * Names that are valid but rarely what was meant, said once before generating: a wildcard
+ * covers exactly one left-most label (RFC 6125 §6.4.3; Go's crypto/x509 matchHostnames does the same).
+ */
+export function nameNotes(names: readonly string[]): string[] {
+  return normalizeNames(names.filter((n) => typeof n === 'string'))
+    .filter((n) => n.startsWith('*.') && !checkName(n))
+    .map((n) => {
+      const parent = n.slice(2);
+      return `"${n}" covers one label (for example "milvus.${parent}"), not "${parent}" itself nor "a.b.${parent}"`;
+    });
 }

@@ -5,6 +5,7 @@
  */
 import { bytesOf, children, expect, hex, integer, oid, readTlv, type Tlv } from './der';
 import { generalNames } from './general-names';
+import { goNameConstraintsRefusal, goSanRefusal } from './go-names';
 import type { CertInfo } from './model';
 
 const KEY_USAGES = [
@@ -72,6 +73,8 @@ export function certExtensions(der: Uint8Array, extsT: Tlv | undefined): Extensi
   };
   each('2.5.29.17', (v) => {
     out.sans = generalNames(der, v);
+    const refused = goSanRefusal(der, v);
+    if (refused) out.goRefuses ??= refused;
     // Go reads an empty SAN as absent for the critical check only; a SAN with no name Go knows is "unhandled".
     const sanExt = out.extensions!.find((x) => x.oid === '2.5.29.17')!;
     sanExt.goHandled = out.sans.some((s) => s.type !== 'other');
@@ -84,6 +87,10 @@ export function certExtensions(der: Uint8Array, extsT: Tlv | undefined): Extensi
     if (lenT) out.basicConstraints.pathLength = integer(der, lenT);
   });
   each('2.5.29.15', (v) => (out.keyUsage = keyUsage(der, v)));
+  each('2.5.29.30', (v) => {
+    const refused = goNameConstraintsRefusal(der, v);
+    if (refused) out.goRefuses ??= refused;
+  });
   each('2.5.29.14', (v) => (out.subjectKeyId = hex(bytesOf(der, expect(v, 0x04)), ':').toUpperCase()));
   each('2.5.29.35', (v) => {
     const id = children(der, expect(v, 0x30)).find((t) => t.tag === 0x80);
@@ -97,6 +104,7 @@ const GO_REFUSES: Record<string, string> = {
   '2.5.29.17': 'x509: cannot parse subject alternative names',
   '2.5.29.19': 'x509: invalid basic constraints',
   '2.5.29.15': 'x509: invalid key usage',
+  '2.5.29.30': 'x509: invalid NameConstraints extension',
 };
 
 interface RawExtension {

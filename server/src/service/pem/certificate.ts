@@ -48,9 +48,12 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
     selfSigned: false,
     x509,
   };
-  // Go's parser (crypto/x509/parser.go parseCertificate) refuses these before anything else.
+  // Go's parser (crypto/x509/parser.go parseCertificate), in its order: the version first; extensions only
+  // exist for Go in a v3 certificate (it skips them in v1/v2, so their flaws cannot refuse it); then the
+  // outer signature algorithm.
   if (version > 3) info.goRefuses = 'x509: invalid version';
-  else if (!sameBytes(whole(certDer, innerSigT), whole(certDer, sigAlgT)))
+  else if (version < 3) delete info.goRefuses;
+  if (!info.goRefuses && !sameBytes(whole(certDer, innerSigT), whole(certDer, sigAlgT)))
     info.goRefuses = "x509: inner and outer signature algorithm identifiers don't match";
   const cn = commonName(certDer, subjectT);
   if (cn !== undefined) info.subjectCN = cn;

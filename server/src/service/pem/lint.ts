@@ -44,7 +44,12 @@ export const PEM_DIAGNOSTIC_CODES: { code: string; severity: 'error' | 'warning'
   },
   { code: 'pem-undecodable', severity: 'error', summary: 'Block is valid base64 but its content is not what the label says.' },
   { code: 'pem-key-openssh', severity: 'warning', summary: 'OpenSSH-format private key; Go crypto/tls cannot load it.' },
-  { code: 'pem-key-permissions', severity: 'warning', summary: 'Private key file readable by group or others.' },
+  {
+    code: 'pem-key-permissions',
+    severity: 'warning',
+    summary:
+      'Private key file readable by group or others, on the host (a key a compose service mounts is left to what runs there: PostgreSQL and libpq refuse it, Go, nginx and APISIX do not check).',
+  },
 ];
 
 export function framingFindings(framing: PemFraming): Diagnostic[] {

@@ -110,6 +110,11 @@ export interface EndpointFacts {
   tlsMode?: number;
   /** The server certificate the config names (host path), compared with the presented one. */
   serverCert?: string;
+  /**
+   * The config requires a client certificate but the server only enforces it after the handshake
+   * (nginx `ssl_verify_client on`: every request without one is answered 400): what happens, in a sentence.
+   */
+  clientCertRequired?: string;
   /** How each value was found, one line each ("port 19530 from compose ports 19530:19530"). */
   derivation?: string[];
 }

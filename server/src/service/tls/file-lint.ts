@@ -198,7 +198,7 @@ function lintCertificate(
         at,
         Severity.Error,
         'tls-ca-no-basic-constraints',
-        `${title} ${issuesHere || issuesSibling ? 'issues other certificates' : 'is a self-signed certificate allowed to sign certificates'} but has no basicConstraints CA:TRUE. OpenSSL-based clients (pymilvus/gRPC, curl) reject such a chain ("invalid CA certificate"). Reissue the CA with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\`.`,
+        `${title} ${issuesHere || issuesSibling ? 'issues other certificates' : 'is a self-signed certificate allowed to sign certificates'} but has no basicConstraints CA:TRUE. ${c.selfSigned ? 'Go (Milvus, the Go SDK) refuses chains through it ("x509: invalid signature: parent certificate cannot sign this kind of certificate"); OpenSSL- and BoringSSL-based clients (pymilvus, curl) accept it only as the root they are given' : 'Go, OpenSSL- and BoringSSL-based clients (Milvus, pymilvus, curl) all refuse chains through it ("invalid CA certificate")'}. Reissue the CA with \`basicConstraints = critical, CA:TRUE\` and \`keyUsage = critical, keyCertSign, cRLSign\`.`,
       ),
     );
   }
@@ -210,7 +210,7 @@ function lintCertificate(
         at,
         Severity.Error,
         'tls-ca-no-keycertsign',
-        `${title} is a CA but its keyUsage (${c.keyUsage.join(', ') || 'empty'}) lacks keyCertSign, so verifiers refuse the certificates it issued. Reissue the CA with \`keyUsage = critical, keyCertSign, cRLSign\`.`,
+        `${title} is a CA but its keyUsage (${c.keyUsage.join(', ') || 'empty'}) lacks keyCertSign, so verifiers refuse the certificates it issued (Go: "x509: invalid signature: parent certificate cannot sign this kind of certificate"; OpenSSL: "key usage does not include certificate signing"; pymilvus on BoringSSL: "unable to get local issuer certificate"). Reissue the CA with \`keyUsage = critical, keyCertSign, cRLSign\`.`,
       ),
     );
   }

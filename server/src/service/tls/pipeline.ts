@@ -12,6 +12,7 @@ import type { DiagnosticCodeInfo } from '../targets/target';
 import { loadPemFile, certificates, privateKeys, holds } from '../pem/files';
 import type { CertInfo, Decoded } from '../pem/model';
 import { goVerify, issues, type PathFailure, type PathPosition } from './chain';
+import { boringsslAccepts } from './boringssl';
 import { judgeDates, wholeDays } from './dates';
 import { coversName, lacksSan } from './names';
 import { allowsServerAuth, isCa } from './usages';
@@ -312,13 +313,15 @@ function checkServerPath(
 ): void {
   const r = goVerify(leaf, sent, cas, { now: ctx.now, usage: 'serverAuth' });
   if (r.ok && r.chain.length === 1 && !leaf.selfSigned) {
-    // Go trusts a pool that holds the leaf itself; OpenSSL and BoringSSL need the issuer's certificate.
+    // Go trusts a pool that holds the leaf itself, and so does gRPC C-core (X509_V_FLAG_PARTIAL_CHAIN on its root
+    // store, grpc/grpc src/core/tsi/ssl_transport_security.cc; measured in test/unit/tls-boringssl.test.ts);
+    // OpenSSL clients outside gRPC (curl, Node) need the issuer's certificate.
     out.push(
       d(
         certSlot.range,
         Severity.Error,
         'tls-cert-not-from-ca',
-        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go clients accept that pin, but OpenSSL- and BoringSSL-based clients (pymilvus, curl, the Node SDK) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
+        `${caSlot.key} ${caSlot.hostPath} holds the server certificate itself (${leaf.subject}), not the CA that issued it (${leaf.issuer}). Go and gRPC clients (the Go SDK, pymilvus: gRPC trusts any certificate of its root file) accept that pin, but curl and the Node SDK (OpenSSL) fail with "unable to get local issuer certificate"${group.verifiesClients ? ', and client certificates cannot chain to it' : ''}. Point ${caSlot.key} at the CA certificate.`,
       ),
     );
     return;
@@ -330,9 +333,13 @@ function checkServerPath(
   const f = r.failure;
   // The leaf's own dates and EKU have their own findings (checkServerCert).
   if (f.cert === leaf && (f.kind === 'dates' || f.kind === 'usage')) return;
-  const who = group.caForClientsOnly
-    ? `clients given ${caSlot.key} (pymilvus ca_pem_path / server_pem_path, curl --cacert) cannot verify the server`
-    : group.words.caRejects || 'clients given the CA file cannot verify the server';
+  const grpc = group.words.grpcClients;
+  const boringOk = grpc ? boringsslAccepts(f, cas) : undefined;
+  const who = boringOk
+    ? `Go clients given ${caSlot.key} (${grpc!.go}) cannot verify the server, while ${grpc!.boringssl} (gRPC on BoringSSL) accepts it: ${boringOk}`
+    : group.caForClientsOnly
+      ? `clients given ${caSlot.key} (pymilvus ca_pem_path / server_pem_path, curl --cacert) cannot verify the server`
+      : group.words.caRejects || 'clients given the CA file cannot verify the server';
   if (f.kind === 'unknown-authority') {
     const at = f.cert === leaf ? `The server certificate ${leaf.subject}` : `The intermediate ${f.cert.subject} in ${certSlot.key}`;
     const missing =
@@ -451,7 +458,7 @@ function checkServerCert(leaf: CertInfo, slot: LoadedSlot, group: SlotGroup, ctx
         r,
         Severity.Error,
         'tls-cert-no-san',
-        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; OpenSSL- and BoringSSL-based clients (pymilvus, curl) fall back to the Common Name and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
+        `${slot.hostPath} (${leaf.subject}) has no Subject Alternative Name. ${words.product} and its Go clients refuse it: "x509: certificate relies on legacy Common Name field, use SANs instead"; BoringSSL-based clients (pymilvus: gRPC's own name check) and OpenSSL-based ones (curl, the Node SDK) fall back to the Common Name when a certificate has no SAN at all, and accept it. Reissue it with the DNS names and IPs clients dial as SANs ("TLS: Generate TLS certs" does).`,
         { kind: 'generate-certs', folder: path.dirname(slot.hostPath) },
       ),
     );
@@ -543,7 +550,7 @@ function checkClientStacks(leaf: CertInfo, slot: LoadedSlot, out: Diagnostic[]):
         r,
         Severity.Error,
         'tls-key-type-grpc',
-        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails; Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
+        `${slot.hostPath} has a${k.algorithm === 'Ed25519' ? 'n Ed25519' : ' P-521'} key. pymilvus and other gRPC clients on BoringSSL offer no signature scheme for it, so the handshake fails ("SSLV3_ALERT_HANDSHAKE_FAILURE"); Go and OpenSSL accept it. Use ECDSA P-256 or P-384, or RSA 2048+.`,
       ),
     );
   }

@@ -57,6 +57,8 @@ export interface GroupWords {
   product: string;
   /** What goes wrong when the server certificate is not issued by the CA slot of this group. */
   caRejects: string;
+  /** The clients of this server on gRPC C-core with BoringSSL (pymilvus) and on Go, when both read the CA slot. */
+  grpcClients?: { boringssl: string; go: string };
 }
 
 export interface SlotGroup {

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { Workspace } from '../../workspace';
 import { composeEnv } from './env';
-import { loadComposeModel } from './mapping';
+import { hostToContainer, loadComposeModel } from './mapping';
 import type { Env } from './interpolate';
 import type { ComposeModel, ComposeService, VolumeMount } from './model';
 
@@ -77,4 +77,22 @@ export function serviceMounting(
     }
   }
   return undefined;
+}
+
+/** The services (of the compose files near a host file) whose bind mounts make it visible in their container, with the container path. */
+export function servicesSeeing(
+  file: string,
+  ws: Workspace,
+  processEnv: Env,
+): { composePath: string; service: ComposeService; containerPath: string }[] {
+  const abs = path.resolve(file);
+  const out: { composePath: string; service: ComposeService; containerPath: string }[] = [];
+  for (const c of candidateComposeFiles(abs, ws)) {
+    const model = loadCompose(c, ws, processEnv);
+    for (const service of model?.services ?? []) {
+      const containerPath = hostToContainer(abs, service.volumes);
+      if (containerPath) out.push({ composePath: c, service, containerPath });
+    }
+  }
+  return out;
 }

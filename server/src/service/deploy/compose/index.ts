@@ -4,3 +4,4 @@ export * from './volumes';
 export * from './env';
 export * from './mapping';
 export * from './discover';
+export * from './ports';

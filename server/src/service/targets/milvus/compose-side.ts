@@ -21,7 +21,8 @@ import { extractTls } from './extract';
 import type { DiagnosticCodeInfo } from '../target';
 import { effectiveConfig, goAtoi, goParseBool, winner, type EffectiveConfig } from './effective';
 import { judgeEffective, IMAGE_SAMPLE_CERTS, type MilvusContext } from './validate';
-import type { DeployContext } from './resolve';
+import { deployContext, type DeployContext } from './resolve';
+import { recogniseMilvus } from './recognise';
 
 export const MILVUS_COMPOSE_CODES: DiagnosticCodeInfo[] = [
   {
@@ -33,7 +34,8 @@ export const MILVUS_COMPOSE_CODES: DiagnosticCodeInfo[] = [
   {
     code: 'milvus-compose-path-not-mounted',
     severity: 'error',
-    summary: 'Compose: a TLS path in the mounted milvus.yaml that no volume covers',
+    summary:
+      'Compose: a TLS path in the mounted milvus.yaml that no volume covers, when that file is not checked against this service itself (e.g. mounted as a whole ./configs folder); otherwise milvus-path-not-mounted reports it on the config line',
   },
 ];
 
@@ -110,6 +112,7 @@ function unmountedTlsPaths(composePath: string, model: ComposeModel, ctx: Milvus
       const containerPath = path.posix.resolve(MILVUS_WORKDIR, w.value.trim());
       const hit = containerToHost(containerPath, svc.volumes, MILVUS_WORKDIR);
       if (hit.hostPath !== undefined || hit.reason !== 'no-mount' || IMAGE_SAMPLE_CERTS.has(containerPath)) continue;
+      if (judgedByConfig(w.layer.hostPath, composePath, svc, ctx)) continue;
       out.push(
         diag(
           layerMount.range,
@@ -121,4 +124,21 @@ function unmountedTlsPaths(composePath: string, model: ComposeModel, ctx: Milvus
     }
   }
   return out;
+}
+
+/**
+ * One missing mount is one finding. When the config file that sets the path is itself checked as a
+ * Milvus config against this compose service, it reports the path there (milvus-path-not-mounted, on
+ * the value, with the add-volume fix and this service's volumes as related information), so the
+ * compose file stays quiet. It speaks only for a config the Milvus target does not read with this
+ * service: mounted through a whole folder (./configs:/milvus/configs), or under a name it does not
+ * recognise; then the compose file is the only place the problem shows.
+ */
+function judgedByConfig(configPath: string, composePath: string, svc: ComposeService, ctx: MilvusContext): boolean {
+  const r = ctx.ws.read(configPath);
+  if (!r.ok) return false;
+  const text = Buffer.from(r.bytes).toString('utf8');
+  if (!recogniseMilvus({ path: configPath, text }, ctx.settings)) return false;
+  const own = deployContext(configPath, ctx.ws, ctx.processEnv);
+  return own.composePath !== undefined && path.resolve(own.composePath) === path.resolve(composePath) && own.service?.name === svc.name;
 }

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import { diag, Severity, type Settings } from '../../types';
 import type { Workspace } from '../../workspace';
 import { modelOf, type Entry, type MilvusTlsModel } from './extract';
@@ -775,24 +776,32 @@ function checkPath(
       ? './' + (dir.startsWith('/milvus/') ? dir.slice('/milvus/'.length) : path.posix.basename(dir))
       : './tls';
     const entryText = `${hostDir}:${dir}:ro`;
-    out.push(
-      d(
-        e.valueRange,
-        Severity.Error,
-        'milvus-path-not-mounted',
-        `Milvus would open ${r.containerPath} in the container, but no volume of service ${deploy.service?.name} in ${composeName} covers it, so the file does not exist there and Milvus fails to start. Mount the folder holding it, e.g. \`- ${entryText}\`.`,
-        deploy.composePath && deploy.service
-          ? {
-              kind: 'add-volume',
-              composePath: deploy.composePath,
-              service: deploy.service.name,
-              entry: entryText,
-              afterLine: lastVolumeLine(deploy),
-              entryLine: deploy.service.volumes.at(-1)?.range.start.line,
-            }
-          : undefined,
-      ),
+    const finding = d(
+      e.valueRange,
+      Severity.Error,
+      'milvus-path-not-mounted',
+      `Milvus would open ${r.containerPath} in the container, but no volume of service ${deploy.service?.name} in ${composeName} covers it, so the file does not exist there and Milvus fails to start. Mount the folder holding it, e.g. \`- ${entryText}\`.`,
+      deploy.composePath && deploy.service
+        ? {
+            kind: 'add-volume',
+            composePath: deploy.composePath,
+            service: deploy.service.name,
+            entry: entryText,
+            afterLine: lastVolumeLine(deploy),
+            entryLine: deploy.service.volumes.at(-1)?.range.start.line,
+          }
+        : undefined,
     );
+    // The other end of the same problem: the compose file reports it only when no config document does (compose-side.ts).
+    const volumes = deploy.service?.volumes.at(-1)?.range ?? deploy.service?.volumesRange ?? deploy.service?.nameRange;
+    if (deploy.composePath && volumes)
+      finding.relatedInformation = [
+        {
+          location: { uri: URI.file(deploy.composePath).toString(), range: volumes },
+          message: `service ${deploy.service?.name} in ${composeName}: no volume covers ${dir}; add \`- ${entryText}\``,
+        },
+      ];
+    out.push(finding);
     return undefined;
   }
   const where = r.containerPath ? `${r.containerPath} → host ${r.hostPath}` : r.hostPath;
@@ -839,6 +848,7 @@ function crossCheck(
         section === 'tls'
           ? 'clients given this ca.pem (pymilvus ca_pem_path, curl --cacert) reject the server with "certificate signed by unknown authority"'
           : 'Milvus components verify each other with this CA and fail the internal handshake',
+      grpcClients: section === 'tls' ? { boringssl: 'pymilvus', go: 'the Go SDK, milvus-backup' } : undefined,
     },
   };
   if (section === 'internaltls') {

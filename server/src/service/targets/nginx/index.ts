@@ -8,6 +8,7 @@ import { nginxHover } from './hover';
 import { nginxLinks } from './links';
 import { nginxCompletion } from './completion';
 import { nginxCodeActions } from './actions';
+import { nginxConnectionTargets } from './connection';
 
 /** Files whose name says nothing are sniffed only up to here. */
 const SNIFF_CHARS = 256 * 1024;
@@ -47,5 +48,6 @@ export const nginxTarget: Target<Parsed> = {
   links: (doc, parsed, ctx) => nginxLinks(model(parsed, doc.path, ctx), ctx.ws),
   completion: (doc, parsed, pos) => nginxCompletion(doc.text, pos),
   codeActions: (doc, diagnostics, ctx) => nginxCodeActions(diagnostics, ctx.ws),
+  connectionTargets: (doc, parsed, ctx) => nginxConnectionTargets(model(parsed, doc.path, ctx), doc.path, ctx),
   codes: NGINX_DIAGNOSTIC_CODES,
 };

@@ -45,7 +45,7 @@ const OSSL: OpensslWords = {
 };
 
 /** A level of the config where ssl_* directives can be written; what is not set here comes from the parent. */
-interface Level {
+export interface Level {
   kind: 'http' | 'stream' | 'server' | 'location';
   own: Located[];
   parent?: Level;
@@ -53,7 +53,7 @@ interface Level {
   head?: Located;
 }
 
-function eff(level: Level | undefined, name: string): Located[] {
+export function eff(level: Level | undefined, name: string): Located[] {
   for (let l = level; l; l = l.parent) {
     const x = l.own.filter((d) => d.name === name);
     if (x.length) return x;
@@ -62,7 +62,7 @@ function eff(level: Level | undefined, name: string): Located[] {
 }
 
 /** Written in this document or brought in by one of its includes (not inherited from the nginx.conf above it). */
-function mine(d: Located, model: NginxModel): boolean {
+export function mine(d: Located, model: NginxModel): boolean {
   return !model.inherited.includes(d);
 }
 
@@ -109,7 +109,7 @@ function allOwn(levels: Level[]): Located[] {
   return levels.flatMap((l) => l.own);
 }
 
-function collectLevels(model: NginxModel): Level[] {
+export function collectLevels(model: NginxModel): Level[] {
   const levels: Level[] = [];
   const inheritedHttp: Level | undefined = model.inherited.length ? { kind: 'http', own: model.inherited } : undefined;
   const visit = (list: Located[], parent: Level | undefined, kind: Level['kind'], head?: Located) => {
@@ -190,7 +190,7 @@ function ordinal(n: number): string {
   return n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }
 
-function isSslServer(level: Level): Located | undefined {
+export function isSslServer(level: Level): Located | undefined {
   return level.own.find(
     (d) =>
       (d.name === 'listen' && d.args.slice(1).some((a) => a.value === 'ssl' || a.value === 'quic')) ||
