@@ -10,9 +10,9 @@ export interface K8sModel {
   helm?: HelmModel;
 }
 
-/** A values file of the Milvus chart: values*.yaml with the chart's keys (Chart.yaml beside it is not needed to tell). */
+/** A values file of a chart: values.yaml, values-prod.yaml, milvus-tls-values.yaml …; the Milvus chart's keys decide (Chart.yaml beside it is not needed to tell). */
 export function isValuesName(file: string): boolean {
-  return /^values[\w.-]*\.ya?ml$/i.test(path.basename(file));
+  return /(^|[-_.])values([-_.][\w.-]*)?\.ya?ml$/i.test(path.basename(file));
 }
 
 export function parseK8s(text: string, file: string): K8sModel {
