@@ -1260,6 +1260,88 @@ async function sectionMilvusClients(): Promise<void> {
   });
 }
 
+// ---------------------------------------------------------------- kubernetes (issue 13)
+
+/** A Milvus CR with its Secret, an Ingress and a Deployment in one multi-document file; a chart values file; an unrelated YAML. */
+async function sectionKubernetes(): Promise<void> {
+  const S = '13 kubernetes';
+  const tool = 'tls-config (in-process)';
+  const svc = await import('../server/src/service');
+  const cg = await import('../server/src/service/certgen');
+  const k = await import('../test/support/k8s');
+  const set = await cg.generateCertSet({ ...cg.DEFAULT_OPTIONS, names: ['localhost', 'milvus.example.test'], mode: 'mutual' });
+  const pem = (n: string) => set.find((f) => f.name === n)!.contents;
+  const root = tempDir('k8s');
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  const secret = k.secretYaml('certs', { 'server.pem': pem('server.pem'), 'server.key': pem('server.key'), 'ca.pem': pem('ca.pem') });
+  const tlsSecret = k.secretYaml(
+    'milvus-tls',
+    { 'tls.crt': pem('server.pem'), 'tls.key': pem('server.key') },
+    { type: 'kubernetes.io/tls' },
+  );
+  const cr = k.milvusCr({ tlsMode: 2, mode: 'cluster' });
+  const ingress = `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: milvus\nspec:\n  tls:\n    - secretName: milvus-tls\n      hosts: [milvus.example.test]\n  rules:\n    - host: milvus.example.test\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: my-release-milvus\n                port:\n                  number: 19530\n`;
+  const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: client\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          volumeMounts:\n            - name: ca\n              mountPath: /etc/milvus-ca\n      volumes:\n        - name: ca\n          secret:\n            secretName: certs\n            items:\n              - key: ca.pem\n                path: ca.pem\n`;
+  write('k8s/milvus.yaml', [secret, tlsSecret, cr, ingress, deployment].join('---\n'));
+  const values = `cluster:\n  enabled: true\nextraConfigFiles:\n  user.yaml: |+\n    common:\n      security:\n        tlsMode: 1\n    tls:\n      serverPemPath: /etc/milvus/certs/tls.crt\n      serverKeyPath: /etc/milvus/certs/tls.key\nproxy:\n  enabled: true\n  tls:\n    enabled: true\n    secretName: milvus-tls\n    crt: ${k.b64(pem('server.pem'))}\n    key: ${k.b64(pem('server.key'))}\n  volumes:\n  - secret:\n      secretName: milvus-tls\n    name: milvus-tls\n  volumeMounts:\n  - mountPath: /etc/milvus/certs/\n    name: milvus-tls\n${Array.from({ length: 40 }, (_, i) => `component${i}:\n  enabled: false\n  replicas: 1\n  resources: {}\n  nodeSelector: {}\n`).join('')}`;
+  write('chart/Chart.yaml', 'apiVersion: v2\nname: milvus\nversion: 4.2.0\n');
+  write('chart/values.yaml', values);
+  const other = `openapi: 3.0.0\ninfo:\n  title: x\n  version: '1'\npaths:\n${Array.from({ length: 300 }, (_, i) => `  /items/${i}:\n    get:\n      summary: item ${i}\n      responses:\n        '200':\n          description: ok\n`).join('')}`;
+  write('api/openapi.yaml', other);
+  const service = new svc.LanguageService(new svc.Workspace([root]));
+  const doc = (rel: string) => ({
+    path: path.join(root, rel),
+    uri: 'file://' + path.join(root, rel),
+    text: fs.readFileSync(path.join(root, rel), 'utf8'),
+  });
+  await soft(S, 'validate a CR + Secrets + Ingress + Deployment manifest (5 documents)', tool, async () => {
+    const base = doc('k8s/milvus.yaml');
+    let count = 0;
+    const samples = time((i) => (count = service.validate({ ...base, text: base.text + (i % 2 ? '# edit\n' : '') }).length));
+    notes.push(`k8s bench manifest: ${count} diagnostic(s) (expected 0: the CA is a key of the same Secret)`);
+    addSamples(S, 'validate a CR + Secrets + Ingress + Deployment manifest (5 documents)', tool, samples, {
+      label: 'median < 20 ms',
+      ok: (x) => x.median < 20,
+    });
+  });
+  await soft(S, 'hover a tls path in spec.config (→ Secret key)', tool, async () => {
+    const d = doc('k8s/milvus.yaml');
+    const line = d.text.split('\n').findIndex((l) => l.includes('serverPemPath:'));
+    const at = { line, character: d.text.split('\n')[line].indexOf('/certs') + 2 };
+    const samples = time(() => service.hover(d, at));
+    notes.push(`k8s path hover: ${JSON.stringify(service.hover(d, at)?.contents).slice(0, 90)}`);
+    addSamples(S, 'hover a tls path in spec.config (→ Secret key)', tool, samples, { label: 'median < 10 ms', ok: (x) => x.median < 10 });
+  });
+  await soft(S, 'validate chart values.yaml (proxy.tls, extraConfigFiles)', tool, async () => {
+    const base = doc('chart/values.yaml');
+    let count = 0;
+    const samples = time((i) => (count = service.validate({ ...base, text: base.text + (i % 2 ? '# edit\n' : '') }).length));
+    notes.push(
+      `chart values bench file: ${count} diagnostic(s) (expected 1: the tls-public-ca-lifetime hint, no CA at hand for the 825-day leaf)`,
+    );
+    addSamples(S, 'validate chart values.yaml (proxy.tls, extraConfigFiles)', tool, samples, {
+      label: 'median < 20 ms',
+      ok: (x) => x.median < 20,
+    });
+  });
+  await soft(S, 'validate an unrelated 1,800-line YAML (OpenAPI)', tool, async () => {
+    const d = doc('api/openapi.yaml');
+    let kind: string | undefined;
+    const samples = time((i) => {
+      kind = service.kindOf(d);
+      service.validate({ ...d, text: d.text + (i % 2 ? '# edit\n' : '') });
+    });
+    notes.push(`unrelated OpenAPI YAML recognised as: ${kind ?? 'nothing'}`);
+    addSamples(S, 'validate an unrelated 1,800-line YAML (OpenAPI)', tool, samples, {
+      label: 'median < 0.5 ms',
+      ok: (x) => x.median < 0.5,
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const startedAt = new Date();
@@ -1325,6 +1407,10 @@ async function main(): Promise<void> {
   if (wanted('10')) {
     log('section 10: milvus clients …');
     await soft('10 milvus clients', 'setup', 'bench', sectionMilvusClients);
+  }
+  if (wanted('13')) {
+    log('section 13: kubernetes …');
+    await sectionKubernetes();
   }
 
   const totalMs = msSince(t0);

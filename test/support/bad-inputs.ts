@@ -296,6 +296,8 @@ export interface FuzzWorkspace {
     apisix: string;
     /** Clients of the Milvus in the workspace: a pymilvus script, a shell script and a README with curl. */
     client: { python: string; shell: string; markdown: string };
+    k8s: string;
+    values: string;
   };
   /** Opens `text` at `rel` as the server does (an overlay), runs f, closes it. */
   withOpen<T>(rel: string, text: string, f: (doc: Doc) => T): T;
@@ -331,7 +333,11 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
       .map((l) => '      ' + l)
       .join('\n');
   const apisix = `ssls:\n  - snis: [localhost, "*.example.test"]\n    cert: |\n${block(fx.leaf.certPem)}\n    key: |\n${block(fx.keys.ecPkcs8)}\n    certs: [$env://X]\n    keys: [$secret://vault/1/k]\n    client:\n      ca: |\n${block(fx.ca.certPem)}\n      depth: 2\n  - sni: a.test\n    certificates:\n      - certificate: x\n        key: y\n#END\n`;
+  // A Secret (literal, folded and base64 PEM), a Milvus CR mounting it, an Ingress on it; a chart values file.
+  const k8s = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: certs\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n${block(fx.leaf.certPem).replace(/^ {2}/gm, '')}\n  tls.key:\n${block(fx.keys.ecPkcs8).replace(/^ {2}/gm, '')}\ndata:\n  ca.crt: ${Buffer.from(fx.ca.certPem).toString('base64')}\n---\napiVersion: milvus.io/v1beta1\nkind: Milvus\nmetadata:\n  name: my-release\nspec:\n  mode: cluster\n  config:\n    common:\n      security:\n        tlsMode: 2\n      tls:\n        serverPemPath: /certs/tls.crt\n    tls:\n      serverPemPath: /certs/tls.crt\n      serverKeyPath: /certs/tls.key\n      caPemPath: /certs/ca.crt\n  components:\n    volumes:\n      - name: certs\n        secret:\n          secretName: certs\n          items:\n            - key: tls.crt\n              path: tls.crt\n    volumeMounts:\n      - name: certs\n        mountPath: /certs\n    proxy:\n      volumeMounts:\n        - name: certs\n          mountPath: /certs/tls.key\n          subPath: tls.key\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: milvus\nspec:\n  tls:\n    - secretName: certs\n      hosts: [localhost, milvus.example.test]\n`;
+  const values = `extraConfigFiles:\n  user.yaml: |+\n    common:\n      security:\n        tlsMode: 1\n    tls:\n      serverPemPath: /etc/milvus/certs/tls.crt\n      serverKeyPath: /etc/milvus/certs/tls.key\nproxy:\n  tls:\n    enabled: true\n    secretName: milvus-tls\n    crt: ${Buffer.from(fx.leaf.certPem).toString('base64')}\n    key: ${Buffer.from(fx.keys.ecPkcs8).toString('base64')}\n  volumes:\n  - name: milvus-tls\n    secret:\n      secretName: milvus-tls\n  volumeMounts:\n  - mountPath: /etc/milvus/certs/\n    name: milvus-tls\n`;
   writeFiles(root, {
+    'chart/Chart.yaml': 'apiVersion: v2\nname: milvus\nversion: 1.0.0\n',
     'nginx/nginx.conf': nginx,
     'nginx/snippets/tls.conf': 'ssl_certificate ../tls/chain.pem;\nssl_certificate_key ../tls/server.key;\n',
     'milvus.yaml': milvus,
@@ -349,7 +355,7 @@ export async function fuzzWorkspace(): Promise<FuzzWorkspace> {
     root,
     ws,
     service,
-    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix, client: CLIENT_FUZZ_BASE },
+    texts: { milvus, compose, pem, der: new Uint8Array(fx.leaf.cert.rawData), nginx, apisix, client: CLIENT_FUZZ_BASE, k8s, values },
     withOpen(rel, text, f) {
       const p = path.join(root, rel);
       ws.setOverlay(p, text, ++seq);
@@ -828,6 +834,7 @@ export const DOC_PATHS = {
   pem: ['tls/fuzz.pem', 'tls/fuzz.key', 'tls/fuzz.crt', 'tls/fuzz.csr', 'tls/server.key', 'tls/client.crt', 'tls/localhost+1-key.pem'],
   nginx: ['nginx/nginx.conf', 'nginx/conf.d/fuzz.conf', 'nginx/sites-enabled/fuzz'],
   apisix: ['apisix/apisix.yaml', 'apisix/adc.yaml'],
+  k8s: ['k8s/milvus.yaml', 'k8s/secret.yml', 'chart/values.yaml', 'chart/values-prod.yaml'],
 } as const;
 
 /** Client code touching every argument and option the milvus-client target reads. */
@@ -1091,6 +1098,15 @@ export const FUZZ_CASES: FuzzCase[] = [
       }),
   },
   {
+    name: 'mutated Kubernetes manifests and chart values',
+    weight: 2,
+    property: (w) =>
+      fc.property(fc.oneof(mutatedYaml(w.texts.k8s), mutatedYaml(w.texts.values)), fc.constantFrom(...DOC_PATHS.k8s), (m, rel) => {
+        count('mutated Kubernetes manifests and chart values');
+        w.withOpen(rel, m.text, (doc) => exercise(w.service, doc));
+      }),
+  },
+  {
     name: 'large mutated documents',
     weight: 0.08,
     property: (w) =>
@@ -1115,7 +1131,14 @@ export const FUZZ_CASES: FuzzCase[] = [
     property: (w) =>
       fc.property(
         randomBytesText,
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
+        fc.constantFrom(
+          ...DOC_PATHS.milvus,
+          ...DOC_PATHS.compose,
+          ...DOC_PATHS.pem,
+          ...DOC_PATHS.nginx,
+          ...DOC_PATHS.apisix,
+          ...DOC_PATHS.k8s,
+        ),
         (text, rel) => {
           count('random bytes');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));
@@ -1135,7 +1158,14 @@ export const FUZZ_CASES: FuzzCase[] = [
             maxLength: 400,
           }),
         ),
-        fc.constantFrom(...DOC_PATHS.milvus, ...DOC_PATHS.compose, ...DOC_PATHS.pem, ...DOC_PATHS.nginx, ...DOC_PATHS.apisix),
+        fc.constantFrom(
+          ...DOC_PATHS.milvus,
+          ...DOC_PATHS.compose,
+          ...DOC_PATHS.pem,
+          ...DOC_PATHS.nginx,
+          ...DOC_PATHS.apisix,
+          ...DOC_PATHS.k8s,
+        ),
         (text, rel) => {
           count('random unicode');
           w.withOpen(rel, text, (doc) => exercise(w.service, doc));

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { pemFixtures } from './pem-fixtures';
 import { composeYaml, milvusYaml } from './workspace';
 import { aliasBomb } from './bad-inputs';
+import { milvusCr, secretYaml } from './k8s';
 
 export const MB = 1024 * 1024;
 
@@ -73,6 +74,7 @@ export async function corpusCases(): Promise<CorpusCase[]> {
   const der = new Uint8Array(fx.leaf.cert.rawData);
   const keyDer = new Uint8Array(createPrivateKey(fx.keys.ecPkcs8).export({ type: 'pkcs8', format: 'der' }));
   const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+  const k8sGood = secretYaml('certs', { 'server.pem': fx.leaf.certPem, 'server.key': fx.keys.ecPkcs8, 'ca.pem': fx.ca.certPem });
   const good = { 'tls/server.pem': fx.leaf.certPem, 'tls/server.key': fx.keys.ecPkcs8, 'tls/ca.pem': fx.ca.certPem };
   const huge = (dir: string) => fs.readFileSync(path.join(dir, 'huge.pem'), 'latin1');
   const bigBytes = () => Buffer.concat([Buffer.from(fx.leaf.certPem), Buffer.alloc(20 * MB, 'A')]);
@@ -670,6 +672,41 @@ export async function corpusCases(): Promise<CorpusCase[]> {
       },
       open: 'README.md',
       expect: ['tls-file-wrong-kind'],
+    },
+    // --- Kubernetes (issue 13) --------------------------------------------
+    {
+      name: 'Milvus CR with its Secret, all good (control)',
+      files: { 'milvus-cr.yaml': `${k8sGood}---\n${milvusCr()}` },
+      open: 'milvus-cr.yaml',
+      expect: [],
+    },
+    {
+      name: 'Secret: PEM without |, CRLF line ends',
+      files: { 'secret.yaml': crlf(secretYaml('certs', { 'server.pem': fx.leaf.certPem }, { folded: ['server.pem'] })) },
+      open: 'secret.yaml',
+      expect: ['k8s-pem-folded'],
+    },
+    {
+      name: 'Secret data: 1 MB that is not base64',
+      files: { 'secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\ndata:\n  tls.crt: ${'é'.repeat(MB / 2)}\n` },
+      open: 'secret.yaml',
+      expect: ['k8s-secret-data-not-base64'],
+    },
+    {
+      name: 'Milvus CR: billion laughs in spec.config',
+      files: {
+        'cr.yaml':
+          'apiVersion: milvus.io/v1beta1\nkind: Milvus\nmetadata:\n  name: x\nspec:\n  config:\n    a: &a [x, x, x, x, x, x, x, x, x]\n    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n    tls: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+      },
+      open: 'cr.yaml',
+      expect: [],
+    },
+    {
+      name: 'kind: Secret followed by 64 KB of random bytes',
+      files: { 'garbage.yaml': Buffer.concat([Buffer.from('apiVersion: v1\nkind: Secret\n'), prngBytes(64 * 1024, 'k8s')]) },
+      open: 'garbage.yaml',
+      expect: ['k8s-yaml-syntax'],
+      cli: ['garbage.yaml k8s-yaml-syntax'],
     },
   ];
   return cases;

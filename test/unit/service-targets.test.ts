@@ -68,7 +68,7 @@ test('the registry decides the kind of a document: first target that recognises 
   assert.equal(kind('docker-compose.yml', 'command: docker compose\nlong: text\n'), undefined);
   assert.deepEqual(
     TARGETS.map((t) => t.id),
-    ['pem', 'compose', 'milvus', 'nginx', 'apisix', 'postgres', 'milvus-client', 'cert-set'],
+    ['pem', 'compose', 'k8s', 'milvus', 'nginx', 'apisix', 'postgres', 'milvus-client', 'cert-set'],
   );
   // Client code that connects to Milvus; the same kinds of file without such a call are nobody's.
   assert.equal(kind('app.py', 'from pymilvus import MilvusClient\nc = MilvusClient(uri="https://localhost:19530")\n'), 'milvus-client');
@@ -130,6 +130,7 @@ test('each target publishes codes with its own prefix, and the shared pipeline t
   const prefix: Record<string, RegExp> = {
     pem: /^pem-/,
     compose: /^compose-/,
+    k8s: /^k8s-/,
     milvus: /^milvus-/,
     nginx: /^nginx-/,
     apisix: /^apisix-/,

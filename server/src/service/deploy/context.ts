@@ -11,7 +11,8 @@ export type Resolved =
   | { ok: true; hostPath: string; containerPath?: string; mount?: VolumeMount }
   | { ok: false; containerPath: string; reason: 'no-mount' | 'named-volume'; mount?: VolumeMount };
 
-export interface ContainerContext {
+/** A container of a compose service. */
+export interface ComposeContainerContext {
   kind: 'compose';
   composePath: string;
   serviceName: string;
@@ -20,6 +21,13 @@ export interface ContainerContext {
   workdir: string;
 }
 
+/** A container of a Kubernetes pod (a Milvus component): its volumeMounts and the pod's volumes; resolveInPod (deploy/k8s/resolve.ts) follows a path to a Secret key. */
+export { resolveInPod, type PodResolved } from './k8s/resolve';
+export type { K8sContainerContext } from './k8s/volumes';
+import type { K8sContainerContext } from './k8s/volumes';
+
+export type ContainerContext = ComposeContainerContext | K8sContainerContext;
+
 export interface HostContext {
   kind: 'host';
   /** Folder relative paths resolve against. */
@@ -27,7 +35,7 @@ export interface HostContext {
 }
 
 /** A path as the process that reads it sees it, mapped back to the host file. */
-export function resolveThrough(value: string, ctx: ContainerContext | HostContext, home = process.env.HOME ?? '/'): Resolved {
+export function resolveThrough(value: string, ctx: ComposeContainerContext | HostContext, home = process.env.HOME ?? '/'): Resolved {
   if (ctx.kind === 'host') {
     const expanded = value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
     return { ok: true, hostPath: path.resolve(ctx.hostBase, expanded) };

@@ -8,10 +8,12 @@ import { apisixTarget } from './apisix';
 import { postgresTarget } from './postgres';
 import { certSetTarget } from './cert-set';
 import { milvusClientTarget } from './milvus-client';
+import { k8sTarget } from './k8s';
 
 export const TARGETS: readonly Target<any>[] = [
   pemTarget,
   composeTarget,
+  k8sTarget,
   milvusTarget,
   nginxTarget,
   apisixTarget,

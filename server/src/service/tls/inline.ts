@@ -5,12 +5,14 @@
  * see the same LoadedSlot either way. Findings go on the value's range in the
  * document.
  */
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { diag, Severity } from '../types';
 import { decodeFile } from '../pem/decode';
 import { certificates, privateKeys, holds } from '../pem/files';
 import type { FileContents } from '../pem/model';
+import type { Settings } from '../types';
 import type { LoadedSlot, Slot } from './slots';
+import { lintPem } from './file-lint';
 
 /** Whether a value is PEM text rather than a path or a reference. */
 export function isInlinePem(value: string): boolean {
@@ -73,5 +75,39 @@ export function loadInline(
     );
     return undefined;
   }
-  return { ...slot, hostPath: slot.docPath, items: c.items };
+  return { ...slot, hostPath: slot.docPath, items: c.items, inline: true };
+}
+
+/**
+ * Where inline PEM sits in its document: a literal block scalar's value line i is document line
+ * `firstLine + i`, shifted right by `indent` (so each lint lands on its exact line); any other
+ * scalar (quoted, base64 once decoded) has no line mapping and its findings go on `range`.
+ */
+export interface InlinePlace {
+  lineMap?: { firstLine: number; indent: number };
+  range: Range;
+}
+
+/**
+ * The PEM file lints of an inline value, placed in its document. No key-permission finding: the
+ * text has no file mode of its own (a mounted Secret is 0644 unless defaultMode, the platform's choice).
+ * `siblings` are the values beside it (a Secret's other keys), which tell a CA from a leaf.
+ */
+export function lintInline(
+  text: string,
+  place: InlinePlace,
+  ctx: { settings: Settings; now: Date },
+  siblings?: () => FileContents[],
+): Diagnostic[] {
+  return lintPem(text, { settings: ctx.settings, now: ctx.now, siblingFiles: siblings }).map((dg) => {
+    const m = place.lineMap;
+    if (!m) return { ...dg, range: place.range };
+    return {
+      ...dg,
+      range: {
+        start: { line: m.firstLine + dg.range.start.line, character: dg.range.start.character + m.indent },
+        end: { line: m.firstLine + dg.range.end.line, character: dg.range.end.character + m.indent },
+      },
+    };
+  });
 }

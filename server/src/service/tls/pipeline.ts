@@ -145,6 +145,7 @@ export function loadSlot(slot: LocatedSlot, words: GroupWords, ctx: PipelineCont
 
 /** The certificate and key blocks Go's pem.Decode finds, in order (a BOM before the first BEGIN hides that block). */
 function goBlocks(slot: LoadedSlot, ctx: PipelineContext): { items: Decoded[]; hidden?: Decoded } {
+  if (slot.inline) return { items: slot.items };
   const framing = loadPemFile(slot.hostPath, ctx.ws).contents?.framing;
   const bom = framing?.problems.some((p) => p.code === 'pem-bom');
   const first = slot.items[0];

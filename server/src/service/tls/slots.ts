@@ -48,6 +48,8 @@ export interface LocatedSlot extends Slot {
 
 export interface LoadedSlot extends LocatedSlot {
   items: Decoded[];
+  /** The PEM came from a document's text (a Secret key, an inline value): there is no file behind hostPath to re-read. */
+  inline?: boolean;
 }
 
 export interface GroupWords {

@@ -401,6 +401,28 @@ export function effectiveConfig(
       layers.push({ layer, settings: flattenMilvus(text) });
     }
   }
+  const { values, ambiguous } = mergeLayers(layers, variables, deploy);
+  return { layers: layers.map((l) => l.layer), values, ambiguous, configDir, docLayer, unmounted };
+}
+
+/** The configuration a Kubernetes deployment runs with: the image's milvus.yaml under one user.yaml fragment (a CR's spec.config, a chart's extraConfigFiles). */
+export function effectiveFromFragment(settings: FlatSetting[], label: string): EffectiveConfig {
+  const image: Layer = {
+    kind: 'image',
+    label: "the image's own /milvus/configs/milvus.yaml",
+    containerPath: '/milvus/configs/milvus.yaml',
+  };
+  const user: Layer = { kind: 'user.yaml', label, containerPath: '/milvus/configs/user.yaml' };
+  const layers = [{ layer: image }, { layer: user, settings }];
+  const { values, ambiguous } = mergeLayers(layers, undefined, undefined);
+  return { layers: [image, user], values, ambiguous, configDir: '/milvus/configs', docLayer: user, unmounted: false };
+}
+
+function mergeLayers(
+  layers: { layer: Layer; settings?: FlatSetting[]; variables?: ServiceVariable[] }[],
+  variables: Map<string, ServiceVariable> | undefined,
+  deploy: DeployContext | undefined,
+): Pick<EffectiveConfig, 'values' | 'ambiguous'> {
   const values = new Map<string, EffectiveValue[]>();
   const ambiguous = new Map<string, FlatSetting[]>();
   const add = (v: EffectiveValue) => {
@@ -423,7 +445,7 @@ export function effectiveConfig(
       add({ key: canonicalOf(norm) ?? s.written, norm, value: s.value, layer, setting: s });
     }
   }
-  if (variables && deploy.composePath) {
+  if (variables && deploy?.composePath) {
     const env: Layer = { kind: 'env', label: `the environment of service ${deploy.service?.name}`, hostPath: deploy.composePath };
     layers.push({ layer: env });
     for (const v of variables.values()) {
@@ -431,7 +453,7 @@ export function effectiveConfig(
         if (wanted(norm)) add({ key: canonicalOf(norm) ?? v.name, norm, value: v.value, layer: env, variable: v });
     }
   }
-  return { layers: layers.map((l) => l.layer), values, ambiguous, configDir, docLayer, unmounted };
+  return { values, ambiguous };
 }
 
 function order(kind: LayerKind): number {

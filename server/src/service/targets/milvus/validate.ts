@@ -93,6 +93,29 @@ export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: 
   return out;
 }
 
+/**
+ * The rules that need no deployment, for a milvus.yaml fragment another file carries (a Milvus CR's
+ * spec.config, a Helm chart's extraConfigFiles user.yaml): syntax, key names and misplaced blocks,
+ * duplicates, and the values of the switches. Paths are the caller's: it knows how they reach a file.
+ */
+export function validateMilvusFragment(model: MilvusTlsModel, cfg: EffectiveConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of model.syntaxErrors)
+    out.push(
+      d(
+        e.range,
+        Severity.Error,
+        'milvus-yaml-syntax',
+        `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`,
+      ),
+    );
+  checkKeyNames(model, out);
+  checkDuplicates(model, out);
+  const modeW = winner(cfg, 'common.security.tlsMode');
+  if (modeW && modeW.layer === cfg.docLayer && writtenOf(modeW)) checkMode(modeW, writtenOf(modeW)!, out);
+  return out;
+}
+
 /** Where a value of the effective configuration is written, in the document that owns its layer. */
 interface Written {
   keyRange: Range;
