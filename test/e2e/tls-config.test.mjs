@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { Workbench, WS, TIMEOUTS } from './support/workbench.mjs';
-import { LINES, GATEWAY_LINES } from './support/fixtures.mjs';
+import { LINES, GATEWAY_LINES, k8sLines, APP_SERVER_NAME_LINE } from './support/fixtures.mjs';
 
 /** @type {Workbench} */
 let wb;
@@ -141,12 +141,13 @@ test('(8) a folder of certificate files: a key that belongs to another certifica
   assert.match(hover, /pairs with client\.key · chains to ca\.crt · clientAuth ✓/);
 });
 
-test('(3) hover on the serverPemPath value in milvus.yaml shows the decoded certificate', async () => {
+test('(3) hover on the serverPemPath value in milvus.yaml leads with the verdict, then the certificate and a Show certificate link', async () => {
   await wb.openFile('good/milvus.yaml', 'tlsMode');
   await wb.editor.locator('.detected-link', { hasText: '/milvus/tls/server.pem' }).waitFor({ timeout: TIMEOUTS.diag }); // server has the document
   const text = await wb.hoverText('serverPemPath', '/milvus/tls/server.pem', 'CN=localhost');
-  assert.match(text, /Subject/);
-  assert.match(text, /CN=localhost/);
+  assert.match(text, /✓ SAN covers localhost · \d+ days left/);
+  assert.match(text, /Certificate CN=localhost/);
+  assert.match(text, /Show certificate/);
   assert.ok(text.includes(abs('good/tls/server.pem')) || text.includes('good/tls/server.pem'), `hover names the host file:\n${text}`);
   await wb.shot('hover');
   await wb.page.mouse.move(5, 5);
@@ -485,6 +486,41 @@ test('(16) the Getting Started walkthrough lists its four steps', async () => {
   for (const step of ['Open an example', 'See the problems', 'Generate certificates', 'Test the connection'])
     await wb.page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: TIMEOUTS.ui });
   await wb.shot('walkthrough');
+});
+
+test("(17) Kubernetes: the Operator sample's two mistakes (PEM without |, tls: under common:) are flagged on their lines; hover follows a path to its Secret key", async () => {
+  const rel = 'k8s/milvus.yaml';
+  const L = k8sLines(fs.readFileSync(abs(rel), 'utf8'));
+  await wb.openFile(rel, 'apiVersion');
+  await wb.showProblems();
+  await wb.waitProblem('milvus-block-misplaced', { line: L.misplacedTls });
+  const rows = await wb.waitProblem('k8s-pem-folded', { line: L.caFolded });
+  const mine = forFile(rows, rel);
+  const folded = mine.filter((r) => r.code === 'k8s-pem-folded').map((r) => r.line);
+  assert.deepEqual(
+    folded.sort((a, b) => a - b),
+    [L.keyFolded, L.caFolded],
+    fmt(mine),
+  );
+  assert.equal(mine.find((r) => r.code === 'k8s-pem-folded')?.severity, 'error', fmt(mine));
+  const text = await wb.hoverText('serverPemPath: /certs/server.pem', '/certs/server.pem', 'Secret');
+  assert.match(text, /server\.pem/);
+  assert.doesNotMatch(text, /PRIVATE KEY/);
+  await wb.page.mouse.move(5, 5);
+});
+
+test('(18) pymilvus: a server_name the Milvus certificate does not cover is flagged on its line, and the call has a connection-test CodeLens', async () => {
+  const rel = 'client/app.py';
+  await wb.openFile(rel, 'MilvusClient');
+  await wb.showProblems();
+  const rows = await wb.waitProblem('milvus-client-name-not-in-san', { line: APP_SERVER_NAME_LINE });
+  const r = forFile(rows, rel).find((x) => x.code === 'milvus-client-name-not-in-san');
+  assert.match(r?.message ?? '', /milvus\.local/, fmt(forFile(rows, rel)));
+  const lens = wb.editor.locator('.codelens-decoration a', { hasText: /^Test TLS connection \(/ });
+  await lens.first().waitFor({ timeout: TIMEOUTS.diag });
+  const text = await wb.hoverText('client_key_path', 'client.key', 'key');
+  assert.doesNotMatch(text, /BEGIN/);
+  await wb.page.mouse.move(5, 5);
 });
 
 test('(11) "Check workspace", found by typing Milvus: findings of files never opened reach Problems, and the status bar says so', async () => {

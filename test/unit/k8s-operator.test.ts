@@ -62,6 +62,9 @@ test("the Operator sample's two mistakes: PEM without | on its line, tls: under 
     [lineOf(text, 'server.key:') + 1, lineOf(text, 'ca.pem:') + 1],
   );
   assert.match(String(folded[0].message), /without `\|`.*literal block/);
+  // Not a byte of the key in the message: only its BEGIN line.
+  const keyBody = leaf.keyPem.split('\n').find((l) => l && !l.startsWith('-----'))!;
+  for (const d of folded) assert.ok(!String(d.message).includes(keyBody.slice(0, 8)), String(d.message));
   const misplaced = diags.find((d) => d.code === 'milvus-block-misplaced');
   assert.ok(misplaced, codes(diags).join());
   assert.equal(misplaced.range.start.line, lineOf(text, '      tls:'));

@@ -209,8 +209,102 @@ export async function buildWorkspace(ws) {
   fs.mkdirSync(pg, { recursive: true });
   fs.copyFileSync(path.join(good, 'ca.pem'), path.join(pg, 'ca.pem'));
   fs.writeFileSync(path.join(pg, '.env'), PG_ENV);
+
+  // Kubernetes (issue 13) and the Milvus client side (issue 12).
+  fs.mkdirSync(path.join(ws, 'k8s'), { recursive: true });
+  kubernetes(path.join(ws, 'k8s'));
+  project(path.join(ws, 'client'));
+  fs.writeFileSync(path.join(ws, 'client/app.py'), APP_PY);
   return ws;
 }
+
+/** 1-based lines the Kubernetes case asserts, from the file as written (its PEM lengths vary). */
+export function k8sLines(text) {
+  const all = text.split('\n');
+  return {
+    keyFolded: all.indexOf('  server.key:') + 2,
+    caFolded: all.indexOf('  ca.pem:') + 2,
+    misplacedTls: all.indexOf('      tls:') + 1,
+  };
+}
+
+/** 1-based line of server_name in client/app.py. */
+export const APP_SERVER_NAME_LINE = 9;
+
+/**
+ * k8s/milvus.yaml: the Milvus Operator's external-TLS sample shape (zilliztech/milvus-operator
+ * config/samples/external_tls.yaml), written here with real generated PEM and the sample's two
+ * mistakes: server.key and ca.pem without `|` (k8s-pem-folded) and tls: under common:
+ * (milvus-block-misplaced).
+ */
+function kubernetes(dir) {
+  const tls = path.join(dir, '.certs');
+  cliGenerate(tls);
+  const read = (n) => fs.readFileSync(path.join(tls, n), 'utf8').trim();
+  const ind = (pem) =>
+    pem
+      .split('\n')
+      .map((l) => '    ' + l)
+      .join('\n');
+  const lines = [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: certs',
+    'type: Opaque',
+    'stringData:',
+    '  server.pem: |',
+    ind(read('server.pem')),
+    '  server.key:',
+    ind(read('server.key')),
+    '  ca.pem:',
+    ind(read('ca.pem')),
+    '---',
+    'apiVersion: milvus.io/v1beta1',
+    'kind: Milvus',
+    'metadata:',
+    '  name: my-release',
+    'spec:',
+    '  config:',
+    '    proxy:',
+    '      http:',
+    '        port: 8080',
+    '    common:',
+    '      security:',
+    '        tlsMode: 1',
+    '      tls:',
+    '        serverPemPath: /certs/server.pem',
+    '        serverKeyPath: /certs/server.key',
+    '        caPemPath: /certs/ca.pem',
+    '  components:',
+    '    volumes:',
+    '      - name: certs',
+    '        secret:',
+    '          secretName: certs',
+    '    volumeMounts:',
+    '      - name: certs',
+    '        mountPath: /certs',
+    '        readOnly: true',
+    '',
+  ].join('\n');
+  fs.rmSync(tls, { recursive: true, force: true });
+  fs.writeFileSync(path.join(dir, 'milvus.yaml'), lines);
+}
+
+/** client/app.py: pymilvus against the mode-2 Milvus of client/, dialling a name its certificate does not have. */
+const APP_PY = [
+  'from pymilvus import MilvusClient', //                   1
+  '', //                                                    2
+  'client = MilvusClient(', //                              3
+  '    uri="https://localhost:19530",', //                  4
+  '    ca_pem_path="tls/ca.pem",', //                       5
+  '    client_pem_path="tls/client.pem",', //               6
+  '    client_key_path="tls/client.key",', //               7
+  '    secure=True,', //                                    8
+  '    server_name="milvus.local",', //                     9
+  ')', //                                                   10
+  '',
+].join('\n');
 
 /** The postgres case's .env; the URI is on line 2 (LINES.pgSslmode). */
 export const PG_ENV = [

@@ -104,7 +104,7 @@ export function checkPemValue(
         e.valueRange,
         Severity.Error,
         'k8s-pem-folded',
-        `${what} is PEM written without \`|\`, so YAML folds its lines into one ("${content.slice(0, 40).replace(/\s+/g, ' ')}…") and Go's PEM reader finds no block in the mounted file. Write it as a literal block scalar: \`${e.key}: |\` with the PEM lines indented below.`,
+        `${what} is PEM written without \`|\`, so YAML folds its lines into one (${foldedShape(content)}) and Go's PEM reader finds no block in the mounted file. Write it as a literal block scalar: \`${e.key}: |\` with the PEM lines indented below.`,
         {
           fix: {
             kind: 'k8s-pem-literal',
@@ -152,4 +152,10 @@ export function checkPair(crt: SecretEntry | undefined, key: SecretEntry | undef
       `The private key in ${key.key} of ${owner} does not belong to the certificate in ${crt.key} (${cert.subject}); a server loading the pair fails with "tls: private key does not match public key". Put the key the certificate was issued for.`,
     ),
   );
+}
+
+/** What the folded value looks like, without a byte of what it holds: the BEGIN line and where the body went. */
+function foldedShape(content: string): string {
+  const begin = /-----BEGIN [A-Z0-9 ]+-----/.exec(content)?.[0] ?? '-----BEGIN …-----';
+  return `"${begin} …" on one line`;
 }
