@@ -503,9 +503,9 @@ test("(17) Kubernetes: the Operator sample's two mistakes (PEM without |, tls: u
     fmt(mine),
   );
   assert.equal(mine.find((r) => r.code === 'k8s-pem-folded')?.severity, 'error', fmt(mine));
-  const text = await wb.hoverText('serverPemPath: /certs/server.pem', '/certs/server.pem', 'Secret');
-  assert.match(text, /server\.pem/);
-  assert.doesNotMatch(text, /PRIVATE KEY/);
+  // The PEM inside the Secret decodes on hover, with its verdict.
+  const text = await wb.hoverText('-----BEGIN CERTIFICATE-----', 'BEGIN', 'CN=localhost');
+  assert.match(text, /✓ SAN covers localhost/);
   await wb.page.mouse.move(5, 5);
 });
 
@@ -518,7 +518,8 @@ test('(18) pymilvus: a server_name the Milvus certificate does not cover is flag
   assert.match(r?.message ?? '', /milvus\.local/, fmt(forFile(rows, rel)));
   const lens = wb.editor.locator('.codelens-decoration a', { hasText: /^Test TLS connection \(/ });
   await lens.first().waitFor({ timeout: TIMEOUTS.diag });
-  const text = await wb.hoverText('client_key_path', 'client.key', 'key');
+  const text = await wb.hoverText('client_key_path', 'client.key', 'private key');
+  assert.match(text, /EC private key P-256/);
   assert.doesNotMatch(text, /BEGIN/);
   await wb.page.mouse.move(5, 5);
 });
