@@ -38,9 +38,9 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/core.ts'], outfile: 'dist/core.js', plugins: [x509External] }),
   esbuild.build({
     ...common,
-    entryPoints: ['server/src/cli.ts'],
+    entryPoints: ['server/src/cli-entry.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [x509External],
+    plugins: [coreExternal],
   }),
 ]);

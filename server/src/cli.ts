@@ -45,7 +45,8 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
   return { positional, flags };
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The CLI; dist/cli.js starts it from dist/core.js (cli-entry.ts), sharing the service bundle with the server. */
+export async function runCli(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(USAGE + '\n');
@@ -109,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: Error) => {
       process.stderr.write(`tls-config: ${e.message}\n`);

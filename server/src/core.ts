@@ -7,3 +7,4 @@ export { LanguageService, Workspace } from './service';
 export { DEFAULT_SETTINGS } from './service/types';
 export { executeServerCommand } from './commands';
 export { checkFile } from './check-workspace';
+export { runCli } from './cli';

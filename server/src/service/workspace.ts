@@ -39,6 +39,8 @@ export class Workspace {
   private asked = new Set<string>();
   /** How many reads, listings and stats Restricted Mode refused: the facade tells the user once per document when some were. */
   untrustedRefusals = 0;
+  /** Bumped whenever what a read could answer may have changed (an open text, a watcher event, settings). */
+  epoch = 0;
 
   constructor(
     public roots: string[] = [],
@@ -46,6 +48,7 @@ export class Workspace {
   ) {}
 
   setOverlay(file: string, text: string, version: number): void {
+    this.epoch++;
     this.overlays.set(path.resolve(file), { text, version, derived: new Map() });
   }
 
@@ -64,11 +67,13 @@ export class Workspace {
   }
 
   clearOverlay(file: string): void {
+    this.epoch++;
     this.overlays.delete(path.resolve(file));
   }
 
   /** Forget cached reads of a file (a file watcher saw it change). */
   invalidate(file: string): void {
+    this.epoch++;
     this.cache.delete(path.resolve(file));
     this.lists.clear();
   }

@@ -4,6 +4,7 @@
  * Findings land on the key or value they are about; `data.fix` carries what the
  * quick fixes need.
  */
+import { memoFindings } from '../../findings-memo';
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
@@ -60,6 +61,11 @@ function d(range: Range, sev: 1 | 2 | 3 | 4, code: string, message: string, fix?
 }
 
 export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): Diagnostic[] {
+  if (typeof src === 'string') return validateMilvusNow(src, file, ctx);
+  return memoFindings(src, file, ctx.ws, () => validateMilvusNow(src, file, ctx));
+}
+
+function validateMilvusNow(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): Diagnostic[] {
   const model = modelOf(src);
   const out: Diagnostic[] = [];
   for (const e of model.syntaxErrors)
