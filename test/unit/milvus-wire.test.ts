@@ -35,8 +35,12 @@ for (const mode of [1, 2] as const) {
       plan.summary.some((s) => s.includes(`tlsMode: 0 → ${mode}`)),
       plan.summary.join('\n'),
     );
-    assert.ok(plan.summary.some((s) => s.includes('add volume ./tls:/milvus/tls:ro')));
-    assert.ok(plan.summary.some((s) => s.includes('./milvus.yaml:/milvus/configs/milvus.yaml')));
+    // Written like its neighbours: the compose file's volumes all start with ${DOCKER_VOLUME_DIRECTORY:-.}/.
+    assert.ok(
+      plan.summary.some((s) => s.includes('add volume ${DOCKER_VOLUME_DIRECTORY:-.}/tls:/milvus/tls:ro')),
+      plan.summary.join('\n'),
+    );
+    assert.ok(plan.summary.some((s) => s.includes('${DOCKER_VOLUME_DIRECTORY:-.}/milvus.yaml:/milvus/configs/milvus.yaml')));
     const milvus = fs.readFileSync(path.join(root, 'milvus.yaml'), 'utf8');
     assert.match(milvus, /serverPemPath: \/milvus\/tls\/server\.pem/);
     assert.match(milvus, new RegExp(`tlsMode: ${mode}`));

@@ -5,6 +5,7 @@
  * quick fixes need.
  */
 import { memoFindings } from '../../findings-memo';
+import { volumePrefix } from '../../deploy/compose/volume-prefix';
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
@@ -682,19 +683,6 @@ function misplacedOrUnknown(model: MilvusTlsModel, e: Entry, section: 'tls' | 'i
       s ? renameOrRemove(model, e, section, s) : undefined,
     ),
   );
-}
-
-/**
- * A new bind entry written the way its neighbours are: the official compose file writes every host path as
- * `${DOCKER_VOLUME_DIRECTORY:-.}/…`, and an entry without that prefix would break when the variable is set.
- */
-function volumePrefix(volumes: readonly { syntax: string; type: string; raw: string; source?: string }[], hostDir: string): string {
-  for (const v of volumes) {
-    if (v.syntax !== 'short' || v.type !== 'bind') continue;
-    const m = /^(\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\})\//.exec(v.raw);
-    if (m && hostDir.startsWith('./')) return `${m[1]}/${hostDir.slice(2)}`;
-  }
-  return hostDir;
 }
 
 /** Ranges of slots that another document sets: they take part in the cross-checks, their findings belong there. */

@@ -2,6 +2,7 @@
  * The edits that wire a generated set into milvus.yaml and the compose file,
  * as one WorkspaceEdit the client shows and applies (so Undo works).
  */
+import { volumePrefix } from '../../deploy/compose/volume-prefix';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
@@ -199,9 +200,9 @@ function composeEdits(
   const want: string[] = [];
   const probe = containerToHost(`${containerDir}/server.pem`, svc.volumes);
   if (probe.hostPath === undefined || path.dirname(probe.hostPath) !== path.resolve(certDir))
-    want.push(`${relFromCompose(composePath, certDir)}:${containerDir}:ro`);
+    want.push(`${volumePrefix(svc.volumes, relFromCompose(composePath, certDir))}:${containerDir}:ro`);
   const cfg = findMilvusConfigMount(svc);
-  if (!cfg) want.push(`${relFromCompose(composePath, milvusPath)}:${MILVUS_WORKDIR}/configs/milvus.yaml`);
+  if (!cfg) want.push(`${volumePrefix(svc.volumes, relFromCompose(composePath, milvusPath))}:${MILVUS_WORKDIR}/configs/milvus.yaml`);
   if (want.length === 0) return [];
   const lines = new LineIndex(text);
   const nl = eol(text);
