@@ -1,6 +1,6 @@
 /**
  * The files of the workspace folders a target may own, for "Check workspace" and the check at
- * start-up: what the CLI's walk takes (PEM extensions, YAML, .env, configs nginx / PostgreSQL /
+ * start-up, and the CLI's `check DIR`: what a target may take (PEM extensions, YAML, .env, configs nginx / PostgreSQL /
  * APISIX keep) plus the user's tlsConfig.pemGlobs and milvusConfigGlobs. Bounded: at most
  * `maxFiles` candidates, and a walk that visits at most 50 entries per candidate allowed.
  */
@@ -11,8 +11,8 @@ import { PEM_EXT } from './service/targets/pem/siblings';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.e2e', '.vscode-test', '__pycache__', '.venv', '.tox']);
 
-/** YAML (milvus, compose, APISIX, Kubernetes), .env files, and the configs nginx, PostgreSQL and APISIX keep. */
-const CONFIG = /\.(ya?ml|env|conf|json|properties|toml|ini|sh)$|(^|\/)\.env(\.[^/]*)?$|(^|\/)(pg_service\.conf|\.pg_service\.conf)$/i;
+/** YAML (milvus, compose, APISIX, Kubernetes), .env files, the configs nginx, PostgreSQL and APISIX keep, and Milvus clients (.py, curl in .sh and .md). */
+const CONFIG = /\.(ya?ml|env|conf|json|properties|toml|ini|sh|py|md)$|(^|\/)\.env(\.[^/]*)?$|(^|\/)(pg_service\.conf|\.pg_service\.conf)$/i;
 /** nginx (Debian) keeps site configs without an extension. */
 const SITES = /(^|\/)sites-(available|enabled)\/[^/]+$/;
 

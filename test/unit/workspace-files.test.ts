@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { findWorkspaceFiles, isCandidate } from '../../server/src/workspace-files';
 import { tmpWorkspace, writeFiles } from '../support/workspace';
 
-test('candidates: every PEM extension, YAML, .env files, the configs of nginx and PostgreSQL, and the user globs', () => {
+test('candidates: every PEM extension, YAML, .env files, the configs of nginx and PostgreSQL, Milvus clients (.py, README curls), and the user globs', () => {
   for (const f of [
     'a.pem',
     'a.crt',
@@ -21,9 +21,9 @@ test('candidates: every PEM extension, YAML, .env files, the configs of nginx an
     'prod.env',
   ])
     assert.equal(isCandidate(f, []), true, f);
-  for (const f of ['conf/nginx.conf', 'sites-enabled/default', 'pg_service.conf', 'ssl.json', 'deploy.sh'])
+  for (const f of ['conf/nginx.conf', 'sites-enabled/default', 'pg_service.conf', 'ssl.json', 'deploy.sh', 'app.py', 'README.md'])
     assert.equal(isCandidate(f, []), true, f);
-  for (const f of ['README.md', 'main.go', 'certs/site.cert', 'sites-enabled/a/b']) assert.equal(isCandidate(f, []), false, f);
+  for (const f of ['main.go', 'certs/site.cert', 'sites-enabled/a/b']) assert.equal(isCandidate(f, []), false, f);
   assert.equal(isCandidate('certs/site.cert', ['**/*.cert']), true);
   assert.equal(isCandidate(path.join('deep', 'x', 'site.cert'), ['*.cert']), true);
 });

@@ -2,6 +2,7 @@
  * `check`: every supported file of the folders and files given, judged as the editor judges an
  * open document, as findings sorted by file, then position.
  */
+import { findWorkspaceFiles } from '../workspace-files';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -10,7 +11,6 @@ import { DEFAULT_SETTINGS } from '../service/types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'] as const;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', '.vscode-test']);
 const MAX_FILES = 20000;
 
 /** Another place of the same problem (LSP relatedInformation), `file` relative like the finding's. */
@@ -45,30 +45,6 @@ const CANDIDATE_DIR = /(^|[\\/])(sites-available|sites-enabled)[\\/][^\\/]+$/;
 /** .sh holds APISIX admin calls and curl to Milvus; .py pymilvus clients; .md the curl commands of READMEs. */
 const CANDIDATE_EXT = /\.(conf|json|sh|py|md)$/i;
 
-function walk(dir: string, out: string[], seen: Set<string>): void {
-  let real: string;
-  try {
-    real = fs.realpathSync(dir);
-  } catch {
-    return;
-  }
-  if (seen.has(real)) return; // symlink loops
-  seen.add(real);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (out.length >= MAX_FILES) return;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(p, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
-  }
-}
-
 export function check(targets: string[], opts: { expiryDays?: number } = {}): CheckResult {
   const absTargets = targets.map((t) => path.resolve(t));
   const base = absTargets.length === 1 && safeIsDir(absTargets[0]) ? absTargets[0] : process.cwd();
@@ -77,7 +53,7 @@ export function check(targets: string[], opts: { expiryDays?: number } = {}): Ch
   const service = new LanguageService(ws);
   const files: string[] = [];
   for (const t of absTargets) {
-    if (safeIsDir(t)) walk(t, files, new Set());
+    if (safeIsDir(t)) files.push(...findWorkspaceFiles([t], [], MAX_FILES).files);
     else files.push(t);
   }
   const findings: Finding[] = [];
