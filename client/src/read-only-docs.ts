@@ -10,7 +10,11 @@ export class ReadOnlyDocs implements vscode.TextDocumentContentProvider {
   readonly onDidChange = this.changed.event;
   private n = 0;
 
-  constructor(readonly scheme: string) {}
+  constructor(
+    readonly scheme: string,
+    /** What a document shows once it has been dropped (only the last 20 are kept). */
+    private readonly gone = 'This document is no longer available.',
+  ) {}
 
   /** A new document; `name` ends in its extension (".md" opens as Markdown). */
   put(name: string, text: string): vscode.Uri {
@@ -22,6 +26,6 @@ export class ReadOnlyDocs implements vscode.TextDocumentContentProvider {
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.path) ?? 'This document is no longer available.';
+    return this.texts.get(uri.path) ?? this.gone;
   }
 }

@@ -4,6 +4,7 @@
  * The endpoint is derived and tested by the server (tlsConfig.server.testConnection);
  * this only asks for what the server could not derive and remembers it per workspace.
  */
+import { ReadOnlyDocs } from './read-only-docs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
@@ -17,26 +18,7 @@ const LAST_ENDPOINT = 'testConnection.lastEndpoint';
 const FILES = (key: string) => `testConnection.files:${key}`;
 
 /** Results by virtual document path, shown by the Markdown preview. */
-class Results implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private n = 0;
-
-  put(title: string, markdown: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${++this.n}/${title.replace(/[^\w.-]+/g, '_')}.md` });
-    this.texts.set(uri.path, markdown);
-    if (this.texts.size > 20) this.texts.delete(this.texts.keys().next().value!);
-    this.changed.fire(uri);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.path) ?? '# This result is no longer available\n\nRun **TLS: Test connection** again.';
-  }
-}
-
-export const results = new Results();
+export const results = new ReadOnlyDocs(RESULT_SCHEME, '# This result is no longer available\n\nRun **TLS: Test connection** again.');
 
 async function request(
   client: LanguageClient,
@@ -103,7 +85,7 @@ export async function runTestConnection(client: LanguageClient, state: vscode.Me
       }
     }
     if (r.status !== 'tested') return;
-    const uri = results.put(`${r.target.host}_${r.target.port}`, r.markdown);
+    const uri = results.put(`${r.target.host}_${r.target.port}.md`, r.markdown);
     try {
       await vscode.commands.executeCommand('markdown.showPreview', uri);
     } catch {
