@@ -108,13 +108,3 @@ export async function runCli(argv: string[]): Promise<number> {
   if (cmd === 'probe') return probeCommand(positional, one, (k) => flags.get(k) ?? []);
   throw new Error(`unknown command ${cmd}\n${USAGE}`);
 }
-
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      process.stderr.write(`tls-config: ${e.message}\n`);
-      process.exit(2);
-    },
-  );
-}

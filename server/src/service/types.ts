@@ -48,4 +48,13 @@ export function diag(range: Range, severity: 1 | 2 | 3 | 4, code: string, messag
   return d;
 }
 
+/** One finding per code, place and message: two paths to the same fault (an include seen twice, a URI and its env) say it once. */
+export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((x) => {
+    const k = `${x.code}|${x.range.start.line}:${x.range.start.character}|${x.message}`;
+    return !seen.has(k) && !!seen.add(k);
+  });
+}
+
 export const Severity = { Error: 1, Warning: 2, Information: 3, Hint: 4 } as const;

@@ -17,18 +17,7 @@ const memo = new Map<string, boolean>();
 export function issues(issuer: CertInfo, subject: CertInfo): boolean {
   if (subject.issuer !== issuer.subject) return false;
   if (subject.authorityKeyId && issuer.subjectKeyId && subject.authorityKeyId !== issuer.subjectKeyId) return false;
-  const key = `${issuer.sha256}>${subject.sha256}`;
-  let r = memo.get(key);
-  if (r === undefined) {
-    try {
-      r = subject.x509.verify(issuer.x509.publicKey);
-    } catch {
-      r = true;
-    }
-    if (memo.size > 10000) memo.clear();
-    memo.set(key, r);
-  }
-  return r;
+  return signatureVerifies(issuer, subject);
 }
 
 /** Same certificate, whether or not it is the same decoded object (one file copied to two paths). */
@@ -113,7 +102,7 @@ function goCheckSignatureFrom(child: CertInfo, parent: CertInfo): string | undef
 }
 
 function signatureVerifies(issuer: CertInfo, subject: CertInfo): boolean {
-  const key = `sig:${issuer.sha256}>${subject.sha256}`;
+  const key = `${issuer.sha256}>${subject.sha256}`;
   let r = memo.get(key);
   if (r === undefined) {
     try {

@@ -46,7 +46,7 @@ export function publishedPort(composePath: string, serviceName: string, containe
       const m = /^(?:(\[[^\]]+\]|[^:]+):)??(?:(\d+):)?(\d+)$/.exec(spec);
       if (!m || Number(m[3]) !== containerPort) continue;
       if (!m[2]) return { host: '127.0.0.1', port: containerPort, written };
-      return { host: hostFor(m[1]), port: Number(m[2]), written };
+      return { host: dialHost(m[1]), port: Number(m[2]), written };
     }
     if (isMap(item)) {
       const target = Number(sub(item.get('target')));
@@ -55,13 +55,14 @@ export function publishedPort(composePath: string, serviceName: string, containe
       const hostIp = item.get('host_ip');
       const port = published === undefined ? containerPort : Number(sub(published));
       if (!Number.isInteger(port)) continue;
-      return { host: hostFor(hostIp === undefined ? undefined : sub(hostIp)), port, written: `target ${target}, published ${port}` };
+      return { host: dialHost(hostIp === undefined ? undefined : sub(hostIp)), port, written: `target ${target}, published ${port}` };
     }
   }
   return undefined;
 }
 
-function hostFor(ip: string | undefined): string {
+/** Where a client on this machine dials a port bound to `ip`: loopback for none or a wildcard, else that address (brackets dropped). */
+export function dialHost(ip: string | undefined): string {
   if (!ip || ip === '0.0.0.0' || ip === '[::]' || ip === '::') return '127.0.0.1';
   return ip.replace(/^\[|\]$/g, '');
 }

@@ -6,14 +6,13 @@
  */
 import * as path from 'node:path';
 import type { Workspace } from '../../workspace';
-import { candidateComposeFiles, loadCompose, composeEnv } from '../../deploy/compose';
+import { candidateComposeFiles, loadCompose, composeEnv, publishedPort } from '../../deploy/compose';
 import { loadPemFile } from '../../pem/files';
 import type { CertInfo } from '../../pem/model';
 import { goCertificates } from '../../tls/pipeline';
 import { effectiveConfig, winner, describeSource, goAtoi, goParseBool, type EffectiveConfig } from '../milvus/effective';
 import { deployContext, resolvePath, type DeployContext } from '../milvus/resolve';
 import { findMilvusService, findMilvusConfigMount } from '../milvus/deploy';
-import { publishedPort } from '../milvus/connection';
 
 export interface ServerFile {
   setting: string;

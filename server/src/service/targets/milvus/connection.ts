@@ -14,8 +14,6 @@ import { deployContext, resolvePath, type DeployContext } from './resolve';
 
 export const MILVUS_PROXY_PORT = 19530;
 
-export { publishedPort };
-
 export interface ConnectionContext {
   ws: Workspace;
   processEnv: Record<string, string | undefined>;

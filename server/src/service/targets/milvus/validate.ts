@@ -69,15 +69,7 @@ export function validateMilvus(src: string | MilvusTlsModel, file: string, ctx: 
 function validateMilvusNow(src: string | MilvusTlsModel, file: string, ctx: MilvusContext): Diagnostic[] {
   const model = modelOf(src);
   const out: Diagnostic[] = [];
-  for (const e of model.syntaxErrors)
-    out.push(
-      d(
-        e.range,
-        Severity.Error,
-        'milvus-yaml-syntax',
-        `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`,
-      ),
-    );
+  checkSyntax(model, out);
   checkKeyNames(model, out);
   if (
     model.laterDocumentLine !== undefined &&
@@ -100,13 +92,7 @@ function validateMilvusNow(src: string | MilvusTlsModel, file: string, ctx: Milv
   return out;
 }
 
-/**
- * The rules that need no deployment, for a milvus.yaml fragment another file carries (a Milvus CR's
- * spec.config, a Helm chart's extraConfigFiles user.yaml): syntax, key names and misplaced blocks,
- * duplicates, and the values of the switches. Paths are the caller's: it knows how they reach a file.
- */
-export function validateMilvusFragment(model: MilvusTlsModel, cfg: EffectiveConfig): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function checkSyntax(model: MilvusTlsModel, out: Diagnostic[]): void {
   for (const e of model.syntaxErrors)
     out.push(
       d(
@@ -116,6 +102,16 @@ export function validateMilvusFragment(model: MilvusTlsModel, cfg: EffectiveConf
         `YAML error in a TLS block: ${e.message}. Milvus refuses to start on a config it cannot parse; fix the indentation or quoting here.`,
       ),
     );
+}
+
+/**
+ * The rules that need no deployment, for a milvus.yaml fragment another file carries (a Milvus CR's
+ * spec.config, a Helm chart's extraConfigFiles user.yaml): syntax, key names and misplaced blocks,
+ * duplicates, and the values of the switches. Paths are the caller's: it knows how they reach a file.
+ */
+export function validateMilvusFragment(model: MilvusTlsModel, cfg: EffectiveConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  checkSyntax(model, out);
   checkKeyNames(model, out);
   checkDuplicates(model, out);
   const modeW = winner(cfg, 'common.security.tlsMode');

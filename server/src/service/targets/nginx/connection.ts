@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import type { ConnectionTarget, EndpointTarget } from '../target';
 import type { Workspace } from '../../workspace';
-import { publishedPort } from '../../deploy/compose';
+import { dialHost, publishedPort } from '../../deploy/compose';
 import { resolveNginxPath, type NginxModel } from './model';
 import { collectLevels, eff, isSslServer, mine, type Level } from './validate';
 
@@ -27,12 +27,6 @@ export function parseListen(v: string): { host?: string; port: number } | undefi
   if (m) return { host: m[1] && m[1] !== '*' ? m[1] : undefined, port: Number(m[2]) };
   if (/^[A-Za-z0-9.-]+$/.test(v)) return { host: v, port: 80 };
   return undefined;
-}
-
-/** Where a client on this machine dials a server bound to `host` (a wildcard or a container address: loopback). */
-function dialHost(host: string | undefined): string {
-  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host;
 }
 
 function firstExactName(level: Level, model: NginxModel): string | undefined {

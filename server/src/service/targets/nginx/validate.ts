@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { diag, Severity, type Settings } from '../../types';
+import { dedupeDiagnostics, diag, Severity, type Settings } from '../../types';
 import type { Workspace } from '../../workspace';
 import type { DiagnosticCodeInfo } from '../target';
 import { loadSlot } from '../../tls/pipeline';
@@ -95,15 +95,7 @@ export function validateNginx(model: NginxModel, file: string, ctx: NginxContext
         ),
       );
   }
-  return dedupe(out);
-}
-
-function dedupe(out: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return out.filter((d) => {
-    const k = `${d.code}|${d.range.start.line}:${d.range.start.character}|${d.message}`;
-    return !seen.has(k) && !!seen.add(k);
-  });
+  return dedupeDiagnostics(out);
 }
 
 function allOwn(levels: Level[]): Located[] {

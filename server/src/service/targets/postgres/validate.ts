@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { diag, Severity, type Settings } from '../../types';
+import { dedupeDiagnostics, diag, Severity, type Settings } from '../../types';
 import type { Workspace } from '../../workspace';
 import { LineIndex } from '../../text';
 import { loadSlot } from '../../tls/pipeline';
@@ -931,15 +931,7 @@ export function validateFile(file: string, text: string, ctx: PgContext, model: 
   for (const c of conns) checkClient({ doc, conn: c, env: envC, deploy, services, serverCerts, ctx }, out);
   if (envC && (envC.params.has('sslmode') || envC.params.has('sslrootcert') || envC.params.has('sslcert') || envC.params.has('service')))
     checkClient({ doc, conn: envC, deploy, services, serverCerts, ctx }, out);
-  return dedupe(out);
-}
-
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((x) => {
-    const k = `${x.code}|${x.range.start.line}:${x.range.start.character}|${x.message}`;
-    return !seen.has(k) && !!seen.add(k);
-  });
+  return dedupeDiagnostics(out);
 }
 
 /** A compose file: the Postgres servers' `-c` flags, the clients' settings per service, `command:` under `environment:`. */
@@ -991,7 +983,7 @@ export function validateCompose(composePath: string, ctx: PgContext): Diagnostic
     if (envC && (envC.params.has('sslmode') || envC.params.has('sslrootcert') || envC.params.has('sslcert')))
       checkClient({ doc, conn: envC, deploy, services, serverCerts, ctx }, out);
   }
-  return dedupe(out);
+  return dedupeDiagnostics(out);
 }
 
 export const POSTGRES_DIAGNOSTIC_CODES: DiagnosticCodeInfo[] = [
